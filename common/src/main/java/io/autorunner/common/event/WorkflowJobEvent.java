@@ -1,0 +1,141 @@
+package io.autorunner.common.event;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Objects;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A {@code workflow_job} delivery. Unknown fields are ignored. While a job is queued the runner
+ * fields are null, and a job cancelled before any runner took it arrives {@code completed} with no
+ * runner.
+ */
+public record WorkflowJobEvent(
+    String action,
+    @JsonProperty("workflow_job") WorkflowJob workflowJob,
+    Repository repository,
+    Account organization,
+    Installation installation) {
+
+  private static final JsonMapper JSON =
+      JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+  public WorkflowJobEvent {
+    if (action == null || action.isBlank()) {
+      throw new MalformedEventException("workflow_job event without an action");
+    }
+    if (workflowJob == null) {
+      throw new MalformedEventException("workflow_job event without a workflow_job object");
+    }
+    if (repository == null) {
+      throw new MalformedEventException("workflow_job event without a repository");
+    }
+  }
+
+  /** Parses a raw webhook body; throws {@link MalformedEventException} for anything else. */
+  public static WorkflowJobEvent parse(byte[] body) {
+    Objects.requireNonNull(body, "body");
+    try {
+      WorkflowJobEvent event = JSON.readValue(body, WorkflowJobEvent.class);
+      if (event == null) {
+        throw new MalformedEventException("body is JSON null, not a workflow_job event");
+      }
+      return event;
+    } catch (MalformedEventException e) {
+      throw e;
+    } catch (JacksonException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof MalformedEventException malformed) {
+        throw malformed;
+      }
+      throw new MalformedEventException(
+          "body is not a workflow_job event: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  public WorkflowJobAction jobAction() {
+    return WorkflowJobAction.of(action);
+  }
+
+  /** The organisation's login, or null when the repository belongs to a user. */
+  public String organizationLogin() {
+    return organization == null ? null : organization.login();
+  }
+
+  /** The App installation that sent the event, or null when the webhook is a plain one. */
+  public Long installationId() {
+    return installation == null ? null : installation.id();
+  }
+
+  /** The job itself. Runner fields are null until a runner takes the job. */
+  public record WorkflowJob(
+      long id,
+      @JsonProperty("run_id") long runId,
+      @JsonProperty("run_attempt") int runAttempt,
+      List<String> labels,
+      String status,
+      String conclusion,
+      @JsonProperty("runner_id") Long runnerId,
+      @JsonProperty("runner_name") String runnerName,
+      @JsonProperty("runner_group_id") Long runnerGroupId,
+      String name,
+      @JsonProperty("workflow_name") String workflowName,
+      @JsonProperty("html_url") String htmlUrl) {
+
+    public WorkflowJob {
+      if (id <= 0) {
+        throw new MalformedEventException("workflow_job.id must be a positive number");
+      }
+      if (runId <= 0) {
+        throw new MalformedEventException("workflow_job.run_id must be a positive number");
+      }
+      if (runAttempt <= 0) {
+        runAttempt = 1;
+      }
+      if (labels == null) {
+        throw new MalformedEventException("workflow_job.labels is missing");
+      }
+      if (labels.stream().anyMatch(Objects::isNull)) {
+        throw new MalformedEventException("workflow_job.labels contains null");
+      }
+      labels = List.copyOf(labels);
+    }
+
+    /** True when a runner took the job: GitHub fills runner_name only then. */
+    public boolean hasRunner() {
+      return runnerName != null && !runnerName.isBlank();
+    }
+  }
+
+  /** The repository the job belongs to. */
+  public record Repository(
+      @JsonProperty("full_name") String fullName,
+      String name,
+      @JsonProperty("private") boolean isPrivate,
+      Account owner) {
+
+    public Repository {
+      if (fullName == null || !fullName.contains("/")) {
+        throw new MalformedEventException("repository.full_name must be owner/name");
+      }
+      if (owner == null || owner.login() == null) {
+        throw new MalformedEventException("repository.owner.login is missing");
+      }
+      if (name == null) {
+        name = fullName.substring(fullName.indexOf('/') + 1);
+      }
+    }
+
+    public String ownerLogin() {
+      return owner.login();
+    }
+  }
+
+  /** A user or organisation account. */
+  public record Account(String login, String type) {}
+
+  /** The GitHub App installation behind the delivery. */
+  public record Installation(long id) {}
+}

@@ -1,0 +1,95 @@
+package io.autorunner.common.naming;
+
+import io.autorunner.common.policy.OperatingSystem;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/**
+ * VM names derived from the job: the same job and attempt always give the same name, so a repeated
+ * task cannot make a second VM (GCE answers 409). Linux names are {@code prefix-jobid-attempt} (RFC
+ * 1035, at most 63 characters); Windows names must fit NetBIOS' 15 characters, so they use the
+ * first four characters of the prefix and base 36.
+ */
+public final class InstanceNaming {
+
+  private static final int MAX_LINUX = 63;
+  private static final int MAX_WINDOWS = 15;
+  private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9]{0,9}");
+
+  private final String prefix;
+  private final String windowsPrefix;
+  private final Pattern ours;
+
+  public InstanceNaming(String prefix) {
+    if (prefix == null || !PREFIX.matcher(prefix).matches()) {
+      throw new IllegalArgumentException(
+          "a name prefix must be 1-10 lower-case letters or digits, starting with a letter");
+    }
+    this.prefix = prefix;
+    this.windowsPrefix = prefix.substring(0, Math.min(4, prefix.length()));
+    this.ours =
+        Pattern.compile(
+            Pattern.quote(prefix)
+                + "-[0-9]{1,20}-[0-9]{1,5}|"
+                + Pattern.quote(windowsPrefix)
+                + "w[0-9a-z]{1,10}");
+  }
+
+  public String prefix() {
+    return prefix;
+  }
+
+  /** The VM (and runner) name for a job's attempt. */
+  public String instanceName(long jobId, int runAttempt, OperatingSystem os) {
+    if (jobId <= 0 || runAttempt <= 0) {
+      throw new IllegalArgumentException("job id and run attempt must be positive");
+    }
+    if (os == OperatingSystem.WINDOWS) {
+      String name =
+          windowsPrefix
+              + "w"
+              + Long.toString(jobId, 36)
+              + (runAttempt > 1 ? Integer.toString(runAttempt, 36) : "");
+      if (name.length() > MAX_WINDOWS) {
+        // Job ids past 36^8 do not fit: use a stable digest, still unique in practice.
+        name = windowsPrefix + "w" + digest36(jobId + "-" + runAttempt, MAX_WINDOWS - 5);
+      }
+      return name;
+    }
+    String name = prefix + "-" + jobId + "-" + runAttempt;
+    if (name.length() > MAX_LINUX) {
+      throw new IllegalArgumentException("instance name too long: " + name);
+    }
+    return name;
+  }
+
+  /** True when a runner or VM name is one autorunner made (with this prefix). */
+  public boolean isOurs(String name) {
+    return name != null && ours.matcher(name).matches();
+  }
+
+  private static String digest36(String text, int length) {
+    try {
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      String base36 = new java.math.BigInteger(1, hash).toString(36);
+      return base36.substring(0, length);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+    }
+  }
+
+  /** A hex digest prefix, used to spread task names over Cloud Tasks' key space. */
+  static String hexDigest(String text, int length) {
+    try {
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(hash).substring(0, length);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** The language both services speak; no Spring web, no cloud clients. */
+package io.autorunner.common;

@@ -1,0 +1,120 @@
+package io.autorunner.common.policy;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The operator's bounds on what labels may ask for ({@code autorunner.policy.*}). Both services
+ * read the same keys: the scheduler refuses early, the handler decides for real.
+ *
+ * @param defaultMachineType machine of a CPU job that names none
+ * @param defaultGpuMachineType machine of an n1-family GPU job (T4, V100, P4, P100) that names none
+ * @param defaultGpuType the GPU behind a bare {@code gpu} label
+ * @param allowedMachineFamilies machine families a job may ask for
+ * @param allowedGpuTypes GPU types a job may ask for
+ * @param maxGpus GPUs per VM at most
+ * @param defaultDiskGb boot disk of a job that names none
+ * @param maxDiskGb boot disk at most
+ * @param imageAliases alias → image (a URI or family path); jobs name the alias with {@code image=}
+ * @param allowedZones zones a job may pin with {@code zone=}; empty: any zone of the region list
+ * @param spot whether VMs are Spot unless a job says {@code spot=false}
+ * @param maxLabels labels per job at most
+ * @param maxLabelLength characters per label at most
+ */
+@Validated
+@ConfigurationProperties("autorunner.policy")
+public record PolicyProperties(
+    @DefaultValue("e2-standard-4") @NotBlank String defaultMachineType,
+    @DefaultValue("n1-standard-4") @NotBlank String defaultGpuMachineType,
+    @DefaultValue("nvidia-tesla-t4") @NotBlank String defaultGpuType,
+    @DefaultValue({"e2", "n1", "n2", "n2d", "c2", "c2d", "c3", "t2d", "g2"}) @NotEmpty
+        List<String> allowedMachineFamilies,
+    @DefaultValue({"nvidia-tesla-t4", "nvidia-l4"}) List<String> allowedGpuTypes,
+    @DefaultValue("4") @Min(0) @Max(16) int maxGpus,
+    @DefaultValue("100") @Min(10) int defaultDiskGb,
+    @DefaultValue("500") @Min(10) @Max(65536) int maxDiskGb,
+    Map<String, String> imageAliases,
+    List<String> allowedZones,
+    @DefaultValue("true") boolean spot,
+    @DefaultValue("20") @Min(1) @Max(100) int maxLabels,
+    @DefaultValue("64") @Min(8) @Max(256) int maxLabelLength) {
+
+  private static final Pattern ALIAS = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
+  private static final Pattern ZONE = Pattern.compile("[a-z]+-[a-z]+[0-9]+-[a-z]");
+
+  public PolicyProperties {
+    allowedMachineFamilies = lower(allowedMachineFamilies);
+    allowedGpuTypes = lower(allowedGpuTypes);
+    imageAliases = imageAliases == null ? Map.of() : Map.copyOf(imageAliases);
+    allowedZones = lower(allowedZones);
+    for (String family : allowedMachineFamilies) {
+      if (!MachineFamilies.KNOWN.contains(family)) {
+        throw new IllegalArgumentException(
+            "autorunner.policy.allowed-machine-families: unknown GCE machine family '"
+                + family
+                + "'");
+      }
+    }
+    for (String gpu : allowedGpuTypes) {
+      if (!MachineFamilies.isKnownGpuType(gpu)) {
+        throw new IllegalArgumentException(
+            "autorunner.policy.allowed-gpu-types: unknown GPU type '" + gpu + "'");
+      }
+    }
+    if (defaultGpuType != null && !MachineFamilies.isKnownGpuType(defaultGpuType)) {
+      throw new IllegalArgumentException(
+          "autorunner.policy.default-gpu-type: unknown GPU type '" + defaultGpuType + "'");
+    }
+    for (String alias : imageAliases.keySet()) {
+      if (!ALIAS.matcher(alias).matches()) {
+        throw new IllegalArgumentException(
+            "autorunner.policy.image-aliases: alias '"
+                + alias
+                + "' must be lower-case letters, digits and dashes");
+      }
+    }
+    for (String zone : allowedZones) {
+      if (!ZONE.matcher(zone).matches()) {
+        throw new IllegalArgumentException(
+            "autorunner.policy.allowed-zones: '" + zone + "' is not a GCE zone name");
+      }
+    }
+    if (defaultDiskGb > maxDiskGb) {
+      throw new IllegalArgumentException(
+          "autorunner.policy.default-disk-gb is larger than autorunner.policy.max-disk-gb");
+    }
+  }
+
+  /** The defaults, as a service started with no {@code autorunner.policy.*} keys gets them. */
+  public static PolicyProperties defaults() {
+    return new PolicyProperties(
+        "e2-standard-4",
+        "n1-standard-4",
+        "nvidia-tesla-t4",
+        List.of("e2", "n1", "n2", "n2d", "c2", "c2d", "c3", "t2d", "g2"),
+        List.of("nvidia-tesla-t4", "nvidia-l4"),
+        4,
+        100,
+        500,
+        Map.of(),
+        List.of(),
+        true,
+        20,
+        64);
+  }
+
+  private static List<String> lower(List<String> values) {
+    return values == null
+        ? List.of()
+        : values.stream().map(String::trim).map(v -> v.toLowerCase(Locale.ROOT)).toList();
+  }
+}

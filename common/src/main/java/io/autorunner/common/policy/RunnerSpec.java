@@ -1,0 +1,51 @@
+package io.autorunner.common.policy;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a job asked for, after validation: every field is safe to put in a GCE request or a rendered
+ * script.
+ *
+ * @param machineType a GCE machine type name, unqualified (e.g. {@code n1-standard-4})
+ * @param accelerator the GPUs, or null for a CPU-only VM
+ * @param diskGb boot disk size
+ * @param imageAlias an operator-defined image alias, or null for the default image of the OS/GPU
+ * @param zone a pinned zone, or null to use the configured zone list
+ * @param spot Spot provisioning (true) or standard (false)
+ * @param os the guest OS
+ * @param labels the job's labels, exactly as the runner must register them
+ */
+public record RunnerSpec(
+    String machineType,
+    Accelerator accelerator,
+    int diskGb,
+    String imageAlias,
+    String zone,
+    boolean spot,
+    OperatingSystem os,
+    List<String> labels) {
+
+  public RunnerSpec {
+    Objects.requireNonNull(machineType, "machineType");
+    Objects.requireNonNull(os, "os");
+    if (diskGb < 10) {
+      throw new IllegalArgumentException("a boot disk must be at least 10 GB");
+    }
+    labels = List.copyOf(labels);
+  }
+
+  public boolean hasGpu() {
+    return accelerator != null;
+  }
+
+  /** The machine family, the part of the machine type before the first dash. */
+  public String machineFamily() {
+    return MachineFamilies.familyOf(machineType);
+  }
+
+  /** The same spec with standard provisioning, for the fallback when Spot capacity is out. */
+  public RunnerSpec withStandardProvisioning() {
+    return new RunnerSpec(machineType, accelerator, diskGb, imageAlias, zone, false, os, labels);
+  }
+}

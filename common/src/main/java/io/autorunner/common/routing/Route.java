@@ -1,0 +1,38 @@
+package io.autorunner.common.routing;
+
+import io.autorunner.common.task.RunnerTask;
+import java.util.Objects;
+
+/**
+ * A routing outcome: a decision, the reason a person reads, and the task to enqueue when there is
+ * one.
+ */
+public record Route(Decision decision, String reason, RunnerTask task) {
+
+  public Route {
+    Objects.requireNonNull(decision, "decision");
+    Objects.requireNonNull(reason, "reason");
+    if ((task == null)
+        != (decision != Decision.CREATE_RUNNER
+            && decision != Decision.DELETE_RUNNER
+            && decision != Decision.RELEASE_RUNNER)) {
+      throw new IllegalArgumentException("a task goes with exactly the task decisions");
+    }
+  }
+
+  public static Route ignored(String reason) {
+    return new Route(Decision.IGNORED, reason, null);
+  }
+
+  public static Route refused(String reason) {
+    return new Route(Decision.REFUSED, reason, null);
+  }
+
+  public static Route enqueue(RunnerTask task, String reason) {
+    return new Route(Decision.of(task.kind()), reason, task);
+  }
+
+  public boolean hasTask() {
+    return task != null;
+  }
+}

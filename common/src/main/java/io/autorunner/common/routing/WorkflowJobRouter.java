@@ -1,0 +1,129 @@
+package io.autorunner.common.routing;
+
+import io.autorunner.common.event.WorkflowJobEvent;
+import io.autorunner.common.naming.InstanceNaming;
+import io.autorunner.common.policy.LabelDecision;
+import io.autorunner.common.policy.LabelPolicy;
+import io.autorunner.common.policy.OperatingSystem;
+import io.autorunner.common.task.JobRef;
+import io.autorunner.common.task.RunnerTask;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Decides what a {@code workflow_job} delivery means. Pure: the same event and rules always give
+ * the same route, which is what makes redeliveries harmless.
+ */
+public final class WorkflowJobRouter {
+
+  private final RoutingRules rules;
+  private final LabelPolicy policy;
+  private final InstanceNaming naming;
+
+  public WorkflowJobRouter(RoutingRules rules, LabelPolicy policy, InstanceNaming naming) {
+    this.rules = Objects.requireNonNull(rules, "rules");
+    this.policy = Objects.requireNonNull(policy, "policy");
+    this.naming = Objects.requireNonNull(naming, "naming");
+  }
+
+  public Route route(WorkflowJobEvent event) {
+    WorkflowJobEvent.WorkflowJob job = event.workflowJob();
+    return switch (event.jobAction()) {
+      case QUEUED -> queued(event);
+      case COMPLETED -> job.hasRunner() ? completedOnRunner(event) : cancelledBeforePickup(event);
+      case IN_PROGRESS, WAITING, OTHER ->
+          Route.ignored("action '" + safe(event.action()) + "' needs nothing from autorunner");
+    };
+  }
+
+  private Route queued(WorkflowJobEvent event) {
+    Route notOurs = notForUs(event);
+    if (notOurs != null) {
+      return notOurs;
+    }
+    LabelDecision decision = policy.resolve(event.workflowJob().labels());
+    if (decision instanceof LabelDecision.Refused refused) {
+      return Route.refused(refused.reason());
+    }
+    LabelDecision.Accepted accepted = (LabelDecision.Accepted) decision;
+    String name = instanceName(event, accepted.spec().os());
+    return Route.enqueue(
+        new RunnerTask.CreateRunner(jobRef(event), event.workflowJob().labels(), name),
+        "job " + event.workflowJob().id() + " gets VM " + name);
+  }
+
+  /**
+   * A job that ran on one of our runners is done: its VM goes, whatever its labels, since a job
+   * with a subset of our labels (say only {@code self-hosted}) can land on our runner too.
+   */
+  private Route completedOnRunner(WorkflowJobEvent event) {
+    WorkflowJobEvent.WorkflowJob job = event.workflowJob();
+    if (!naming.isOurs(job.runnerName())) {
+      return Route.ignored("runner '" + safe(job.runnerName()) + "' is not one of ours");
+    }
+    return Route.enqueue(
+        new RunnerTask.DeleteRunner(
+            jobRef(event), job.runnerName(), job.runnerId(), job.conclusion()),
+        "job " + job.id() + " completed on " + job.runnerName());
+  }
+
+  /** Cancelled while queued: the VM made for it may now serve nobody. */
+  private Route cancelledBeforePickup(WorkflowJobEvent event) {
+    Route notOurs = notForUs(event);
+    if (notOurs != null) {
+      return notOurs;
+    }
+    boolean windows =
+        event.workflowJob().labels().stream()
+            .anyMatch(l -> l.toLowerCase(Locale.ROOT).equals("windows"));
+    String name = instanceName(event, windows ? OperatingSystem.WINDOWS : OperatingSystem.LINUX);
+    return Route.enqueue(
+        new RunnerTask.ReleaseRunner(jobRef(event), event.workflowJob().labels(), name),
+        "job " + event.workflowJob().id() + " ended before any runner took it; release " + name);
+  }
+
+  /** The trigger and allow-list checks; null when the job is ours to serve. */
+  private Route notForUs(WorkflowJobEvent event) {
+    if (!rules.triggeredBy(event.workflowJob().labels())) {
+      return Route.ignored("labels lack the trigger labels " + rules.triggerLabels());
+    }
+    WorkflowJobEvent.Repository repo = event.repository();
+    if (!rules.allows(repo.ownerLogin(), repo.fullName())) {
+      return Route.ignored(
+          "repository "
+              + safe(repo.fullName())
+              + " is outside the allowed owners and repositories");
+    }
+    if (!repo.isPrivate() && !rules.allowPublicRepositories()) {
+      return Route.ignored(
+          "repository "
+              + safe(repo.fullName())
+              + " is public and public repositories are not allowed");
+    }
+    return null;
+  }
+
+  private String instanceName(WorkflowJobEvent event, OperatingSystem os) {
+    return naming.instanceName(event.workflowJob().id(), event.workflowJob().runAttempt(), os);
+  }
+
+  private static JobRef jobRef(WorkflowJobEvent event) {
+    WorkflowJobEvent.WorkflowJob job = event.workflowJob();
+    return new JobRef(
+        job.id(),
+        job.runId(),
+        job.runAttempt(),
+        event.repository().fullName(),
+        event.organizationLogin(),
+        event.installationId());
+  }
+
+  /** Event text goes into answers and logs: keep it printable and short. */
+  private static String safe(String text) {
+    if (text == null) {
+      return "";
+    }
+    String cleaned = text.replaceAll("[^A-Za-z0-9._/=-]", "?");
+    return cleaned.length() > 100 ? cleaned.substring(0, 100) + "…" : cleaned;
+  }
+}

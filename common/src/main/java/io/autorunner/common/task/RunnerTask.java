@@ -1,0 +1,91 @@
+package io.autorunner.common.task;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/** A unit of work for the handler. Its id is a function of the job, never of time or chance. */
+public sealed interface RunnerTask
+    permits RunnerTask.CreateRunner, RunnerTask.DeleteRunner, RunnerTask.ReleaseRunner {
+
+  /** RFC 1035 label: what GCE accepts as an instance name. */
+  Pattern INSTANCE_NAME = Pattern.compile("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?");
+
+  TaskKind kind();
+
+  JobRef job();
+
+  /** The deterministic task id: a repeated delivery names the same task. */
+  String taskId();
+
+  /** A queued job needs a VM named {@code instanceName} with a runner of the job's labels. */
+  record CreateRunner(JobRef job, List<String> labels, String instanceName) implements RunnerTask {
+    public CreateRunner {
+      Objects.requireNonNull(job, "job");
+      labels = List.copyOf(labels);
+      requireInstanceName(instanceName);
+    }
+
+    @Override
+    public TaskKind kind() {
+      return TaskKind.CREATE_RUNNER;
+    }
+
+    @Override
+    public String taskId() {
+      return TaskIds.of(kind().path() + "-" + job.jobId() + "-" + job.runAttempt());
+    }
+  }
+
+  /**
+   * A job finished on our runner {@code runnerName}: delete the VM of that name and the runner.
+   *
+   * @param runnerId GitHub's id of the runner, when the delivery carried it
+   * @param conclusion the job's conclusion (success, failure, cancelled…), for the log
+   */
+  record DeleteRunner(JobRef job, String runnerName, Long runnerId, String conclusion)
+      implements RunnerTask {
+    public DeleteRunner {
+      Objects.requireNonNull(job, "job");
+      requireInstanceName(runnerName);
+    }
+
+    @Override
+    public TaskKind kind() {
+      return TaskKind.DELETE_RUNNER;
+    }
+
+    @Override
+    public String taskId() {
+      return TaskIds.of(kind().path() + "-" + runnerName + "-" + job.jobId());
+    }
+  }
+
+  /**
+   * A job was cancelled before any runner took it: the VM made for it ({@code instanceName}) may
+   * go, unless its runner is busy with another job.
+   */
+  record ReleaseRunner(JobRef job, List<String> labels, String instanceName) implements RunnerTask {
+    public ReleaseRunner {
+      Objects.requireNonNull(job, "job");
+      labels = List.copyOf(labels);
+      requireInstanceName(instanceName);
+    }
+
+    @Override
+    public TaskKind kind() {
+      return TaskKind.RELEASE_RUNNER;
+    }
+
+    @Override
+    public String taskId() {
+      return TaskIds.of(kind().path() + "-" + job.jobId() + "-" + job.runAttempt());
+    }
+  }
+
+  private static void requireInstanceName(String name) {
+    if (name == null || !INSTANCE_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("not a valid instance name: " + name);
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** Renders the VM startup scripts from the templates under bootstrap/. */
+package io.autorunner.handler.bootstrap;

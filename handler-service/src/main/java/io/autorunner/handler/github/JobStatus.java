@@ -1,0 +1,14 @@
+package io.autorunner.handler.github;
+
+/**
+ * A workflow job as GitHub reports it now.
+ *
+ * @param status {@code queued}, {@code in_progress}, {@code completed}, {@code waiting}…
+ * @param conclusion set once completed
+ * @param runnerName the runner that took it, or null
+ */
+public record JobStatus(long id, String status, String conclusion, String runnerName) {
+  public boolean queued() {
+    return "queued".equals(status);
+  }
+}

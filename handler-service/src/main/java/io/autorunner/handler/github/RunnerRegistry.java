@@ -1,0 +1,35 @@
+package io.autorunner.handler.github;
+
+import io.autorunner.common.task.JobRef;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The runners GitHub knows. Scope follows the job: organisation runners when the repository belongs
+ * to an organisation, repository runners when it belongs to a user.
+ */
+public interface RunnerRegistry {
+
+  /**
+   * Registers a single-use runner and returns its JIT config. A runner of the same name left by an
+   * earlier half-done attempt is removed first when it is not busy.
+   *
+   * @throws GitHubException.Transient on 5xx, 429, secondary rate limits or timeouts
+   * @throws GitHubException.Permanent on what retrying cannot fix (no permission, bad request, or a
+   *     busy runner holding the name)
+   */
+  JitRunner createJitRunner(JobRef job, String runnerName, List<String> labels);
+
+  /** The runner of this name in the job's scope, if registered. */
+  Optional<GitHubRunner> findRunner(JobRef job, String runnerName);
+
+  /**
+   * Removes a runner.
+   *
+   * @return false when it was already gone
+   */
+  boolean deleteRunner(JobRef job, long runnerId);
+
+  /** The job as GitHub sees it now. */
+  Optional<JobStatus> job(JobRef job);
+}

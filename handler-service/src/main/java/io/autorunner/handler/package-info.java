@@ -1,0 +1,2 @@
+/** The handler: tasks become VMs with single-use runners, and VMs are deleted after. */
+package io.autorunner.handler;

@@ -1,0 +1,59 @@
+package io.autorunner.handler.system;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * {@code autorunner.gce.*}: where and how VMs are made.
+ *
+ * @param project the GCP project id (required in gce mode)
+ * @param zones zones to try in order; on a capacity error the next one is tried
+ * @param endpoint overrides the Compute Engine API address (tests: {@code http://127.0.0.1:PORT})
+ * @param network the VPC network
+ * @param subnetwork the subnetwork, or empty for the network's default (auto mode)
+ * @param externalIp whether VMs get an ephemeral external IP (without one, Cloud NAT must exist)
+ * @param serviceAccount the VMs' service account e-mail; empty gives none, so jobs do not inherit
+ *     project credentials
+ * @param cpuImage boot image of CPU-only Linux VMs
+ * @param gpuImage boot image of GPU Linux VMs, with the NVIDIA driver preinstalled
+ * @param windowsImage boot image of Windows VMs
+ * @param diskType boot disk type
+ * @param maxRunDuration the hard cap on a VM's life that no bug can outlive (GCE deletes it)
+ * @param spotFallbackToStandard when Spot capacity is out in every zone, try standard provisioning
+ */
+@Validated
+@ConfigurationProperties("autorunner.gce")
+public record GceProperties(
+    String project,
+    @DefaultValue({"us-central1-a", "us-central1-b", "us-central1-c", "us-central1-f"}) @NotEmpty
+        List<String> zones,
+    String endpoint,
+    @DefaultValue("global/networks/default") @NotBlank String network,
+    String subnetwork,
+    @DefaultValue("true") boolean externalIp,
+    String serviceAccount,
+    @DefaultValue("projects/debian-cloud/global/images/family/debian-12") @NotBlank String cpuImage,
+    @DefaultValue(
+            "projects/deeplearning-platform-release/global/images/family/common-cu128-ubuntu-2204-nvidia-570")
+        @NotBlank
+        String gpuImage,
+    @DefaultValue("projects/windows-cloud/global/images/family/windows-2022") @NotBlank
+        String windowsImage,
+    @DefaultValue("pd-balanced") @NotBlank String diskType,
+    @DefaultValue("6h") Duration maxRunDuration,
+    @DefaultValue("false") boolean spotFallbackToStandard) {
+
+  public GceProperties {
+    if (maxRunDuration != null
+        && (maxRunDuration.compareTo(Duration.ofMinutes(30)) < 0
+            || maxRunDuration.compareTo(Duration.ofDays(7)) > 0)) {
+      throw new IllegalArgumentException(
+          "autorunner.gce.max-run-duration must be between 30m and 7d, not " + maxRunDuration);
+    }
+  }
+}

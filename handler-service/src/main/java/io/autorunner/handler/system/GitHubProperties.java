@@ -1,0 +1,45 @@
+package io.autorunner.handler.system;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import java.net.URI;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * {@code autorunner.github.*}: how the handler reaches GitHub. Either a GitHub App ({@code app-id}
+ * and {@code app-private-key}) or a {@code token}.
+ *
+ * @param apiUrl the REST API root; GitHub Enterprise Server uses {@code https://HOST/api/v3}
+ * @param token a token with administration rights on the runners (instead of an App)
+ * @param appId the GitHub App id
+ * @param appPrivateKey the App's private key: PEM content (PKCS#1 as GitHub hands it out, or
+ *     PKCS#8) or a path to the PEM file
+ * @param runnerGroupId the runner group JIT runners join (1 is the default group)
+ * @param runnerVersion the Actions runner release the VMs download
+ * @param runnerSha256Linux sha256 of {@code actions-runner-linux-x64-VERSION.tar.gz}
+ * @param runnerSha256Windows sha256 of {@code actions-runner-win-x64-VERSION.zip}; until it is set,
+ *     Windows jobs are refused with that reason
+ * @param runnerDownloadUrl where the runner releases live ({@code VERSION} and {@code FILE} are
+ *     replaced)
+ */
+@Validated
+@ConfigurationProperties("autorunner.github")
+public record GitHubProperties(
+    @DefaultValue("https://api.github.com") URI apiUrl,
+    String token,
+    Long appId,
+    String appPrivateKey,
+    @DefaultValue("1") @Min(1) long runnerGroupId,
+    @DefaultValue("2.335.1") @NotBlank String runnerVersion,
+    @DefaultValue("4ef2f25285f0ae4477f1fe1e346db76d2f3ebf03824e2ddd1973a2819bf6c8cf")
+        String runnerSha256Linux,
+    String runnerSha256Windows,
+    @DefaultValue("https://github.com/actions/runner/releases/download/vVERSION/FILE")
+        String runnerDownloadUrl) {
+
+  public boolean usesApp() {
+    return appId != null;
+  }
+}

@@ -1,0 +1,2 @@
+/** Wiring and configuration of the handler. */
+package io.autorunner.handler.system;

@@ -1,0 +1,34 @@
+package io.autorunner.handler.vm;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The VMs behind runners. Adapters: {@code ComputeEngineMachines} (GCE), {@code DryRunMachines}
+ * (local default). Every method is idempotent: Cloud Tasks delivers at least once.
+ */
+public interface RunnerMachines {
+
+  /**
+   * Creates the VM, trying the request's zones in order.
+   *
+   * @return where it runs; an instance that already exists is success, not failure
+   * @throws ComputeException.Capacity when no zone has capacity (retry later)
+   * @throws ComputeException.Transient on 5xx/429 or timeouts (retry)
+   * @throws ComputeException.Permanent on what retrying cannot fix (quota of 0, bad request)
+   */
+  CreatedMachine create(MachineRequest request);
+
+  /**
+   * Deletes the VM of this name in whichever zone it is.
+   *
+   * @return false when there was nothing to delete
+   */
+  boolean delete(String name);
+
+  /** The managed VM of this name, if it exists. */
+  Optional<Machine> find(String name);
+
+  /** Every VM autorunner manages (found by its managed-by label). */
+  List<Machine> list();
+}
