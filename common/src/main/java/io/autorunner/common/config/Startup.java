@@ -38,6 +38,13 @@ public final class Startup {
                 : validation.getValidationErrors().getName().toString();
         return key + " " + error.getDefaultMessage();
       }
+    }
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof MissingConfigurationException missing) {
+        return missing.getMessage();
+      }
+    }
+    for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof BindException bind) {
         Throwable root = bind;
         while (root.getCause() != null) {
@@ -48,9 +55,6 @@ public final class Startup {
           return message;
         }
         return bind.getName() + ": " + message;
-      }
-      if (t instanceof MissingConfigurationException missing) {
-        return missing.getMessage();
       }
     }
     return null;

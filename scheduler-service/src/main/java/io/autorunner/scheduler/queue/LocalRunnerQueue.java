@@ -1,0 +1,159 @@
+package io.autorunner.scheduler.queue;
+
+import io.autorunner.common.task.RunnerTask;
+import io.autorunner.scheduler.system.TasksProperties;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An in-process queue with Cloud Tasks' semantics, so the system runs with no cloud: named
+ * deduplication, an asynchronous POST to the handler with Cloud Tasks' headers, and retries with
+ * exponential backoff on anything but 2xx, up to a bounded number of attempts. Tasks live in memory
+ * only; a restart loses those not yet delivered, which is acceptable for the local default and is
+ * why production uses Cloud Tasks.
+ */
+public final class LocalRunnerQueue implements RunnerQueue {
+
+  private static final Logger log = LoggerFactory.getLogger(LocalRunnerQueue.class);
+
+  /** Names remembered for deduplication; Cloud Tasks remembers a name for about an hour or more. */
+  private static final int REMEMBERED_NAMES = 100_000;
+
+  private final TasksProperties tasks;
+  private final HttpClient http;
+  private final ScheduledExecutorService scheduler;
+  private final Set<String> names =
+      Collections.synchronizedSet(
+          Collections.newSetFromMap(
+              new LinkedHashMap<>() {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                  return size() > REMEMBERED_NAMES;
+                }
+              }));
+  private final AtomicLong delivered = new AtomicLong();
+  private final AtomicLong failedAttempts = new AtomicLong();
+  private final AtomicLong dropped = new AtomicLong();
+
+  public LocalRunnerQueue(TasksProperties tasks) {
+    this.tasks = tasks;
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    this.scheduler =
+        Executors.newScheduledThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "local-task-queue");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  @Override
+  public Enqueued enqueue(RunnerTask task) {
+    String name = task.taskId();
+    if (!names.add(name)) {
+      return new Enqueued(name, false);
+    }
+    try {
+      scheduler.execute(() -> attempt(task, 0, 0));
+    } catch (RuntimeException rejected) {
+      names.remove(name);
+      throw new QueueUnavailableException("the local queue is shut down", rejected);
+    }
+    return new Enqueued(name, true);
+  }
+
+  private void attempt(RunnerTask task, int retries, int executions) {
+    HttpRequest request =
+        HttpRequest.newBuilder(target(task))
+            .timeout(tasks.dispatchDeadline())
+            .header("Content-Type", "application/json")
+            .header("X-CloudTasks-QueueName", tasks.local().queueName())
+            .header("X-CloudTasks-TaskName", task.taskId())
+            .header("X-CloudTasks-TaskRetryCount", Integer.toString(retries))
+            .header("X-CloudTasks-TaskExecutionCount", Integer.toString(executions))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(TaskBodies.json(task)))
+            .build();
+    http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        .whenComplete(
+            (response, error) -> {
+              if (error == null && response.statusCode() / 100 == 2) {
+                delivered.incrementAndGet();
+                return;
+              }
+              // Cloud Tasks counts an execution when the handler answered at all.
+              int nextExecutions = error == null ? executions + 1 : executions;
+              String why =
+                  error == null
+                      ? "HTTP " + response.statusCode()
+                      : error.getClass().getSimpleName();
+              failedAttempts.incrementAndGet();
+              retryOrDrop(task, retries + 1, nextExecutions, why);
+            });
+  }
+
+  private void retryOrDrop(RunnerTask task, int retries, int executions, String why) {
+    if (retries >= tasks.local().maxAttempts()) {
+      dropped.incrementAndGet();
+      log.error(
+          "task {} dropped after {} attempts (last: {}); the reconciler must catch what it"
+              + " left undone",
+          task.taskId(),
+          retries,
+          why);
+      return;
+    }
+    Duration delay = backoff(retries);
+    log.info("task {} failed ({}); retry {} in {}", task.taskId(), why, retries, delay);
+    try {
+      scheduler.schedule(
+          () -> attempt(task, retries, executions), delay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RuntimeException shutDown) {
+      log.warn("task {} not retried: the local queue is shut down", task.taskId());
+    }
+  }
+
+  private static String describe(Throwable error) {
+    Throwable cause = error.getCause() != null ? error.getCause() : error;
+    return cause.getClass().getSimpleName()
+        + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+  }
+
+  /** min × 2^(retries-1), capped at max: Cloud Tasks' exponential backoff. */
+  Duration backoff(int retries) {
+    long factor = 1L << Math.min(retries - 1, 20);
+    Duration delay = tasks.local().minBackoff().multipliedBy(factor);
+    return delay.compareTo(tasks.local().maxBackoff()) > 0 ? tasks.local().maxBackoff() : delay;
+  }
+
+  private URI target(RunnerTask task) {
+    String base = tasks.handlerUrl().toString();
+    return URI.create((base.endsWith("/") ? base : base + "/") + "tasks/" + task.kind().path());
+  }
+
+  /** Tasks the handler accepted, attempts that failed, tasks given up on: for tests and benches. */
+  public Stats stats() {
+    return new Stats(names.size(), delivered.get(), failedAttempts.get(), dropped.get());
+  }
+
+  /** Counters of the local queue since start. */
+  public record Stats(long named, long delivered, long failedAttempts, long dropped) {}
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+  }
+}

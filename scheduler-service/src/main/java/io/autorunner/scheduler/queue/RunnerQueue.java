@@ -1,0 +1,25 @@
+package io.autorunner.scheduler.queue;
+
+import io.autorunner.common.task.RunnerTask;
+
+/**
+ * Where the scheduler hands work to the handler. Tasks are named by {@link RunnerTask#taskId()}:
+ * enqueuing a name that exists already is a success that creates nothing.
+ */
+public interface RunnerQueue extends AutoCloseable {
+
+  /**
+   * @return the task's name and whether this call created it
+   * @throws QueueUnavailableException when the queue cannot take the task now
+   */
+  Enqueued enqueue(RunnerTask task);
+
+  @Override
+  default void close() {}
+
+  /**
+   * @param name the queue's name for the task
+   * @param created false when a task of that name existed already (a repeated delivery)
+   */
+  record Enqueued(String name, boolean created) {}
+}

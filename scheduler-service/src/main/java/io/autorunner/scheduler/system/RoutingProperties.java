@@ -1,0 +1,31 @@
+package io.autorunner.scheduler.system;
+
+import io.autorunner.common.routing.RoutingRules;
+import jakarta.validation.constraints.NotEmpty;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * {@code autorunner.routing.*}: which jobs autorunner serves.
+ *
+ * @param triggerLabels every one must be in a job's {@code runs-on}
+ * @param allowedOwners owners (users, organisations) whose jobs pass; empty: see the design
+ * @param allowedRepositories {@code owner/name} of repositories whose jobs pass
+ * @param allowPublicRepositories serve jobs of public repositories (anyone's pull request can run
+ *     code on them)
+ */
+@Validated
+@ConfigurationProperties("autorunner.routing")
+public record RoutingProperties(
+    @DefaultValue({"self-hosted", "gce"}) @NotEmpty List<String> triggerLabels,
+    List<String> allowedOwners,
+    List<String> allowedRepositories,
+    @DefaultValue("false") boolean allowPublicRepositories) {
+
+  public RoutingRules rules() {
+    return new RoutingRules(
+        triggerLabels, allowedOwners, allowedRepositories, allowPublicRepositories);
+  }
+}

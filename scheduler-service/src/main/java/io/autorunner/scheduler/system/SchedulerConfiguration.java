@@ -1,0 +1,51 @@
+package io.autorunner.scheduler.system;
+
+import io.autorunner.common.naming.InstanceNaming;
+import io.autorunner.common.naming.NamingProperties;
+import io.autorunner.common.policy.LabelPolicy;
+import io.autorunner.common.policy.PolicyProperties;
+import io.autorunner.common.routing.WorkflowJobRouter;
+import io.autorunner.common.signature.WebhookSignature;
+import io.autorunner.scheduler.queue.CloudTasksRunnerQueue;
+import io.autorunner.scheduler.queue.LocalRunnerQueue;
+import io.autorunner.scheduler.queue.RunnerQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The scheduler's wiring. The queue adapter is chosen in a bean method, not by conditions, so a
+ * build-time AOT-processed image still switches on {@code autorunner.tasks.mode} at run time.
+ */
+@Configuration(proxyBeanMethods = false)
+class SchedulerConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(SchedulerConfiguration.class);
+
+  @Bean
+  WebhookSignature webhookSignature(WebhookProperties webhook) {
+    return new WebhookSignature(webhook.secret());
+  }
+
+  @Bean
+  WorkflowJobRouter workflowJobRouter(
+      RoutingProperties routing, PolicyProperties policy, NamingProperties naming) {
+    return new WorkflowJobRouter(
+        routing.rules(), new LabelPolicy(policy), new InstanceNaming(naming.prefix()));
+  }
+
+  @Bean
+  RunnerQueue runnerQueue(TasksProperties tasks) {
+    return switch (tasks.mode()) {
+      case CLOUD_TASKS -> {
+        log.info("tasks go to Cloud Tasks queue {} → {}", tasks.queue(), tasks.handlerUrl());
+        yield CloudTasksRunnerQueue.create(tasks);
+      }
+      case LOCAL -> {
+        log.info("tasks go to the in-process local queue → {}", tasks.handlerUrl());
+        yield new LocalRunnerQueue(tasks);
+      }
+    };
+  }
+}

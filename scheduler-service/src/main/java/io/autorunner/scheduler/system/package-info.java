@@ -1,0 +1,2 @@
+/** Wiring and configuration of the scheduler. */
+package io.autorunner.scheduler.system;

@@ -1,0 +1,177 @@
+package io.autorunner.scheduler.webhook;
+
+import io.autorunner.common.event.MalformedEventException;
+import io.autorunner.common.event.WorkflowJobEvent;
+import io.autorunner.common.routing.Decision;
+import io.autorunner.common.routing.Route;
+import io.autorunner.common.routing.WorkflowJobRouter;
+import io.autorunner.common.signature.WebhookSignature;
+import io.autorunner.scheduler.queue.QueueUnavailableException;
+import io.autorunner.scheduler.queue.RunnerQueue;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * GitHub's webhook endpoint. It must answer in well under GitHub's 10 s and never does slow work:
+ * verify the signature, parse, route by the pure policy, enqueue a named task. GitHub never
+ * redelivers a failed delivery on its own, so a queue outage answers 503 (visible in GitHub's
+ * delivery log, where it can be redelivered) rather than pretending success.
+ */
+@RestController
+class WebhookController {
+
+  private static final Logger log = LoggerFactory.getLogger(WebhookController.class);
+
+  /** GitHub caps payloads at 25 MB; a workflow_job is a few KB. Anything past 1 MiB is not ours. */
+  static final int MAX_BODY_BYTES = 1024 * 1024;
+
+  private final WebhookSignature signature;
+  private final WorkflowJobRouter router;
+  private final RunnerQueue queue;
+
+  WebhookController(WebhookSignature signature, WorkflowJobRouter router, RunnerQueue queue) {
+    this.signature = signature;
+    this.router = router;
+    this.queue = queue;
+  }
+
+  @PostMapping("/webhook")
+  ResponseEntity<WebhookAnswer> receive(
+      @RequestHeader(value = "X-GitHub-Event", required = false) String event,
+      @RequestHeader(value = "X-GitHub-Delivery", required = false) String delivery,
+      @RequestHeader(value = WebhookSignature.HEADER, required = false) String signed,
+      HttpServletRequest request)
+      throws IOException {
+    byte[] body = readBounded(request);
+    if (body == null) {
+      return answer(delivery, event, HttpStatus.CONTENT_TOO_LARGE, "rejected", "body over 1 MiB");
+    }
+    if (!signature.verify(body, signed)) {
+      return answer(
+          delivery,
+          event,
+          HttpStatus.UNAUTHORIZED,
+          "rejected",
+          signed == null ? "X-Hub-Signature-256 missing" : "signature does not match");
+    }
+    String kind = event == null ? "" : event.trim().toLowerCase(Locale.ROOT);
+    if (kind.equals("ping")) {
+      return answer(delivery, event, HttpStatus.OK, "pong", "webhook reached autorunner");
+    }
+    if (!kind.equals("workflow_job")) {
+      return answer(
+          delivery,
+          event,
+          HttpStatus.OK,
+          "ignored",
+          "event '" + printable(event) + "' is not used");
+    }
+    WorkflowJobEvent job;
+    try {
+      job = WorkflowJobEvent.parse(body);
+    } catch (MalformedEventException e) {
+      return answer(delivery, event, HttpStatus.BAD_REQUEST, "rejected", e.getMessage());
+    }
+    Route route = router.route(job);
+    if (!route.hasTask()) {
+      HttpStatus status = HttpStatus.OK;
+      return log(
+          delivery,
+          job,
+          route,
+          status,
+          new WebhookAnswer(route.decision().wireName(), route.reason(), null));
+    }
+    RunnerQueue.Enqueued enqueued;
+    try {
+      enqueued = queue.enqueue(route.task());
+    } catch (QueueUnavailableException e) {
+      return log(
+          delivery,
+          job,
+          route,
+          HttpStatus.SERVICE_UNAVAILABLE,
+          new WebhookAnswer(
+              "unavailable",
+              "the task queue is unreachable; redeliver later: " + e.getMessage(),
+              null));
+    }
+    String reason =
+        enqueued.created() ? route.reason() : route.reason() + " (task existed already)";
+    return log(
+        delivery,
+        job,
+        route,
+        HttpStatus.ACCEPTED,
+        new WebhookAnswer(route.decision().wireName(), reason, enqueued.name()));
+  }
+
+  @GetMapping("/healthz")
+  ResponseEntity<String> healthz() {
+    return ResponseEntity.ok("ok");
+  }
+
+  /** Reads at most one byte past the limit, so an oversized body is never held whole. */
+  private static byte[] readBounded(HttpServletRequest request) throws IOException {
+    if (request.getContentLengthLong() > MAX_BODY_BYTES) {
+      return null;
+    }
+    try (InputStream in = request.getInputStream()) {
+      byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+      return body.length > MAX_BODY_BYTES ? null : body;
+    }
+  }
+
+  private static ResponseEntity<WebhookAnswer> answer(
+      String delivery, String event, HttpStatus status, String decision, String reason) {
+    log.info(
+        "delivery={} event={} status={} decision={} reason={}",
+        printable(delivery),
+        printable(event),
+        status.value(),
+        decision,
+        reason);
+    return ResponseEntity.status(status).body(WebhookAnswer.of(decision, reason));
+  }
+
+  private static ResponseEntity<WebhookAnswer> log(
+      String delivery, WorkflowJobEvent job, Route route, HttpStatus status, WebhookAnswer answer) {
+    boolean quiet = route.decision() == Decision.IGNORED;
+    String line = "delivery={} action={} job={} repo={} status={} decision={} reason={} task={}";
+    Object[] args = {
+      printable(delivery),
+      printable(job.action()),
+      job.workflowJob().id(),
+      printable(job.repository().fullName()),
+      status.value(),
+      answer.decision(),
+      answer.reason(),
+      answer.task()
+    };
+    if (quiet) {
+      log.debug(line, args);
+    } else {
+      log.info(line, args);
+    }
+    return ResponseEntity.status(status).body(answer);
+  }
+
+  /** Header and payload text is attacker input: keep log lines single and short. */
+  private static String printable(String text) {
+    if (text == null) {
+      return "-";
+    }
+    String cleaned = text.replaceAll("[^A-Za-z0-9._/:=-]", "?");
+    return cleaned.length() > 100 ? cleaned.substring(0, 100) + "…" : cleaned;
+  }
+}

@@ -1,0 +1,27 @@
+package io.autorunner.scheduler.webhook;
+
+import io.autorunner.common.task.RunnerTask;
+import io.autorunner.scheduler.queue.QueueUnavailableException;
+import io.autorunner.scheduler.queue.RunnerQueue;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A queue that deduplicates by name like the real ones, records tasks, and can be "down". */
+final class RecordingQueue implements RunnerQueue {
+
+  final Map<String, RunnerTask> tasks = new LinkedHashMap<>();
+  final List<String> calls = new ArrayList<>();
+  boolean down;
+
+  @Override
+  public synchronized Enqueued enqueue(RunnerTask task) {
+    calls.add(task.taskId());
+    if (down) {
+      throw new QueueUnavailableException("connection refused", null);
+    }
+    boolean created = tasks.putIfAbsent(task.taskId(), task) == null;
+    return new Enqueued("queues/test/tasks/" + task.taskId(), created);
+  }
+}
