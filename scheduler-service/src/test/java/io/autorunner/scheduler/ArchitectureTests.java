@@ -1,0 +1,53 @@
+package io.autorunner.scheduler;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** Cloud client libraries stay inside the queue adapters; the webhook never sees them. */
+class ArchitectureTests {
+
+  private final JavaClasses classes =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("io.autorunner");
+
+  @Test
+  void onlyTheQueueAdaptersUseGoogleCloudLibraries() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.autorunner.scheduler.queue..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("com.google.cloud..", "com.google.api.gax..")
+        .check(classes);
+  }
+
+  @Test
+  void theWebhookDependsOnThePortNotOnAdapters() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.autorunner.scheduler.webhook..")
+        .should()
+        .dependOnClassesThat()
+        .haveSimpleName("LocalRunnerQueue")
+        .orShould()
+        .dependOnClassesThat()
+        .haveSimpleName("CloudTasksRunnerQueue")
+        .check(classes);
+  }
+
+  @Test
+  void commonStaysFreeOfWebAndCloud() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.autorunner.common..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.springframework.web..", "com.google.cloud..", "jakarta.servlet..")
+        .check(classes);
+  }
+}

@@ -1,0 +1,179 @@
+package io.autorunner.scheduler.queue;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import com.google.cloud.tasks.v2.HttpMethod;
+import io.autorunner.common.task.JobRef;
+import io.autorunner.common.task.RunnerTask;
+import io.autorunner.scheduler.system.TasksProperties;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The Cloud Tasks adapter, with the real client library speaking REST to a fake on loopback. */
+class CloudTasksRunnerQueueTests {
+
+  private static final String QUEUE = "projects/gpu-ci-1234/locations/us-central1/queues/runners";
+  private static final String CREATE_PATH = "/v2/" + QUEUE + "/tasks";
+
+  @RegisterExtension
+  static WireMockExtension cloudTasks =
+      WireMockExtension.newInstance().options(options().dynamicPort()).build();
+
+  private CloudTasksRunnerQueue queue;
+
+  @BeforeEach
+  void connect() {
+    queue =
+        CloudTasksRunnerQueue.create(
+            new TasksProperties(
+                TasksProperties.Mode.CLOUD_TASKS,
+                QUEUE,
+                URI.create("https://handler-abc-uc.a.run.app"),
+                "invoker@gpu-ci-1234.iam.gserviceaccount.com",
+                null,
+                "http://127.0.0.1:" + cloudTasks.getPort(),
+                Duration.ofMinutes(10),
+                new TasksProperties.Local(10, Duration.ofSeconds(1), Duration.ofSeconds(60), "l")));
+  }
+
+  @AfterEach
+  void close() {
+    queue.close();
+  }
+
+  @Test
+  void createsANamedHttpTaskWithOidcTokenDeadlineAndJsonBody() {
+    cloudTasks.stubFor(
+        post(urlPathEqualTo(CREATE_PATH))
+            .willReturn(
+                aResponse()
+                    .withHeader("Content-Type", "application/json")
+                    .withBody("{\"name\": \"" + QUEUE + "/tasks/abc\"}")));
+    RunnerTask task = createTask();
+
+    RunnerQueue.Enqueued enqueued = queue.enqueue(task);
+
+    assertThat(enqueued.created()).isTrue();
+    List<LoggedRequest> requests =
+        cloudTasks.findAll(postRequestedFor(urlPathEqualTo(CREATE_PATH)));
+    assertThat(requests).hasSize(1);
+    JsonNode sent = JsonMapper.builder().build().readTree(requests.get(0).getBodyAsString());
+    JsonNode sentTask = sent.path("task");
+    assertThat(sentTask.path("name").asString()).isEqualTo(QUEUE + "/tasks/" + task.taskId());
+    assertThat(sentTask.path("dispatchDeadline").asString()).isEqualTo("600s");
+    JsonNode http = sentTask.path("httpRequest");
+    assertThat(http.path("url").asString())
+        .isEqualTo("https://handler-abc-uc.a.run.app/tasks/create-runner");
+    // The REST transport asks for and sends enums as numbers (enum-encoding=int).
+    assertThat(http.path("httpMethod").asInt()).isEqualTo(HttpMethod.POST.getNumber());
+    assertThat(http.path("headers").path("Content-Type").asString()).isEqualTo("application/json");
+    assertThat(http.path("oidcToken").path("serviceAccountEmail").asString())
+        .isEqualTo("invoker@gpu-ci-1234.iam.gserviceaccount.com");
+    assertThat(http.path("oidcToken").path("audience").asString())
+        .isEqualTo("https://handler-abc-uc.a.run.app");
+    String body =
+        new String(
+            Base64.getDecoder().decode(http.path("body").asString()), StandardCharsets.UTF_8);
+    JsonNode payload = JsonMapper.builder().build().readTree(body);
+    assertThat(payload.path("instanceName").asString()).isEqualTo("ghr-4242-1");
+    assertThat(payload.path("job").path("jobId").asLong()).isEqualTo(4242L);
+    assertThat(payload.path("labels").get(2).asString()).isEqualTo("gpu");
+  }
+
+  @Test
+  void alreadyExistsIsSuccessThatCreatedNothing() {
+    cloudTasks.stubFor(
+        post(urlPathEqualTo(CREATE_PATH))
+            .willReturn(
+                aResponse()
+                    .withStatus(409)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(
+                        "{\"error\":{\"code\":409,\"message\":\"Requested entity already"
+                            + " exists\",\"status\":\"ALREADY_EXISTS\"}}")));
+
+    RunnerQueue.Enqueued enqueued = queue.enqueue(createTask());
+
+    assertThat(enqueued.created()).isFalse();
+    assertThat(enqueued.name()).endsWith("/tasks/" + createTask().taskId());
+  }
+
+  @Test
+  void serverErrorMeansTheQueueIsUnavailable() {
+    cloudTasks.stubFor(
+        post(urlPathEqualTo(CREATE_PATH))
+            .willReturn(
+                aResponse()
+                    .withStatus(503)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(
+                        "{\"error\":{\"code\":503,\"message\":\"unavailable\","
+                            + "\"status\":\"UNAVAILABLE\"}}")));
+
+    assertThatThrownBy(() -> queue.enqueue(createTask()))
+        .isInstanceOf(QueueUnavailableException.class);
+  }
+
+  @Test
+  void permissionDeniedAlsoFailsTheDeliveryRatherThanDroppingIt() {
+    cloudTasks.stubFor(
+        post(urlPathEqualTo(CREATE_PATH))
+            .withRequestBody(matchingJsonPath("$.task.name"))
+            .willReturn(
+                aResponse()
+                    .withStatus(403)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(
+                        "{\"error\":{\"code\":403,\"message\":\"denied\","
+                            + "\"status\":\"PERMISSION_DENIED\"}}")));
+
+    assertThatThrownBy(() -> queue.enqueue(createTask()))
+        .isInstanceOf(QueueUnavailableException.class)
+        .hasMessageContaining("PERMISSION_DENIED");
+  }
+
+  @Test
+  void unreachableEndpointIsUnavailable() {
+    queue.close();
+    queue =
+        CloudTasksRunnerQueue.create(
+            new TasksProperties(
+                TasksProperties.Mode.CLOUD_TASKS,
+                QUEUE,
+                URI.create("https://handler-abc-uc.a.run.app"),
+                "invoker@gpu-ci-1234.iam.gserviceaccount.com",
+                "https://custom-audience",
+                "http://127.0.0.1:1",
+                Duration.ofMinutes(10),
+                new TasksProperties.Local(10, Duration.ofSeconds(1), Duration.ofSeconds(60), "l")));
+
+    assertThatThrownBy(() -> queue.enqueue(createTask()))
+        .isInstanceOf(QueueUnavailableException.class);
+    assertThat(cloudTasks.findAll(postRequestedFor(urlPathEqualTo(CREATE_PATH)))).isEmpty();
+  }
+
+  private static RunnerTask createTask() {
+    return new RunnerTask.CreateRunner(
+        new JobRef(4242, 9001, 1, "acme/models", "acme", 555L),
+        List.of("self-hosted", "gce", "gpu"),
+        "ghr-4242-1");
+  }
+}

@@ -1,0 +1,188 @@
+package io.autorunner.scheduler.queue;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.autorunner.common.task.JobRef;
+import io.autorunner.common.task.RunnerTask;
+import io.autorunner.scheduler.system.TasksProperties;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The local queue against a fake handler on loopback: Cloud Tasks' semantics without a cloud. */
+class LocalRunnerQueueTests {
+
+  @RegisterExtension
+  static WireMockExtension handler =
+      WireMockExtension.newInstance().options(options().dynamicPort()).build();
+
+  private LocalRunnerQueue queue;
+
+  @AfterEach
+  void close() {
+    if (queue != null) {
+      queue.close();
+    }
+  }
+
+  @Test
+  void postsTheTaskToTheHandlerWithCloudTasksHeaders() {
+    handler.stubFor(
+        post(urlEqualTo("/tasks/create-runner")).willReturn(aResponse().withStatus(200)));
+    queue = new LocalRunnerQueue(properties(5));
+    RunnerTask task = createTask(1);
+
+    RunnerQueue.Enqueued enqueued = queue.enqueue(task);
+
+    assertThat(enqueued).isEqualTo(new RunnerQueue.Enqueued(task.taskId(), true));
+    awaitTrue(() -> queue.stats().delivered() == 1);
+    handler.verify(
+        postRequestedFor(urlEqualTo("/tasks/create-runner"))
+            .withHeader("Content-Type", equalTo("application/json"))
+            .withHeader("X-CloudTasks-QueueName", equalTo("local-test"))
+            .withHeader("X-CloudTasks-TaskName", equalTo(task.taskId()))
+            .withHeader("X-CloudTasks-TaskRetryCount", equalTo("0"))
+            .withHeader("X-CloudTasks-TaskExecutionCount", equalTo("0"))
+            .withRequestBody(matchingJsonPath("$.instanceName", equalTo("ghr-1-1")))
+            .withRequestBody(matchingJsonPath("$.job.repository", equalTo("acme/models"))));
+  }
+
+  @Test
+  void aRepeatedNameCreatesNothingAndIsDeliveredOnce() {
+    handler.stubFor(
+        post(urlEqualTo("/tasks/create-runner")).willReturn(aResponse().withStatus(200)));
+    queue = new LocalRunnerQueue(properties(5));
+
+    assertThat(queue.enqueue(createTask(2)).created()).isTrue();
+    assertThat(queue.enqueue(createTask(2)).created()).isFalse();
+
+    awaitTrue(() -> queue.stats().delivered() == 1);
+    sleep(300);
+    assertThat(handler.findAll(postRequestedFor(urlEqualTo("/tasks/create-runner")))).hasSize(1);
+  }
+
+  @Test
+  void retriesWithBackoffUntilTheHandlerAnswers2xx() {
+    handler.stubFor(
+        post(urlEqualTo("/tasks/create-runner"))
+            .inScenario("flaky")
+            .whenScenarioStateIs(STARTED)
+            .willReturn(aResponse().withStatus(503))
+            .willSetStateTo("second"));
+    handler.stubFor(
+        post(urlEqualTo("/tasks/create-runner"))
+            .inScenario("flaky")
+            .whenScenarioStateIs("second")
+            .willReturn(aResponse().withStatus(429))
+            .willSetStateTo("healthy"));
+    handler.stubFor(
+        post(urlEqualTo("/tasks/create-runner"))
+            .inScenario("flaky")
+            .whenScenarioStateIs("healthy")
+            .willReturn(aResponse().withStatus(204)));
+    queue = new LocalRunnerQueue(properties(5));
+
+    queue.enqueue(createTask(3));
+
+    awaitTrue(() -> queue.stats().delivered() == 1);
+    List<LoggedRequest> attempts =
+        handler.findAll(postRequestedFor(urlEqualTo("/tasks/create-runner")));
+    assertThat(attempts).hasSize(3);
+    assertThat(attempts)
+        .extracting(r -> r.getHeader("X-CloudTasks-TaskRetryCount"))
+        .containsExactly("0", "1", "2");
+    assertThat(attempts)
+        .extracting(r -> r.getHeader("X-CloudTasks-TaskExecutionCount"))
+        .containsExactly("0", "1", "2");
+    assertThat(queue.stats().failedAttempts()).isEqualTo(2);
+  }
+
+  @Test
+  void givesUpAfterTheBoundedNumberOfAttempts() {
+    handler.stubFor(
+        post(urlEqualTo("/tasks/create-runner")).willReturn(aResponse().withStatus(500)));
+    queue = new LocalRunnerQueue(properties(3));
+
+    queue.enqueue(createTask(4));
+
+    awaitTrue(() -> queue.stats().dropped() == 1);
+    assertThat(handler.findAll(postRequestedFor(urlEqualTo("/tasks/create-runner")))).hasSize(3);
+    assertThat(queue.stats().delivered()).isZero();
+  }
+
+  @Test
+  void backoffDoublesUpToTheMaximum() {
+    queue =
+        new LocalRunnerQueue(
+            new TasksProperties(
+                TasksProperties.Mode.LOCAL,
+                null,
+                URI.create("http://127.0.0.1:1"),
+                null,
+                null,
+                null,
+                Duration.ofSeconds(30),
+                new TasksProperties.Local(10, Duration.ofSeconds(1), Duration.ofSeconds(5), "q")));
+
+    assertThat(List.of(1, 2, 3, 4, 5).stream().map(queue::backoff))
+        .containsExactly(
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(4),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(5));
+  }
+
+  private static TasksProperties properties(int maxAttempts) {
+    return new TasksProperties(
+        TasksProperties.Mode.LOCAL,
+        null,
+        URI.create("http://127.0.0.1:" + handler.getPort()),
+        null,
+        null,
+        null,
+        Duration.ofSeconds(30),
+        new TasksProperties.Local(
+            maxAttempts, Duration.ofMillis(20), Duration.ofMillis(100), "local-test"));
+  }
+
+  private static RunnerTask createTask(long jobId) {
+    return new RunnerTask.CreateRunner(
+        new JobRef(jobId, 9001, 1, "acme/models", "acme", 555L),
+        List.of("self-hosted", "gce"),
+        "ghr-" + jobId + "-1");
+  }
+
+  private static void awaitTrue(BooleanSupplier condition) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 10 s");
+      }
+      sleep(10);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package io.autorunner.scheduler.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.autorunner.common.config.Startup;
+import io.autorunner.scheduler.SchedulerApplication;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** A bad configuration stops the scheduler with one line naming the key. */
+class StartupValidationTests {
+
+  @Test
+  void missingWebhookSecretIsRefused() {
+    assertThat(problemStarting()).isEqualTo("autorunner.webhook.secret is required");
+  }
+
+  @Test
+  void cloudTasksModeWithoutQueueIsRefused() {
+    assertThat(
+            problemStarting(
+                "--autorunner.webhook.secret=s",
+                "--autorunner.tasks.mode=cloud-tasks",
+                "--autorunner.tasks.handler-url=https://handler.example"))
+        .startsWith("autorunner.tasks.queue must be projects/P/locations/L/queues/Q");
+  }
+
+  @Test
+  void cloudTasksModeWithoutInvokerIsRefused() {
+    assertThat(
+            problemStarting(
+                "--autorunner.webhook.secret=s",
+                "--autorunner.tasks.mode=cloud-tasks",
+                "--autorunner.tasks.queue=projects/my-proj-1/locations/us-central1/queues/runners",
+                "--autorunner.tasks.handler-url=https://handler.example"))
+        .startsWith("autorunner.tasks.invoker-service-account is required");
+  }
+
+  @Test
+  void unknownTaskModeIsRefusedNamingTheKey() {
+    assertThat(problemStarting("--autorunner.webhook.secret=s", "--autorunner.tasks.mode=sqs"))
+        .contains("autorunner.tasks");
+  }
+
+  @Test
+  void badPolicyBoundIsRefusedNamingTheKey() {
+    assertThat(
+            problemStarting(
+                "--autorunner.webhook.secret=s",
+                "--autorunner.policy.allowed-machine-families=n1,z9"))
+        .contains("autorunner.policy.allowed-machine-families")
+        .contains("z9");
+  }
+
+  @Test
+  void aValidLocalConfigurationStarts() {
+    try (ConfigurableApplicationContext context =
+        new SpringApplicationBuilder(SchedulerApplication.class)
+            .web(WebApplicationType.NONE)
+            .run("--autorunner.webhook.secret=s")) {
+      assertThat(context.getBean(TasksProperties.class).mode())
+          .isEqualTo(TasksProperties.Mode.LOCAL);
+    }
+  }
+
+  private static String problemStarting(String... args) {
+    Throwable failure =
+        catchThrowable(
+            () ->
+                new SpringApplicationBuilder(SchedulerApplication.class)
+                    .web(WebApplicationType.NONE)
+                    .run(args)
+                    .close());
+    assertThat(failure).as("the scheduler must refuse to start").isNotNull();
+    String problem = Startup.configurationProblem(failure);
+    assertThat(problem).as("a one-line configuration problem").isNotNull().doesNotContain("\n");
+    return problem;
+  }
+}
