@@ -1,0 +1,169 @@
+// Benchmarks of the scheduler, run with `java bench/WebhookBench.java MODE ...` (see bench/README.md).
+//
+//   load URL SECRET CLIENTS SECONDS  – signed queued deliveries from CLIENTS concurrent clients for
+//                                      SECONDS; prints throughput and latency percentiles.
+//   startup JAR SECRET PORT         – starts `java -jar JAR` and sends a signed delivery every 10 ms
+//                                      until one is answered 2xx; prints the time from process start.
+//   sink PORT                        – a handler stand-in answering 200 to every task (for load runs).
+//
+// Only loopback addresses are used; every loop is bounded in time.
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+public class WebhookBench {
+
+  public static void main(String[] args) throws Exception {
+    switch (args.length == 0 ? "" : args[0]) {
+      case "load" -> load(URI.create(args[1]), args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+      case "startup" -> startup(args[1], args[2], Integer.parseInt(args[3]));
+      case "sink" -> sink(Integer.parseInt(args[1]));
+      default -> {
+        System.err.println("usage: load URL SECRET CLIENTS SECONDS | startup JAR SECRET PORT | sink PORT");
+        System.exit(2);
+      }
+    }
+  }
+
+  static void load(URI url, String secret, int clients, int seconds) throws Exception {
+    HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(clients)).build();
+    long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+    AtomicLong jobIds = new AtomicLong(System.currentTimeMillis() * 1000);
+    AtomicLong errors = new AtomicLong();
+    List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+    CountDownLatch done = new CountDownLatch(clients);
+    // Warm-up: the JIT compiles the hot path before measuring, as it would after minutes in service.
+    for (int i = 0; i < 2000; i++) {
+      send(http, url, secret, jobIds.incrementAndGet());
+    }
+    long start = System.nanoTime();
+    end = start + Duration.ofSeconds(seconds).toNanos();
+    final long stopAt = end;
+    for (int c = 0; c < clients; c++) {
+      new Thread(() -> {
+        try {
+          while (System.nanoTime() < stopAt) {
+            long t0 = System.nanoTime();
+            int status = send(http, url, secret, jobIds.incrementAndGet());
+            latencies.add(System.nanoTime() - t0);
+            if (status != 202) {
+              errors.incrementAndGet();
+            }
+          }
+        } catch (Exception e) {
+          errors.incrementAndGet();
+        } finally {
+          done.countDown();
+        }
+      }).start();
+    }
+    done.await();
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    List<Long> sorted = new ArrayList<>(latencies);
+    Collections.sort(sorted);
+    System.out.printf(
+        "clients=%d deliveries=%d errors=%d seconds=%.1f throughput=%.0f/s p50=%.2fms p99=%.2fms max=%.2fms%n",
+        clients,
+        sorted.size(),
+        errors.get(),
+        elapsed,
+        sorted.size() / elapsed,
+        pct(sorted, 0.50),
+        pct(sorted, 0.99),
+        sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1) / 1e6);
+    System.exit(0);
+  }
+
+  static void startup(String jar, String secret, int port) throws Exception {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
+    URI url = URI.create("http://127.0.0.1:" + port + "/webhook");
+    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+    String extra = System.getenv("BENCH_JVM_FLAGS");
+    if (extra != null && !extra.isBlank()) {
+      command.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    command.addAll(List.of("-jar", jar));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    builder.environment().put("PORT", Integer.toString(port));
+    builder.environment().put("AUTORUNNER_WEBHOOK_SECRET", secret);
+    long t0 = System.nanoTime();
+    Process process = builder.start();
+    try {
+      long deadline = t0 + Duration.ofSeconds(60).toNanos();
+      while (System.nanoTime() < deadline) {
+        try {
+          if (send(http, url, secret, 1) / 100 == 2) {
+            System.out.printf("first 2xx webhook after %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+            return;
+          }
+        } catch (Exception notYet) {
+          // not listening yet
+        }
+        Thread.sleep(10);
+      }
+      System.out.println("no 2xx within 60 s");
+      System.exit(1);
+    } finally {
+      process.destroy();
+      process.waitFor();
+    }
+  }
+
+  static void sink(int port) throws Exception {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 512);
+    server.setExecutor(Executors.newFixedThreadPool(8));
+    server.createContext("/", exchange -> {
+      exchange.getRequestBody().readAllBytes();
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
+    server.start();
+    System.out.println("sink listening on 127.0.0.1:" + port);
+  }
+
+  static int send(HttpClient http, URI url, String secret, long jobId) throws Exception {
+    String body = """
+        {"action":"queued","workflow_job":{"id":%d,"run_id":%d,"run_attempt":1,\
+        "labels":["self-hosted","gce","gpu"],"status":"queued","runner_name":null},\
+        "repository":{"full_name":"acme/models","name":"models","private":true,"owner":{"login":"acme"}},\
+        "organization":{"login":"acme"},"installation":{"id":1}}""".formatted(jobId, jobId);
+    HttpRequest request = HttpRequest.newBuilder(url)
+        .timeout(Duration.ofSeconds(10))
+        .header("Content-Type", "application/json")
+        .header("X-GitHub-Event", "workflow_job")
+        .header("X-GitHub-Delivery", "bench-" + jobId)
+        .header("X-Hub-Signature-256", sign(body, secret))
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build();
+    return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  static String sign(String body, String secret) throws Exception {
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  static double pct(List<Long> sorted, double p) {
+    if (sorted.isEmpty()) {
+      return 0;
+    }
+    int i = (int) Math.ceil(p * sorted.size()) - 1;
+    return sorted.get(Math.max(0, i)) / 1e6;
+  }
+}
