@@ -22,8 +22,10 @@ import org.springframework.web.util.UrlPathHelper;
  */
 public final class TaskCallerFilter extends OncePerRequestFilter {
 
-  /** Request attribute holding the accepted caller's e-mail, for handlers that want to log it. */
-  public static final String CALLER_ATTRIBUTE = TaskCallerFilter.class.getName() + ".caller";
+  /**
+   * Request attribute with the accepted caller's e-mail (readable with {@code @RequestAttribute}).
+   */
+  public static final String CALLER_ATTRIBUTE = "io.autorunner.handler.auth.caller";
 
   static final String SERVERLESS_AUTHORIZATION = "X-Serverless-Authorization";
 
