@@ -1,0 +1,2 @@
+/** The task endpoints: create, delete and release runners, each idempotent. */
+package io.autorunner.handler.task;
