@@ -19,8 +19,8 @@ import org.springframework.validation.annotation.Validated;
  * @param runnerGroupId the runner group JIT runners join (1 is the default group)
  * @param runnerVersion the Actions runner release the VMs download
  * @param runnerSha256Linux sha256 of {@code actions-runner-linux-x64-VERSION.tar.gz}
- * @param runnerSha256Windows sha256 of {@code actions-runner-win-x64-VERSION.zip}; until it is set,
- *     Windows jobs are refused with that reason
+ * @param runnerSha256Windows sha256 of {@code actions-runner-win-x64-VERSION.zip}; when it is
+ *     blank, Windows jobs are refused with that reason
  * @param runnerDownloadUrl where the runner releases live ({@code VERSION} and {@code FILE} are
  *     replaced)
  */
@@ -35,7 +35,8 @@ public record GitHubProperties(
     @DefaultValue("2.335.1") @NotBlank String runnerVersion,
     @DefaultValue("4ef2f25285f0ae4477f1fe1e346db76d2f3ebf03824e2ddd1973a2819bf6c8cf")
         String runnerSha256Linux,
-    String runnerSha256Windows,
+    @DefaultValue("eb65c95277af42bcf3778a799c41359d224ba2a67b4de26b7cea1729b09c803d")
+        String runnerSha256Windows,
     @DefaultValue("https://github.com/actions/runner/releases/download/vVERSION/FILE")
         String runnerDownloadUrl) {
 

@@ -1,0 +1,129 @@
+# autorunner: NVIDIA driver and container toolkit for GPU runner VMs (Debian or Ubuntu, x64).
+#
+# A fragment, not a script: StartupScripts inlines it into startup.sh (at the placeholder
+# NVIDIA_DRIVER_FUNCTIONS), so the VM receives one self-contained startup script. It only defines
+# functions; it uses log, fail, apt_get, apt_install, download, os_release, STATE_DIR and
+# REBOOTING from startup.sh.
+#
+# Driver source. The GPU images (e.g. Deep Learning VM images) ship the driver; it is used as is
+# whenever `nvidia-smi` works. Otherwise the distribution's own packages are installed, never a
+# downloaded `.run` file:
+#   - Ubuntu: `ubuntu-drivers install --gpgpu nvidia:BRANCH` plus `nvidia-utils-BRANCH`, the
+#     procedure of https://ubuntu.com/server/docs/nvidia-drivers-installation (the kernel modules
+#     come prebuilt and signed by Canonical, so Secure Boot keeps working);
+#   - Debian: `nvidia-driver` and `firmware-misc-nonfree` from the contrib/non-free components,
+#     built by DKMS for the running kernel (https://wiki.debian.org/NvidiaGraphicsDrivers). These
+#     modules are unsigned: Shielded VM Secure Boot must stay off for such images.
+# Google's alternative, cuda_installer.pyz (https://cloud.google.com/compute/docs/gpus/install-drivers-gpu),
+# reboots several times and fetches unpinned code; a GPU image with the driver is the better path.
+# If the module cannot be loaded right after the install (e.g. nouveau holds the GPU), the VM
+# reboots once; GCE runs the startup script again at boot, and the runner has not started yet.
+#
+# Container toolkit: nvidia-container-toolkit from NVIDIA's apt repository, signed-by its key
+# (https://docs.nvidia.com/datacenter/cloud-native/container-toolkit/latest/install-guide.html),
+# then `nvidia-ctk runtime configure --runtime=docker` and a docker restart.
+
+# Ubuntu driver branches, preferred first (the "-server" builds are the data-center ones).
+readonly NVIDIA_UBUNTU_BRANCHES=(570-server 535-server)
+readonly NVIDIA_TOOLKIT_KEYRING=/usr/share/keyrings/nvidia-container-toolkit-keyring.gpg
+readonly NVIDIA_TOOLKIT_KEY_URL=https://nvidia.github.io/libnvidia-container/gpgkey
+
+nvidia_driver_works() {
+  command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi >/dev/null 2>&1
+}
+
+ensure_nvidia_driver() {
+  if nvidia_driver_works; then
+    log "NVIDIA driver present: $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader | head -n 1)"
+    return 0
+  fi
+  log "no working NVIDIA driver on this image; installing the distribution's driver"
+  install_nvidia_driver_packages
+  load_nvidia_driver
+  nvidia_driver_works || fail "the NVIDIA driver is installed but nvidia-smi still fails"
+  log "NVIDIA driver ready: $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader | head -n 1)"
+}
+
+install_nvidia_driver_packages() {
+  local id
+  id=$(os_release ID)
+  case "$id" in
+    ubuntu) install_nvidia_driver_ubuntu ;;
+    debian) install_nvidia_driver_debian ;;
+    *) fail "no NVIDIA driver recipe for distribution '${id}'" ;;
+  esac
+}
+
+install_nvidia_driver_ubuntu() {
+  local branch chosen=''
+  apt_install ubuntu-drivers-common
+  for branch in "${NVIDIA_UBUNTU_BRANCHES[@]}"; do
+    if apt-cache show "nvidia-utils-${branch}" >/dev/null 2>&1; then
+      chosen=$branch
+      break
+    fi
+  done
+  [[ -n "$chosen" ]] || fail "none of the NVIDIA driver branches ${NVIDIA_UBUNTU_BRANCHES[*]} is in this Ubuntu's archive"
+  log "installing NVIDIA driver branch ${chosen} (ubuntu-drivers --gpgpu)"
+  ubuntu-drivers install --gpgpu "nvidia:${chosen}"
+  apt_install "nvidia-utils-${chosen}"
+}
+
+install_nvidia_driver_debian() {
+  local codename
+  codename=$(os_release VERSION_CODENAME)
+  [[ -n "$codename" ]] || fail "cannot tell the Debian release"
+  # The driver lives in contrib/non-free, which GCE's Debian images leave disabled.
+  cat >/etc/apt/sources.list.d/autorunner-nvidia.list <<SOURCES
+deb https://deb.debian.org/debian ${codename} contrib non-free non-free-firmware
+deb https://deb.debian.org/debian ${codename}-updates contrib non-free non-free-firmware
+deb https://security.debian.org/debian-security ${codename}-security contrib non-free non-free-firmware
+SOURCES
+  apt_get update
+  log "installing nvidia-driver for Debian ${codename} (DKMS)"
+  apt_install "linux-headers-$(uname -r)" nvidia-driver firmware-misc-nonfree
+}
+
+load_nvidia_driver() {
+  if modprobe nvidia 2>/dev/null; then
+    return 0
+  fi
+  # nouveau may hold the GPU; the driver packages blacklist it for the next boot.
+  modprobe -r nouveau 2>/dev/null || true
+  if modprobe nvidia 2>/dev/null; then
+    return 0
+  fi
+  if [[ -e "${STATE_DIR}/nvidia-reboot-done" ]]; then
+    fail "the NVIDIA kernel module does not load, even after a reboot"
+  fi
+  touch "${STATE_DIR}/nvidia-reboot-done"
+  log "the NVIDIA kernel module needs a reboot to load; rebooting once"
+  REBOOTING=1
+  systemctl reboot
+  exit 0
+}
+
+install_nvidia_container_toolkit() {
+  if dpkg-query --show --showformat='${Status}' nvidia-container-toolkit 2>/dev/null | grep -q 'install ok installed'; then
+    log "nvidia-container-toolkit is already installed"
+  else
+    log "installing nvidia-container-toolkit from NVIDIA's apt repository"
+    local key
+    key=$(mktemp)
+    download "$NVIDIA_TOOLKIT_KEY_URL" "$key"
+    gpg --batch --yes --dearmor --output "$NVIDIA_TOOLKIT_KEYRING" "$key"
+    rm -f "$key"
+    chmod 0644 "$NVIDIA_TOOLKIT_KEYRING"
+    # $(ARCH) is apt's own substitution, written literally on purpose.
+    # shellcheck disable=SC2016
+    printf 'deb [signed-by=%s] https://nvidia.github.io/libnvidia-container/stable/deb/$(ARCH) /\n' \
+      "$NVIDIA_TOOLKIT_KEYRING" >/etc/apt/sources.list.d/nvidia-container-toolkit.list
+    apt_get update
+    apt_install nvidia-container-toolkit
+  fi
+  nvidia-ctk runtime configure --runtime=docker
+  systemctl restart docker
+  # Fails early, with the reason, when the toolkit cannot see the driver.
+  nvidia-container-cli info >/dev/null || fail "nvidia-container-cli cannot reach the NVIDIA driver"
+  log "docker can hand GPUs to containers (--gpus all)"
+}

@@ -1,0 +1,224 @@
+#!/bin/bash
+# autorunner: bootstrap of a single-use GitHub Actions runner VM (Debian or Ubuntu, x64).
+#
+# This is a template. The handler (io.autorunner.handler.bootstrap.StartupScripts) renders it and
+# passes the result as the VM's `startup-script` metadata value. Every placeholder (an upper-case
+# name between double at-signs) becomes a validated value in single quotes; rendering fails if a
+# value breaks its allow-list or if a placeholder is left over. Nothing below may feed a rendered
+# value to eval, to an unquoted expansion or to a command line other than as one quoted argument.
+#
+# Once per VM it:
+#   1. refuses to run a second time (the JIT config is single-use: a restarted VM powers off);
+#   2. installs Docker (the distribution's docker.io package);
+#   3. creates the unprivileged user `runner` (no sudo; member of the docker group);
+#   4. on GPU VMs, uses the image's NVIDIA driver when `nvidia-smi` works, else installs the
+#      distribution's driver, then NVIDIA's container toolkit so `docker run --gpus all` works;
+#   5. downloads the Actions runner release, checks its sha256, unpacks it into ~runner;
+#   6. runs the runner for one job as `runner`, then powers the VM off.
+# Any failure powers the VM off as well (EXIT trap), so a broken VM never idles. The handler and
+# the reconciler delete powered-off VMs; Spot's maxRunDuration is the hard cap behind both.
+#
+# Output goes to stdout/stderr, which the guest agent copies to the serial console and the
+# journal (`journalctl -u google-startup-scripts`); every line of ours starts with
+# "autorunner-bootstrap:".
+#
+# AUTORUNNER_DRY_RUN=1 stops after reading the rendered values, before any change to the machine
+# (used by the tests, which run the rendered script).
+set -Eeuo pipefail
+
+readonly RUNNER_NAME=@@RUNNER_NAME@@
+readonly RUNNER_VERSION=@@RUNNER_VERSION@@
+readonly RUNNER_SHA256=@@RUNNER_SHA256@@
+readonly RUNNER_URL=@@RUNNER_URL@@
+readonly GPU=@@GPU@@
+# The job's labels, for the log only: the runner registers with the labels inside the JIT config.
+readonly RUNNER_LABELS=@@RUNNER_LABELS@@
+# The single-use runner registration (a secret): never logged, never on a command line, never
+# written to disk by this script. It reaches the runner through its environment.
+JIT_CONFIG=@@JIT_CONFIG@@
+
+readonly RUNNER_USER=runner
+readonly RUNNER_FILE="actions-runner-linux-x64-${RUNNER_VERSION}.tar.gz"
+readonly STATE_DIR=/var/lib/autorunner
+readonly APT_LOCK_TIMEOUT=600
+
+REBOOTING=0
+
+log() {
+  printf 'autorunner-bootstrap: %s\n' "$*"
+}
+
+fail() {
+  log "ERROR: $*"
+  exit 1
+}
+
+dry_run() {
+  [[ "${AUTORUNNER_DRY_RUN:-0}" == "1" ]]
+}
+
+power_off() {
+  if dry_run; then
+    log "dry run: would power off now"
+    return 0
+  fi
+  log "powering off"
+  sync || true
+  systemctl poweroff || shutdown -h now || poweroff -f
+}
+
+on_exit() {
+  local status=$?
+  JIT_CONFIG=''
+  if [[ "$REBOOTING" == "1" ]]; then
+    log "rebooting; this script runs again at boot"
+    return 0
+  fi
+  if [[ $status -ne 0 ]]; then
+    log "bootstrap ended with status ${status}"
+  fi
+  power_off
+}
+trap on_exit EXIT
+trap 'log "command failed (line ${LINENO}): ${BASH_COMMAND}"' ERR
+
+apt_get() {
+  DEBIAN_FRONTEND=noninteractive apt-get -q -y -o "DPkg::Lock::Timeout=${APT_LOCK_TIMEOUT}" "$@"
+}
+
+apt_install() {
+  apt_get install --no-install-recommends "$@"
+}
+
+# One field of /etc/os-release, read in a subshell so the file cannot touch this script's state.
+os_release() {
+  # shellcheck disable=SC1091
+  (. /etc/os-release && printf '%s' "${!1:-}")
+}
+
+download() {
+  local url=$1 target=$2
+  curl --fail --silent --show-error --location --proto '=https,http' \
+    --retry 5 --retry-delay 5 --retry-connrefused --output "$target" "$url"
+}
+
+@@NVIDIA_DRIVER_FUNCTIONS@@
+
+check_platform() {
+  [[ $EUID -eq 0 ]] || fail "must run as root"
+  [[ -r /etc/os-release ]] || fail "no /etc/os-release: cannot tell the distribution"
+  local id id_like
+  id=$(os_release ID)
+  id_like=$(os_release ID_LIKE)
+  case " ${id} ${id_like} " in
+    *" debian "* | *" ubuntu "*) ;;
+    *) fail "unsupported distribution '${id}': this bootstrap needs Debian or Ubuntu" ;;
+  esac
+  [[ "$(uname -m)" == "x86_64" ]] || fail "unsupported architecture $(uname -m): runners are x64"
+}
+
+install_base_packages() {
+  local missing=()
+  command -v curl >/dev/null 2>&1 || missing+=(curl)
+  command -v gpg >/dev/null 2>&1 || missing+=(gnupg)
+  command -v git >/dev/null 2>&1 || missing+=(git)
+  [[ -e /etc/ssl/certs/ca-certificates.crt ]] || missing+=(ca-certificates)
+  apt_get update
+  if ((${#missing[@]} > 0)); then
+    log "installing ${missing[*]}"
+    apt_install "${missing[@]}"
+  fi
+}
+
+install_docker() {
+  if command -v docker >/dev/null 2>&1; then
+    log "docker is already installed"
+  else
+    log "installing docker (docker.io)"
+    apt_install docker.io
+  fi
+  systemctl enable --now docker
+}
+
+create_runner_user() {
+  if id -u "$RUNNER_USER" >/dev/null 2>&1; then
+    log "user ${RUNNER_USER} exists"
+  else
+    # No sudo rights. The docker group is root-equivalent on this machine; that is accepted
+    # because the VM runs exactly one job and is then deleted: the VM is the isolation boundary.
+    useradd --create-home --shell /bin/bash --user-group "$RUNNER_USER"
+    log "created user ${RUNNER_USER}"
+  fi
+  usermod --append --groups docker "$RUNNER_USER"
+}
+
+install_runner() {
+  local home dir workdir
+  home=$(getent passwd "$RUNNER_USER" | cut -d: -f6)
+  dir="${home}/actions-runner"
+  workdir=$(mktemp -d)
+  log "downloading ${RUNNER_FILE}"
+  download "$RUNNER_URL" "${workdir}/${RUNNER_FILE}"
+  if ! (cd "$workdir" && printf '%s  %s\n' "$RUNNER_SHA256" "$RUNNER_FILE" | sha256sum --check --strict --quiet -); then
+    rm -rf "$workdir"
+    fail "sha256 of ${RUNNER_FILE} does not match the configured checksum; refusing to run it"
+  fi
+  log "sha256 of ${RUNNER_FILE} verified"
+  rm -rf "$dir"
+  install -d -o "$RUNNER_USER" -g "$RUNNER_USER" -m 0750 "$dir"
+  tar -xzf "${workdir}/${RUNNER_FILE}" -C "$dir" --no-same-owner
+  rm -rf "$workdir"
+  chown -R "${RUNNER_USER}:${RUNNER_USER}" "$dir"
+  log "installing the runner's own dependencies"
+  "${dir}/bin/installdependencies.sh"
+  RUNNER_DIR=$dir
+}
+
+run_runner() {
+  local status=0
+  # Mark first: if the VM restarts from here on, the JIT config may be spent; never reuse it.
+  touch "${STATE_DIR}/runner-started"
+  log "starting runner ${RUNNER_NAME} (one job)"
+  # The Actions runner reads any argument from ACTIONS_RUNNER_INPUT_<NAME> (actions-runner-controller
+  # passes the JIT config the same way); unlike --jitconfig, this keeps the secret out of `ps`.
+  # The variable is exported in the subshell only.
+  (
+    cd "$RUNNER_DIR"
+    export ACTIONS_RUNNER_INPUT_JITCONFIG="$JIT_CONFIG"
+    exec runuser -u "$RUNNER_USER" -- ./run.sh
+  ) || status=$?
+  JIT_CONFIG=''
+  # The runner writes its decoded registration next to itself; an ephemeral runner removes it,
+  # but do not count on that.
+  rm -f "${RUNNER_DIR}/.runner" "${RUNNER_DIR}/.credentials" "${RUNNER_DIR}/.credentials_rsaparams"
+  log "runner exited with status ${status}"
+  return "$status"
+}
+
+main() {
+  log "runner ${RUNNER_NAME}, runner version ${RUNNER_VERSION}, gpu=${GPU}"
+  log "job labels: ${RUNNER_LABELS}"
+  if dry_run; then
+    log "dry run: stopping before any change to this machine"
+    return 0
+  fi
+  check_platform
+  mkdir -p "$STATE_DIR"
+  chmod 0700 "$STATE_DIR"
+  if [[ -e "${STATE_DIR}/runner-started" ]]; then
+    log "this VM already ran its runner; a single-use VM does not run twice"
+    return 0
+  fi
+  install_base_packages
+  install_docker
+  create_runner_user
+  if [[ "$GPU" == "1" ]]; then
+    ensure_nvidia_driver
+    install_nvidia_container_toolkit
+  fi
+  install_runner
+  run_runner
+}
+
+RUNNER_DIR=''
+main

@@ -1,0 +1,259 @@
+# autorunner: bootstrap of a single-use GitHub Actions runner VM (Windows Server, x64).
+#
+# This is a template. The handler (io.autorunner.handler.bootstrap.StartupScripts) renders it and
+# passes the result as the VM's `windows-startup-script-ps1` metadata value. Every placeholder
+# (an upper-case name between double at-signs) becomes a validated value in a single-quoted
+# PowerShell string (quotes doubled); rendering fails if a value breaks its allow-list or if a
+# placeholder is left over. Nothing below may pass a rendered value to Invoke-Expression or into a
+# script block.
+#
+# Once per VM it:
+#   1. refuses to run a second time (the JIT config is single-use: a restarted VM powers off);
+#   2. on GPU VMs without a working nvidia-smi, installs NVIDIA's data-center driver;
+#   3. creates the local user `runner` (not an administrator);
+#   4. downloads the Actions runner release, checks its SHA256, extracts it to C:\actions-runner;
+#   5. runs the runner for one job as `runner`, then powers the VM off.
+# Any failure powers the VM off as well (finally block), so a broken VM never idles.
+#
+# Output goes to the serial console through the guest agent; every line of ours starts with
+# "autorunner-bootstrap:".
+#
+# NVIDIA driver source: NVIDIA's own download server, the data-center ("Tesla") DCH driver for
+# Windows Server 2022/2025 pinned below, the same files Google's install_gpu_driver.ps1
+# (github.com/GoogleCloudPlatform/compute-gpu-installation) installs. The installer must carry a
+# valid Authenticode signature by NVIDIA Corporation, checked before it runs.
+#
+# AUTORUNNER_DRY_RUN=1 (environment) stops after reading the rendered values, before any change.
+
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+Set-StrictMode -Version 3.0
+
+$RunnerName = @@RUNNER_NAME@@
+$RunnerVersion = @@RUNNER_VERSION@@
+$RunnerSha256 = @@RUNNER_SHA256@@
+$RunnerUrl = @@RUNNER_URL@@
+$Gpu = @@GPU@@
+# The job's labels, for the log only: the runner registers with the labels inside the JIT config.
+$RunnerLabels = @@RUNNER_LABELS@@
+# The single-use runner registration (a secret): never logged, never on a command line; it waits
+# for the runner in a file only the runner user can read, which the runner's wrapper deletes.
+$JitConfig = @@JIT_CONFIG@@
+
+$RunnerUser = 'runner'
+$RunnerDir = 'C:\actions-runner'
+$RunnerFile = "actions-runner-win-x64-$RunnerVersion.zip"
+$StateDir = Join-Path $env:ProgramData 'autorunner'
+$TaskName = 'autorunner-runner'
+$NvidiaDriverVersion = '580.88'
+$NvidiaDriverUrl = "https://us.download.nvidia.com/tesla/${NvidiaDriverVersion}/${NvidiaDriverVersion}-data-center-tesla-desktop-winserver-2022-2025-dch-international.exe"
+# Well-known SIDs, so the script works on any display language.
+$SidSystem = '*S-1-5-18'
+$SidAdministrators = '*S-1-5-32-544'
+# Performance Log Users holds "Log on as a batch job" by default on Windows Server, which a
+# scheduled task running as `runner` needs; the group grants nothing else of note.
+$SidPerformanceLogUsers = 'S-1-5-32-559'
+
+$script:Rebooting = $false
+
+function Write-Log([string]$Message) {
+    Write-Host "autorunner-bootstrap: $Message"
+}
+
+function Test-DryRun {
+    return $env:AUTORUNNER_DRY_RUN -eq '1'
+}
+
+function Stop-ThisComputer {
+    if (Test-DryRun) {
+        Write-Log 'dry run: would power off now'
+        return
+    }
+    Write-Log 'powering off'
+    Stop-Computer -Force
+}
+
+function Invoke-Download([string]$Uri, [string]$OutFile) {
+    for ($attempt = 1; ; $attempt++) {
+        try {
+            Invoke-WebRequest -UseBasicParsing -Uri $Uri -OutFile $OutFile
+            return
+        } catch {
+            if ($attempt -ge 5) { throw }
+            Write-Log "download failed (attempt $attempt): $($_.Exception.Message); retrying"
+            Start-Sleep -Seconds (5 * $attempt)
+        }
+    }
+}
+
+function Invoke-Icacls([string[]]$Arguments) {
+    & icacls.exe @Arguments | Out-Null
+    if ($LASTEXITCODE -ne 0) { throw "icacls $($Arguments[0]) failed with exit code $LASTEXITCODE" }
+}
+
+function Test-NvidiaDriver {
+    $smi = Get-Command 'nvidia-smi.exe' -ErrorAction SilentlyContinue
+    if ($null -eq $smi) {
+        $legacy = 'C:\Program Files\NVIDIA Corporation\NVSMI\nvidia-smi.exe'
+        if (-not (Test-Path -LiteralPath $legacy)) { return $false }
+        $smi = Get-Command $legacy
+    }
+    & $smi.Source | Out-Null
+    return $LASTEXITCODE -eq 0
+}
+
+function Install-NvidiaDriver {
+    if (Test-NvidiaDriver) {
+        Write-Log 'NVIDIA driver present'
+        return
+    }
+    $marker = Join-Path $StateDir 'nvidia-reboot-done'
+    if (Test-Path -LiteralPath $marker) {
+        throw 'the NVIDIA driver does not work, even after installing it and rebooting'
+    }
+    Write-Log "installing NVIDIA data-center driver $NvidiaDriverVersion"
+    $installer = Join-Path $StateDir 'nvidia-driver.exe'
+    Invoke-Download -Uri $NvidiaDriverUrl -OutFile $installer
+    $signature = Get-AuthenticodeSignature -FilePath $installer
+    if ($signature.Status -ne 'Valid' -or $signature.SignerCertificate.Subject -notmatch 'CN=NVIDIA Corporation') {
+        Remove-Item -Force -LiteralPath $installer
+        throw "the NVIDIA driver installer is not validly signed by NVIDIA ($($signature.Status)); refusing to run it"
+    }
+    $process = Start-Process -FilePath $installer -ArgumentList '-s', '-noreboot', '-noeula', '-clean' -Wait -PassThru
+    Write-Log "NVIDIA installer exited with code $($process.ExitCode)"
+    Remove-Item -Force -LiteralPath $installer
+    if (Test-NvidiaDriver) {
+        Write-Log 'NVIDIA driver ready'
+        return
+    }
+    # The driver may only bind the GPU after a restart; GCE runs this script again at boot.
+    New-Item -ItemType File -Force -Path $marker | Out-Null
+    Write-Log 'the NVIDIA driver needs a reboot; rebooting once'
+    $script:Rebooting = $true
+    Restart-Computer -Force
+}
+
+function New-RandomPassword {
+    $bytes = New-Object byte[] 24
+    $rng = [System.Security.Cryptography.RandomNumberGenerator]::Create()
+    try { $rng.GetBytes($bytes) } finally { $rng.Dispose() }
+    # The suffix satisfies the complexity policy whatever the random part holds.
+    return [Convert]::ToBase64String($bytes) + 'aA1!'
+}
+
+function Set-RunnerUser([string]$Password) {
+    $secure = ConvertTo-SecureString -String $Password -AsPlainText -Force
+    if (Get-LocalUser -Name $RunnerUser -ErrorAction SilentlyContinue) {
+        Set-LocalUser -Name $RunnerUser -Password $secure
+        Write-Log "user $RunnerUser exists; password renewed"
+    } else {
+        New-LocalUser -Name $RunnerUser -Password $secure -PasswordNeverExpires -AccountNeverExpires `
+            -Description 'autorunner: runs one GitHub Actions job' | Out-Null
+        Write-Log "created user $RunnerUser"
+    }
+    $member = Get-LocalGroupMember -SID $SidPerformanceLogUsers -ErrorAction SilentlyContinue |
+        Where-Object { $_.Name -like "*\$RunnerUser" }
+    if ($null -eq $member) {
+        Add-LocalGroupMember -SID $SidPerformanceLogUsers -Member $RunnerUser
+    }
+}
+
+function Install-Runner {
+    # A private folder: SYSTEM and Administrators, plus the runner user, nothing inherited from C:\.
+    New-Item -ItemType Directory -Force -Path $RunnerDir | Out-Null
+    Invoke-Icacls @($RunnerDir, '/inheritance:r', '/grant:r',
+        "${SidSystem}:(OI)(CI)F", "${SidAdministrators}:(OI)(CI)F", "${RunnerUser}:(OI)(CI)M")
+    $zip = Join-Path $StateDir $RunnerFile
+    Write-Log "downloading $RunnerFile"
+    Invoke-Download -Uri $RunnerUrl -OutFile $zip
+    $actual = (Get-FileHash -Algorithm SHA256 -LiteralPath $zip).Hash.ToLowerInvariant()
+    if ($actual -ne $RunnerSha256) {
+        Remove-Item -Force -LiteralPath $zip
+        throw "SHA256 of $RunnerFile does not match the configured checksum; refusing to run it"
+    }
+    Write-Log "SHA256 of $RunnerFile verified"
+    Expand-Archive -LiteralPath $zip -DestinationPath $RunnerDir -Force
+    Remove-Item -Force -LiteralPath $zip
+}
+
+function Invoke-Runner([string]$Password) {
+    # The JIT config goes to a file only the runner user (and SYSTEM) may touch. The wrapper reads
+    # it into ACTIONS_RUNNER_INPUT_JITCONFIG, which the runner reads like --jitconfig (as
+    # actions-runner-controller passes it), deletes the file and runs run.cmd.
+    $jitFile = Join-Path $RunnerDir '.autorunner-jit'
+    New-Item -ItemType File -Force -Path $jitFile | Out-Null
+    Invoke-Icacls @($jitFile, '/inheritance:r', '/grant:r', "${SidSystem}:F", "${RunnerUser}:F")
+    [System.IO.File]::WriteAllText($jitFile, $JitConfig)
+    $script:JitConfig = $null
+
+    $wrapper = Join-Path $RunnerDir 'start-runner.ps1'
+    $wrapperText = @'
+$ErrorActionPreference = 'Stop'
+$jitFile = Join-Path $PSScriptRoot '.autorunner-jit'
+$env:ACTIONS_RUNNER_INPUT_JITCONFIG = [System.IO.File]::ReadAllText($jitFile)
+Remove-Item -Force -LiteralPath $jitFile
+Set-Location -LiteralPath $PSScriptRoot
+& (Join-Path $PSScriptRoot 'run.cmd') *> (Join-Path $PSScriptRoot 'runner-output.log')
+exit $LASTEXITCODE
+'@
+    Set-Content -LiteralPath $wrapper -Value $wrapperText -Encoding ASCII
+
+    $action = New-ScheduledTaskAction -Execute 'powershell.exe' -WorkingDirectory $RunnerDir `
+        -Argument "-NoProfile -NonInteractive -ExecutionPolicy Bypass -File `"$wrapper`""
+    $settings = New-ScheduledTaskSettingsSet -ExecutionTimeLimit ([TimeSpan]::Zero) `
+        -AllowStartIfOnBatteries -DontStopIfGoingOnBatteries
+    Register-ScheduledTask -TaskName $TaskName -Action $action -Settings $settings `
+        -User $RunnerUser -Password $Password -RunLevel Limited -Force | Out-Null
+
+    # Mark first: if the VM restarts from here on, the JIT config may be spent; never reuse it.
+    New-Item -ItemType File -Force -Path (Join-Path $StateDir 'runner-started') | Out-Null
+    Write-Log "starting runner $RunnerName (one job) as $RunnerUser"
+    Start-ScheduledTask -TaskName $TaskName
+    $deadline = (Get-Date).AddMinutes(2)
+    while ((Get-ScheduledTask -TaskName $TaskName).State -ne 'Running' -and (Get-Date) -lt $deadline) {
+        Start-Sleep -Seconds 2
+    }
+    while ((Get-ScheduledTask -TaskName $TaskName).State -eq 'Running') {
+        Start-Sleep -Seconds 15
+    }
+    $result = (Get-ScheduledTaskInfo -TaskName $TaskName).LastTaskResult
+    Write-Log "runner exited with result $result"
+    $output = Join-Path $RunnerDir 'runner-output.log'
+    if (Test-Path -LiteralPath $output) {
+        Get-Content -LiteralPath $output -Tail 50 | ForEach-Object { Write-Log "runner: $_" }
+    }
+    Unregister-ScheduledTask -TaskName $TaskName -Confirm:$false
+    # The runner writes its decoded registration next to itself; remove it whatever happened.
+    foreach ($name in '.runner', '.credentials', '.credentials_rsaparams', '.autorunner-jit') {
+        Remove-Item -Force -ErrorAction SilentlyContinue -LiteralPath (Join-Path $RunnerDir $name)
+    }
+}
+
+try {
+    Write-Log "runner $RunnerName, runner version $RunnerVersion, gpu=$Gpu"
+    Write-Log "job labels: $RunnerLabels"
+    if (Test-DryRun) {
+        Write-Log 'dry run: stopping before any change to this machine'
+        return
+    }
+    New-Item -ItemType Directory -Force -Path $StateDir | Out-Null
+    if (Test-Path -LiteralPath (Join-Path $StateDir 'runner-started')) {
+        Write-Log 'this VM already ran its runner; a single-use VM does not run twice'
+        return
+    }
+    if ($Gpu -eq '1') {
+        Install-NvidiaDriver
+        if ($script:Rebooting) { return }
+    }
+    $password = New-RandomPassword
+    Set-RunnerUser -Password $password
+    Install-Runner
+    Invoke-Runner -Password $password
+} catch {
+    Write-Log "bootstrap failed: $($_.Exception.Message)"
+} finally {
+    $JitConfig = $null
+    if (-not $script:Rebooting) {
+        Stop-ThisComputer
+    }
+}
