@@ -161,7 +161,8 @@ public class RunnerLifecycle {
       github.deleteRunner(job, runner.runnerId());
     } catch (GitHubException e) {
       // Not fatal: the next attempt meets the name conflict and removes the idle runner then.
-      log.warn("could not remove runner {} after a failed create: {}", runner.name(), e.getMessage());
+      log.warn(
+          "could not remove runner {} after a failed create: {}", runner.name(), e.getMessage());
     }
   }
 }

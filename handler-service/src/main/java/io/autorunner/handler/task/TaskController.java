@@ -68,7 +68,8 @@ class TaskController {
   ResponseEntity<Map<String, String>> unreadable(HttpMessageNotReadableException e) {
     String reason = "task body is not a valid task: " + e.getMostSpecificCause().getMessage();
     log.error("refused: {}", reason);
-    return ResponseEntity.status(HttpStatus.OK).body(Map.of("outcome", "refused", "reason", reason));
+    return ResponseEntity.status(HttpStatus.OK)
+        .body(Map.of("outcome", "refused", "reason", reason));
   }
 
   private static ResponseEntity<Map<String, String>> answer(

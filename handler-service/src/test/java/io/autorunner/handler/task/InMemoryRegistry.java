@@ -1,0 +1,65 @@
+package io.autorunner.handler.task;
+
+import io.autorunner.common.task.JobRef;
+import io.autorunner.handler.github.GitHubException;
+import io.autorunner.handler.github.GitHubRunner;
+import io.autorunner.handler.github.JitRunner;
+import io.autorunner.handler.github.JobStatus;
+import io.autorunner.handler.github.RunnerRegistry;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The GitHub port as a map of runners by name. */
+final class InMemoryRegistry implements RunnerRegistry {
+
+  final Map<String, GitHubRunner> runners = new LinkedHashMap<>();
+  final List<Long> deletedIds = new ArrayList<>();
+  final List<Long> reruns = new ArrayList<>();
+  private final AtomicLong ids = new AtomicLong(100);
+  GitHubException failJit;
+
+  @Override
+  public JitRunner createJitRunner(JobRef job, String runnerName, List<String> labels) {
+    if (failJit != null) {
+      throw failJit;
+    }
+    long id = ids.incrementAndGet();
+    runners.put(runnerName, new GitHubRunner(id, runnerName, "offline", false, labels));
+    return new JitRunner(id, runnerName, "ZW5jb2RlZC1qaXQtY29uZmln");
+  }
+
+  @Override
+  public Optional<GitHubRunner> findRunner(JobRef job, String runnerName) {
+    return Optional.ofNullable(runners.get(runnerName));
+  }
+
+  @Override
+  public boolean deleteRunner(JobRef job, long runnerId) {
+    deletedIds.add(runnerId);
+    return runners.values().removeIf(r -> r.id() == runnerId);
+  }
+
+  @Override
+  public Optional<JobStatus> job(JobRef job) {
+    return Optional.empty();
+  }
+
+  @Override
+  public void rerunJob(JobRef job) {
+    reruns.add(job.jobId());
+  }
+
+  @Override
+  public List<GitHubRunner> listRunners(JobRef scope) {
+    return List.copyOf(runners.values());
+  }
+
+  void markBusy(String name) {
+    GitHubRunner r = runners.get(name);
+    runners.put(name, new GitHubRunner(r.id(), name, "online", true, r.labels()));
+  }
+}

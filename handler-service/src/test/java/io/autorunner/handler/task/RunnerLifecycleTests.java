@@ -1,0 +1,210 @@
+package io.autorunner.handler.task;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.autorunner.common.policy.LabelPolicy;
+import io.autorunner.common.policy.PolicyProperties;
+import io.autorunner.common.task.JobRef;
+import io.autorunner.common.task.RunnerTask;
+import io.autorunner.handler.bootstrap.StartupScripts;
+import io.autorunner.handler.github.GitHubException;
+import io.autorunner.handler.system.GitHubProperties;
+import io.autorunner.handler.vm.ComputeException;
+import java.net.URI;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RunnerLifecycleTests {
+
+  private static final JobRef JOB = new JobRef(4242, 9001, 1, "acme/models", "acme", 555L);
+
+  private InMemoryMachines machines;
+  private InMemoryRegistry github;
+  private RunnerLifecycle lifecycle;
+
+  @BeforeEach
+  void setUp() {
+    machines = new InMemoryMachines();
+    github = new InMemoryRegistry();
+    lifecycle = lifecycle(3);
+  }
+
+  @Test
+  void queuedGpuJobGetsAVmWhoseScriptCarriesItsJitConfig() {
+    TaskOutcome outcome = lifecycle.create(queuedGpuJob());
+
+    assertThat(outcome.kind()).isEqualTo(TaskOutcome.Kind.DONE);
+    assertThat(outcome.reason()).contains("ghr-4242-1", "nvidia-tesla-t4", "spot");
+    assertThat(machines.created).containsKey("ghr-4242-1");
+    assertThat(machines.created.get("ghr-4242-1").spec().machineType()).isEqualTo("n1-standard-4");
+    assertThat(machines.created.get("ghr-4242-1").startupScript())
+        .contains("ZW5jb2RlZC1qaXQtY29uZmln");
+    assertThat(github.runners).containsKey("ghr-4242-1");
+  }
+
+  @Test
+  void repeatedCreateFindsTheVmAndMintsNoSecondRunner() {
+    lifecycle.create(queuedGpuJob());
+    TaskOutcome again = lifecycle.create(queuedGpuJob());
+
+    assertThat(again.kind()).isEqualTo(TaskOutcome.Kind.DONE);
+    assertThat(again.reason()).contains("exists already");
+    assertThat(machines.created).hasSize(1);
+    assertThat(github.runners).hasSize(1);
+  }
+
+  @Test
+  void refusedLabelsAreAPermanentAnswerThatCreatesNothing() {
+    TaskOutcome outcome =
+        lifecycle.create(
+            new RunnerTask.CreateRunner(JOB, List.of("self-hosted", "gce", "gpu=64"), "ghr-4242-1"));
+
+    assertThat(outcome.kind()).isEqualTo(TaskOutcome.Kind.REFUSED);
+    assertThat(outcome.status().is2xxSuccessful()).isTrue();
+    assertThat(outcome.reason()).contains("gpu=64");
+    assertThat(machines.created).isEmpty();
+    assertThat(github.runners).isEmpty();
+  }
+
+  @Test
+  void theCapOnVmsAsksCloudTasksToRetryLater() {
+    lifecycle = lifecycle(1);
+    lifecycle.create(queuedGpuJob());
+
+    TaskOutcome outcome = lifecycle.create(create(4343));
+
+    assertThat(outcome.kind()).isEqualTo(TaskOutcome.Kind.AT_CAPACITY);
+    assertThat(outcome.status().value()).isEqualTo(429);
+    assertThat(machines.created).hasSize(1);
+  }
+
+  @Test
+  void noCapacityInAnyZoneIsRetriedAndLeavesNoGhostRunner() {
+    machines.failCreate = new ComputeException.Capacity("every zone is out of T4s", null);
+
+    TaskOutcome outcome = lifecycle.create(queuedGpuJob());
+
+    assertThat(outcome.kind()).isEqualTo(TaskOutcome.Kind.RETRY);
+    assertThat(outcome.status().value()).isEqualTo(503);
+    assertThat(github.runners).isEmpty();
+  }
+
+  @Test
+  void aPermanentComputeFailureIsRefusedWithItsReason() {
+    machines.failCreate = new ComputeException.Permanent("quota GPUS_ALL_REGIONS is 0", null);
+
+    TaskOutcome outcome = lifecycle.create(queuedGpuJob());
+
+    assertThat(outcome.kind()).isEqualTo(TaskOutcome.Kind.REFUSED);
+    assertThat(outcome.reason()).contains("GPUS_ALL_REGIONS");
+    assertThat(github.runners).isEmpty();
+  }
+
+  @Test
+  void aGitHubOutageIsRetriedBeforeAnyVmExists() {
+    github.failJit = new GitHubException.Transient("GitHub answered 502", null);
+
+    TaskOutcome outcome = lifecycle.create(queuedGpuJob());
+
+    assertThat(outcome.kind()).isEqualTo(TaskOutcome.Kind.RETRY);
+    assertThat(machines.created).isEmpty();
+  }
+
+  @Test
+  void deleteRemovesTheVmAndItsLeftoverRunner() {
+    lifecycle.create(queuedGpuJob());
+
+    TaskOutcome outcome =
+        lifecycle.delete(new RunnerTask.DeleteRunner(JOB, "ghr-4242-1", 101L, "failure"));
+
+    assertThat(outcome.kind()).isEqualTo(TaskOutcome.Kind.DONE);
+    assertThat(machines.created).isEmpty();
+    assertThat(github.runners).isEmpty();
+  }
+
+  @Test
+  void deleteOfAVmAlreadyGoneIsDone() {
+    TaskOutcome outcome =
+        lifecycle.delete(new RunnerTask.DeleteRunner(JOB, "ghr-4242-1", null, "success"));
+
+    assertThat(outcome.kind()).isEqualTo(TaskOutcome.Kind.DONE);
+    assertThat(outcome.reason()).contains("gone already");
+  }
+
+  @Test
+  void deleteRetriesWhenComputeEngineFailsTransiently() {
+    machines.failDelete = new ComputeException.Transient("503 from GCE", null);
+
+    TaskOutcome outcome =
+        lifecycle.delete(new RunnerTask.DeleteRunner(JOB, "ghr-4242-1", null, "success"));
+
+    assertThat(outcome.kind()).isEqualTo(TaskOutcome.Kind.RETRY);
+  }
+
+  @Test
+  void releaseDeletesTheVmOfACancelledJobWhileItsRunnerIsIdle() {
+    lifecycle.create(queuedGpuJob());
+
+    TaskOutcome outcome = lifecycle.release(release());
+
+    assertThat(outcome.kind()).isEqualTo(TaskOutcome.Kind.DONE);
+    assertThat(machines.created).isEmpty();
+    assertThat(github.runners).isEmpty();
+  }
+
+  @Test
+  void releaseNeverTouchesAVmWhoseRunnerIsBusyWithAnotherJob() {
+    lifecycle.create(queuedGpuJob());
+    github.markBusy("ghr-4242-1");
+
+    TaskOutcome outcome = lifecycle.release(release());
+
+    assertThat(outcome.kind()).isEqualTo(TaskOutcome.Kind.DONE);
+    assertThat(outcome.reason()).contains("busy");
+    assertThat(machines.created).containsKey("ghr-4242-1");
+    assertThat(machines.deleted).isEmpty();
+  }
+
+  @Test
+  void releaseWithNothingToReleaseIsDone() {
+    assertThat(lifecycle.release(release()).kind()).isEqualTo(TaskOutcome.Kind.DONE);
+  }
+
+  private RunnerLifecycle lifecycle(int maxInstances) {
+    return new RunnerLifecycle(
+        new LabelPolicy(PolicyProperties.defaults()),
+        machines,
+        github,
+        new StartupScripts(githubProperties()),
+        maxInstances);
+  }
+
+  static GitHubProperties githubProperties() {
+    return new GitHubProperties(
+        URI.create("https://api.github.com"),
+        "token",
+        null,
+        null,
+        1,
+        "2.335.1",
+        "4ef2f25285f0ae4477f1fe1e346db76d2f3ebf03824e2ddd1973a2819bf6c8cf",
+        "eb65c95277af42bcf3778a799c41359d224ba2a67b4de26b7cea1729b09c803d",
+        "https://github.com/actions/runner/releases/download/vVERSION/FILE");
+  }
+
+  private static RunnerTask.CreateRunner queuedGpuJob() {
+    return create(4242);
+  }
+
+  private static RunnerTask.CreateRunner create(long jobId) {
+    return new RunnerTask.CreateRunner(
+        new JobRef(jobId, 9001, 1, "acme/models", "acme", 555L),
+        List.of("self-hosted", "gce", "gpu"),
+        "ghr-" + jobId + "-1");
+  }
+
+  private static RunnerTask.ReleaseRunner release() {
+    return new RunnerTask.ReleaseRunner(JOB, List.of("self-hosted", "gce", "gpu"), "ghr-4242-1");
+  }
+}
