@@ -32,4 +32,13 @@ public interface RunnerRegistry {
 
   /** The job as GitHub sees it now. */
   Optional<JobStatus> job(JobRef job);
+
+  /**
+   * Asks GitHub to run the job again (a new attempt of the same job), e.g. when its runner vanished
+   * before finishing it.
+   */
+  void rerunJob(JobRef job);
+
+  /** Every runner registered in the scope of {@code scope} (its organisation or repository). */
+  List<GitHubRunner> listRunners(JobRef scope);
 }

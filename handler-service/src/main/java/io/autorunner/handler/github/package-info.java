@@ -1,2 +1,2 @@
-/** GitHub's runner endpoints: single-use JIT runners, lookup and removal, job status. */
+/** GitHub's runner endpoints, and the App or token credentials that reach them. */
 package io.autorunner.handler.github;

@@ -1,0 +1,26 @@
+package io.autorunner.handler.github;
+
+import io.autorunner.common.task.JobRef;
+
+/** One configured token ({@code autorunner.github.token}) for every job. */
+public final class StaticTokenCredentials implements GitHubCredentials {
+
+  private final String token;
+
+  public StaticTokenCredentials(String token) {
+    if (token == null || token.isBlank()) {
+      throw new IllegalArgumentException("autorunner.github.token is empty");
+    }
+    this.token = token.strip();
+  }
+
+  @Override
+  public String token(JobRef job) {
+    return token;
+  }
+
+  @Override
+  public String toString() {
+    return "StaticTokenCredentials[token=<secret>]";
+  }
+}

@@ -1,0 +1,433 @@
+package io.autorunner.handler.github;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.delete;
+import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import io.autorunner.common.task.JobRef;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class GitHubRunnerClientTest {
+
+  @RegisterExtension
+  static WireMockExtension github =
+      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+  private static final String TOKEN = "ghs_test-token";
+  private static final List<String> LABELS = List.of("self-hosted", "gce", "gpu");
+  private static final String JIT_ORG = "/orgs/acme/actions/runners/generate-jitconfig";
+
+  private final GitHubRunnerClient client = client(apiUrl());
+
+  @Test
+  void mintsOrganisationJitConfigWithTheExactRequestGitHubExpects() {
+    github.stubFor(
+        post(JIT_ORG)
+            .withHeader("Authorization", equalTo("Bearer " + TOKEN))
+            .withHeader("Accept", equalTo("application/vnd.github+json"))
+            .withHeader("X-GitHub-Api-Version", equalTo("2022-11-28"))
+            .willReturn(jitCreated(501, "ghr-42-1")));
+
+    JitRunner runner = client.createJitRunner(orgJob(), "ghr-42-1", LABELS);
+
+    assertThat(runner.runnerId()).isEqualTo(501);
+    assertThat(runner.name()).isEqualTo("ghr-42-1");
+    assertThat(runner.encodedJitConfig()).isEqualTo("ZW5jb2RlZC1qaXQ=");
+    assertThat(runner.toString()).doesNotContain("ZW5jb2RlZC1qaXQ=");
+    github.verify(
+        1,
+        postRequestedFor(urlPathEqualTo(JIT_ORG))
+            .withRequestBody(
+                equalToJson(
+                    """
+                    {"name": "ghr-42-1", "runner_group_id": 3,
+                     "labels": ["self-hosted", "gce", "gpu"], "work_folder": "_work"}
+                    """)));
+  }
+
+  @Test
+  void mintsRepositoryJitConfigForUserRepositoriesUnderAnEnterpriseApiPath() {
+    GitHubRunnerClient enterprise = client(apiUrl() + "/api/v3/");
+    String path = "/api/v3/repos/alice/tool/actions/runners/generate-jitconfig";
+    github.stubFor(post(path).willReturn(jitCreated(77, "ghr-43-1")));
+
+    JitRunner runner = enterprise.createJitRunner(userJob(), "ghr-43-1", List.of("self-hosted"));
+
+    assertThat(runner.runnerId()).isEqualTo(77);
+    github.verify(
+        postRequestedFor(urlPathEqualTo(path))
+            .withHeader("Authorization", equalTo("Bearer " + TOKEN))
+            .withRequestBody(
+                equalToJson(
+                    """
+                    {"name": "ghr-43-1", "runner_group_id": 3, "labels": ["self-hosted"],
+                     "work_folder": "_work"}
+                    """)));
+  }
+
+  @Test
+  void nameConflictFromAnEarlierAttemptRemovesTheIdleRunnerAndRetriesOnce() {
+    github.stubFor(
+        post(JIT_ORG)
+            .inScenario("conflict")
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willReturn(conflict())
+            .willSetStateTo("stale runner removed"));
+    github.stubFor(
+        get(urlPathEqualTo("/orgs/acme/actions/runners"))
+            .withQueryParam("name", equalTo("ghr-42-1"))
+            .willReturn(okJson(runners(runnerJson(99, "ghr-42-1", "offline", false)))));
+    github.stubFor(delete("/orgs/acme/actions/runners/99").willReturn(aResponse().withStatus(204)));
+    github.stubFor(
+        post(JIT_ORG)
+            .inScenario("conflict")
+            .whenScenarioStateIs("stale runner removed")
+            .willReturn(jitCreated(100, "ghr-42-1")));
+
+    JitRunner runner = client.createJitRunner(orgJob(), "ghr-42-1", LABELS);
+
+    assertThat(runner.runnerId()).isEqualTo(100);
+    github.verify(1, deleteRequestedFor(urlPathEqualTo("/orgs/acme/actions/runners/99")));
+    github.verify(2, postRequestedFor(urlPathEqualTo(JIT_ORG)));
+  }
+
+  @Test
+  void nameHeldByABusyRunnerIsPermanentAndDeletesNothing() {
+    github.stubFor(post(JIT_ORG).willReturn(conflict()));
+    github.stubFor(
+        get(urlPathEqualTo("/orgs/acme/actions/runners"))
+            .withQueryParam("name", equalTo("ghr-42-1"))
+            .willReturn(okJson(runners(runnerJson(99, "ghr-42-1", "online", true)))));
+
+    assertThatThrownBy(() -> client.createJitRunner(orgJob(), "ghr-42-1", LABELS))
+        .isInstanceOf(GitHubException.Permanent.class)
+        .hasMessageContaining("busy");
+    github.verify(0, deleteRequestedFor(urlPathEqualTo("/orgs/acme/actions/runners/99")));
+    github.verify(1, postRequestedFor(urlPathEqualTo(JIT_ORG)));
+  }
+
+  @Test
+  void conflictThatOutlivesTheCleanupIsTransient() {
+    github.stubFor(post(JIT_ORG).willReturn(conflict()));
+    github.stubFor(
+        get(urlPathEqualTo("/orgs/acme/actions/runners"))
+            .willReturn(okJson(runners(runnerJson(99, "ghr-42-1", "offline", false)))));
+    github.stubFor(delete("/orgs/acme/actions/runners/99").willReturn(aResponse().withStatus(204)));
+
+    assertThatThrownBy(() -> client.createJitRunner(orgJob(), "ghr-42-1", LABELS))
+        .isInstanceOf(GitHubException.Transient.class);
+    github.verify(2, postRequestedFor(urlPathEqualTo(JIT_ORG)));
+  }
+
+  @Test
+  void findsARunnerByNameWithItsLabels() {
+    github.stubFor(
+        get(urlPathEqualTo("/repos/alice/tool/actions/runners"))
+            .withQueryParam("name", equalTo("ghr-43-1"))
+            .willReturn(okJson(runners(runnerJson(5, "ghr-43-1", "online", true)))));
+
+    GitHubRunner runner = client.findRunner(userJob(), "ghr-43-1").orElseThrow();
+
+    assertThat(runner.id()).isEqualTo(5);
+    assertThat(runner.online()).isTrue();
+    assertThat(runner.busy()).isTrue();
+    assertThat(runner.labels()).containsExactly("self-hosted", "gce");
+  }
+
+  @Test
+  void findsNothingWhenNoRunnerHasTheName() {
+    github.stubFor(get(urlPathEqualTo("/orgs/acme/actions/runners")).willReturn(okJson(runners())));
+
+    assertThat(client.findRunner(orgJob(), "ghr-42-1")).isEmpty();
+  }
+
+  @Test
+  void deletesARunner() {
+    github.stubFor(delete("/orgs/acme/actions/runners/7").willReturn(aResponse().withStatus(204)));
+
+    assertThat(client.deleteRunner(orgJob(), 7)).isTrue();
+    github.verify(
+        deleteRequestedFor(urlPathEqualTo("/orgs/acme/actions/runners/7"))
+            .withHeader("Authorization", equalTo("Bearer " + TOKEN)));
+  }
+
+  @Test
+  void deletingARunnerThatIsGoneAnswersFalse() {
+    github.stubFor(
+        delete("/repos/alice/tool/actions/runners/7").willReturn(githubError(404, "Not Found")));
+
+    assertThat(client.deleteRunner(userJob(), 7)).isFalse();
+  }
+
+  @Test
+  void readsTheJobStatusAndItsRunner() {
+    github.stubFor(
+        get("/repos/acme/app/actions/jobs/42")
+            .willReturn(
+                okJson(
+                    """
+                    {"id": 42, "run_id": 7, "status": "completed", "conclusion": "success",
+                     "runner_name": "ghr-42-1", "labels": ["self-hosted", "gce"]}
+                    """)));
+
+    JobStatus job = client.job(orgJob()).orElseThrow();
+
+    assertThat(job).isEqualTo(new JobStatus(42, "completed", "success", "ghr-42-1"));
+  }
+
+  @Test
+  void readsAQueuedJobWithoutARunner() {
+    github.stubFor(
+        get("/repos/acme/app/actions/jobs/42")
+            .willReturn(
+                okJson(
+                    """
+                    {"id": 42, "status": "queued", "conclusion": null, "runner_name": null}
+                    """)));
+
+    JobStatus job = client.job(orgJob()).orElseThrow();
+
+    assertThat(job.queued()).isTrue();
+    assertThat(job.runnerName()).isNull();
+  }
+
+  @Test
+  void aJobGitHubDoesNotKnowIsEmpty() {
+    github.stubFor(
+        get("/repos/acme/app/actions/jobs/42").willReturn(githubError(404, "Not Found")));
+
+    assertThat(client.job(orgJob())).isEmpty();
+  }
+
+  @Test
+  void rerunsAJob() {
+    github.stubFor(
+        post("/repos/alice/tool/actions/jobs/43/rerun").willReturn(aResponse().withStatus(201)));
+
+    client.rerunJob(userJob());
+
+    github.verify(
+        1,
+        postRequestedFor(urlPathEqualTo("/repos/alice/tool/actions/jobs/43/rerun"))
+            .withHeader("Authorization", equalTo("Bearer " + TOKEN)));
+  }
+
+  @Test
+  void listsEveryRunnerAcrossPages() {
+    String[] firstPage =
+        IntStream.rangeClosed(1, 100)
+            .mapToObj(i -> runnerJson(i, "ghr-" + i + "-1", "online", false))
+            .toArray(String[]::new);
+    github.stubFor(
+        get(urlPathEqualTo("/orgs/acme/actions/runners"))
+            .withQueryParam("per_page", equalTo("100"))
+            .withQueryParam("page", equalTo("1"))
+            .willReturn(okJson(runners(101, firstPage))));
+    github.stubFor(
+        get(urlPathEqualTo("/orgs/acme/actions/runners"))
+            .withQueryParam("per_page", equalTo("100"))
+            .withQueryParam("page", equalTo("2"))
+            .willReturn(okJson(runners(101, runnerJson(101, "ghr-101-1", "offline", false)))));
+
+    List<GitHubRunner> all = client.listRunners(orgJob());
+
+    assertThat(all).hasSize(101);
+    assertThat(all.get(100).name()).isEqualTo("ghr-101-1");
+    github.verify(2, getRequestedFor(urlPathEqualTo("/orgs/acme/actions/runners")));
+  }
+
+  @Test
+  void serverErrorsAreTransient() {
+    github.stubFor(post(JIT_ORG).willReturn(githubError(502, "Server Error")));
+
+    assertThatThrownBy(() -> client.createJitRunner(orgJob(), "ghr-42-1", LABELS))
+        .isInstanceOf(GitHubException.Transient.class)
+        .hasMessageContaining("502");
+  }
+
+  @Test
+  void tooManyRequestsIsTransient() {
+    github.stubFor(
+        get("/repos/acme/app/actions/jobs/42").willReturn(githubError(429, "Too Many Requests")));
+
+    assertThatThrownBy(() -> client.job(orgJob())).isInstanceOf(GitHubException.Transient.class);
+  }
+
+  @Test
+  void primaryRateLimitOn403IsTransient() {
+    github.stubFor(
+        post(JIT_ORG)
+            .willReturn(
+                githubError(403, "API rate limit exceeded for installation ID 555.")
+                    .withHeader("x-ratelimit-remaining", "0")
+                    .withHeader("x-ratelimit-reset", "1893456000")));
+
+    assertThatThrownBy(() -> client.createJitRunner(orgJob(), "ghr-42-1", LABELS))
+        .isInstanceOf(GitHubException.Transient.class);
+  }
+
+  @Test
+  void secondaryRateLimitOn403IsTransient() {
+    github.stubFor(
+        post(JIT_ORG)
+            .willReturn(
+                githubError(
+                    403,
+                    "You have exceeded a secondary rate limit. Please wait a few minutes before"
+                        + " you try again.")));
+
+    assertThatThrownBy(() -> client.createJitRunner(orgJob(), "ghr-42-1", LABELS))
+        .isInstanceOf(GitHubException.Transient.class);
+  }
+
+  @Test
+  void missingPermissionIsPermanentAndSaysWhy() {
+    github.stubFor(
+        post(JIT_ORG)
+            .willReturn(
+                githubError(403, "Resource not accessible by integration")
+                    .withHeader("x-ratelimit-remaining", "4999")));
+
+    assertThatThrownBy(() -> client.createJitRunner(orgJob(), "ghr-42-1", LABELS))
+        .isInstanceOf(GitHubException.Permanent.class)
+        .hasMessageContaining("Resource not accessible by integration");
+  }
+
+  @Test
+  void validationFailureIsPermanentWithGitHubsMessage() {
+    github.stubFor(
+        post(JIT_ORG)
+            .willReturn(
+                githubError(
+                    422, "Invalid input: object is missing required key: runner_group_id")));
+
+    assertThatThrownBy(() -> client.createJitRunner(orgJob(), "ghr-42-1", LABELS))
+        .isInstanceOf(GitHubException.Permanent.class)
+        .hasMessageContaining("HTTP 422")
+        .hasMessageContaining("missing required key: runner_group_id");
+  }
+
+  @Test
+  void readTimeoutIsTransient() {
+    GitHubRunnerClient impatient =
+        new GitHubRunnerClient(
+            URI.create(apiUrl()), 3, job -> TOKEN, Duration.ofSeconds(2), Duration.ofMillis(200));
+    github.stubFor(
+        get("/repos/acme/app/actions/jobs/42")
+            .willReturn(okJson("{\"id\": 42}").withFixedDelay(2_000)));
+
+    assertThatThrownBy(() -> impatient.job(orgJob())).isInstanceOf(GitHubException.Transient.class);
+  }
+
+  @Test
+  void connectionResetIsTransient() {
+    github.stubFor(
+        get("/repos/acme/app/actions/jobs/42")
+            .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+
+    assertThatThrownBy(() -> client.job(orgJob())).isInstanceOf(GitHubException.Transient.class);
+  }
+
+  @Test
+  void unreachableGitHubIsTransient() throws IOException {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    GitHubRunnerClient unreachable = client("http://127.0.0.1:" + closedPort);
+
+    assertThatThrownBy(() -> unreachable.deleteRunner(orgJob(), 7))
+        .isInstanceOf(GitHubException.Transient.class);
+  }
+
+  private static String apiUrl() {
+    return "http://127.0.0.1:" + github.getPort();
+  }
+
+  private static GitHubRunnerClient client(String apiUrl) {
+    return new GitHubRunnerClient(
+        URI.create(apiUrl), 3, job -> TOKEN, Duration.ofSeconds(2), Duration.ofSeconds(5));
+  }
+
+  private static JobRef orgJob() {
+    return new JobRef(42, 7, 1, "acme/app", "acme", 555L);
+  }
+
+  private static JobRef userJob() {
+    return new JobRef(43, 8, 1, "alice/tool", null, null);
+  }
+
+  private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder jitCreated(
+      long id, String name) {
+    return aResponse()
+        .withStatus(201)
+        .withHeader("Content-Type", "application/json")
+        .withBody(
+            """
+            {"runner": {"id": %d, "name": "%s", "os": "unknown", "status": "offline",
+                        "busy": false, "labels": [{"id": 1, "name": "self-hosted",
+                        "type": "read-only"}]},
+             "encoded_jit_config": "ZW5jb2RlZC1qaXQ="}
+            """
+                .formatted(id, name));
+  }
+
+  private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder conflict() {
+    return githubError(409, "Already exists - A resource with this name already exists.");
+  }
+
+  private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder githubError(
+      int status, String message) {
+    return aResponse()
+        .withStatus(status)
+        .withHeader("Content-Type", "application/json")
+        .withBody(
+            """
+            {"message": "%s", "documentation_url": "https://docs.github.com/rest", "status": "%d"}
+            """
+                .formatted(message, status));
+  }
+
+  private static String runnerJson(long id, String name, String status, boolean busy) {
+    return """
+        {"id": %d, "name": "%s", "os": "linux", "status": "%s", "busy": %s,
+         "labels": [{"id": 1, "name": "self-hosted", "type": "read-only"},
+                    {"id": 2, "name": "gce", "type": "custom"}]}
+        """
+        .formatted(id, name, status, busy);
+  }
+
+  private static String runners(String... runners) {
+    return runners(runners.length, runners);
+  }
+
+  private static String runners(int totalCount, String... runners) {
+    return "{\"total_count\": "
+        + totalCount
+        + ", \"runners\": ["
+        + java.util.Arrays.stream(runners).collect(Collectors.joining(","))
+        + "]}";
+  }
+}
