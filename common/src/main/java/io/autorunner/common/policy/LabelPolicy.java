@@ -124,6 +124,11 @@ public final class LabelPolicy {
       gpu = parseGpu(gpuLabel, keyed.get("gpu"));
     }
 
+    // A bare "gpu" asks for the default GPU type, which the bounds must allow like any other;
+    // on a machine that brings its own GPUs those are checked below instead.
+    if (bareGpu && (machine == null || !MachineFamilies.attachesGpusItself(machine))) {
+      checkGpuBounds(gpuLabel, gpu);
+    }
     if (machine != null) {
       checkMachine(machineLabel, machine);
       if (MachineFamilies.attachesGpusItself(machine)) {
