@@ -91,7 +91,7 @@ class LabelPolicyTest {
           Arguments.of("gpu=2xnvidia-l4", "g2-standard-24", new Accelerator("nvidia-l4", 2)),
           Arguments.of("gpu=4xnvidia-l4", "g2-standard-48", new Accelerator("nvidia-l4", 4)),
           Arguments.of("n1-standard-8", "n1-standard-8", null),
-          Arguments.of("machine=n1-standard-8", "machine=n1-standard-8".substring(8), null),
+          Arguments.of("machine=n1-standard-8", "n1-standard-8", null),
           Arguments.of("c3-highcpu-22", "c3-highcpu-22", null),
           Arguments.of("g2-standard-8", "g2-standard-8", ONE_L4));
     }

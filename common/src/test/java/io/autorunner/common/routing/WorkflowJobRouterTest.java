@@ -195,6 +195,15 @@ class WorkflowJobRouterTest {
     }
 
     @Test
+    void managedUserRepositoryIsServed() {
+      // Enterprise Managed Users have logins like mona_octocorp: an underscore GitHub allows there.
+      Route route = router.route(queuedGpuJob().ownedByUser("mona_octocorp/notebooks").build());
+
+      assertThat(route.decision()).isEqualTo(Decision.CREATE_RUNNER);
+      assertThat(route.task().job().owner()).isEqualTo("mona_octocorp");
+    }
+
+    @Test
     void userOwnedRepositoryPassesByItsOwner() {
       WorkflowJobRouter owners = router(rules(List.of("dana-ops"), List.of()));
 

@@ -171,6 +171,13 @@ class RunnerTaskTest {
   }
 
   @Test
+  void jobRefAcceptsAnEnterpriseManagedUsersLogin() {
+    JobRef job = new JobRef(JOB_ID, RUN_ID, 1, "mona_octocorp/notebooks", null, null);
+
+    assertThat(job.owner()).isEqualTo("mona_octocorp");
+  }
+
+  @Test
   void jobRefNeedsPositiveIds() {
     assertThatThrownBy(() -> new JobRef(0, RUN_ID, 1, "octo/app", null, null))
         .isInstanceOf(IllegalArgumentException.class);
