@@ -29,6 +29,8 @@ public final class Startup {
 
   /** The one-line description of a configuration failure, or null when it is something else. */
   public static String configurationProblem(Throwable failure) {
+    // Spring Boot wraps a BindValidationException in a BindException: look for it first, or the
+    // BindException branch below would answer with its multi-line message.
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof BindValidationException validation) {
         ObjectError error = validation.getValidationErrors().getAllErrors().get(0);

@@ -19,8 +19,13 @@ public record WorkflowJobEvent(
     Account organization,
     Installation installation) {
 
+  // Jackson 3 fails on a missing primitive by default; let a missing field reach the compact
+  // constructors instead, which refuse a missing id and read a missing run_attempt as 1.
   private static final JsonMapper JSON =
-      JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+      JsonMapper.builder()
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .build();
 
   public WorkflowJobEvent {
     if (action == null || action.isBlank()) {

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * VM names derived from the job: the same job and attempt always give the same name, so a repeated
  * task cannot make a second VM (GCE answers 409). Linux names are {@code prefix-jobid-attempt} (RFC
  * 1035, at most 63 characters); Windows names must fit NetBIOS' 15 characters, so they use the
- * first four characters of the prefix and base 36.
+ * first four characters of the prefix and base 36, with a dash before the attempt after the first
+ * (job 36 attempt 2 would otherwise be {@code ghrw102}, the name of job 1298).
  */
 public final class InstanceNaming {
 
@@ -33,9 +34,11 @@ public final class InstanceNaming {
     this.ours =
         Pattern.compile(
             Pattern.quote(prefix)
-                + "-[0-9]{1,20}-[0-9]{1,5}|"
+                + "-[0-9]{1,20}-[0-9]{1,5}|(?=[-0-9a-z]{1,"
+                + MAX_WINDOWS
+                + "}$)"
                 + Pattern.quote(windowsPrefix)
-                + "w[0-9a-z]{1,10}");
+                + "w[0-9a-z]+(?:-[0-9a-z]+)?");
   }
 
   public String prefix() {
@@ -52,7 +55,7 @@ public final class InstanceNaming {
           windowsPrefix
               + "w"
               + Long.toString(jobId, 36)
-              + (runAttempt > 1 ? Integer.toString(runAttempt, 36) : "");
+              + (runAttempt > 1 ? "-" + Integer.toString(runAttempt, 36) : "");
       if (name.length() > MAX_WINDOWS) {
         // Job ids past 36^8 do not fit: use a stable digest, still unique in practice.
         name = windowsPrefix + "w" + digest36(jobId + "-" + runAttempt, MAX_WINDOWS - 5);

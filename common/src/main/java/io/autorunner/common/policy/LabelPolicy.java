@@ -124,6 +124,11 @@ public final class LabelPolicy {
       gpu = parseGpu(gpuLabel, keyed.get("gpu"));
     }
 
+    // A bare "gpu" asks for the default GPU type, which the bounds must allow like any other;
+    // on a machine that brings its own GPUs those are checked below instead.
+    if (bareGpu && (machine == null || !MachineFamilies.attachesGpusItself(machine))) {
+      checkGpuBounds(gpuLabel, gpu);
+    }
     if (machine != null) {
       checkMachine(machineLabel, machine);
       if (MachineFamilies.attachesGpusItself(machine)) {
@@ -368,7 +373,9 @@ public final class LabelPolicy {
         .limit(40)
         .forEach(
             c -> {
-              if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+              // Only the grammar's own characters go out as they are: a reason ends up in logs
+              // and answers, where "$(reboot)" or a backtick should not appear verbatim.
+              if (c < 0x80 && (Character.isLetterOrDigit(c) || ".=_-".indexOf(c) >= 0)) {
                 out.appendCodePoint(c);
               } else {
                 out.append(String.format("\\u%04x", c));

@@ -22,8 +22,9 @@ public record JobRef(
     String organization,
     Long installationId) {
 
+  // Owners may hold an underscore: Enterprise Managed Users' logins are handle_shortcode.
   private static final Pattern REPOSITORY =
-      Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}");
+      Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9_-]{0,38})/[A-Za-z0-9._-]{1,100}");
   private static final Pattern LOGIN = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})");
 
   public JobRef {
