@@ -1,0 +1,29 @@
+package io.autorunner.handler.vm;
+
+/**
+ * The label keys every adapter puts on a VM, so that the reconciler can read a {@link Machine}'s
+ * labels without knowing which adapter made it. GCE label rules apply: lower case, at most 63
+ * characters.
+ */
+public final class MachineLabels {
+
+  /** Marks a VM as autorunner's: nothing without it is ever listed or deleted. */
+  public static final String MANAGED_BY = "managed-by";
+
+  /** The value of {@link #MANAGED_BY}. */
+  public static final String MANAGED_BY_VALUE = "autorunner";
+
+  public static final String JOB_ID = "autorunner-job-id";
+  public static final String RUN_ID = "autorunner-run-id";
+
+  /** The repository, sanitised to label rules (see the GCE adapter); for humans and billing. */
+  public static final String REPOSITORY = "autorunner-repository";
+
+  /** {@code true} or {@code false}. */
+  public static final String GPU = "autorunner-gpu";
+
+  /** {@code true} or {@code false}: false after the standard-provisioning fallback. */
+  public static final String SPOT = "autorunner-spot";
+
+  private MachineLabels() {}
+}

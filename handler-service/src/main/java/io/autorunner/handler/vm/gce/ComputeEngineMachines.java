@@ -1,0 +1,351 @@
+package io.autorunner.handler.vm.gce;
+
+import com.google.api.gax.core.NoCredentialsProvider;
+import com.google.api.gax.longrunning.OperationFuture;
+import com.google.api.gax.longrunning.OperationSnapshot;
+import com.google.api.gax.rpc.ApiException;
+import com.google.cloud.compute.v1.AggregatedListInstancesRequest;
+import com.google.cloud.compute.v1.DeleteInstanceRequest;
+import com.google.cloud.compute.v1.InsertInstanceRequest;
+import com.google.cloud.compute.v1.Instance;
+import com.google.cloud.compute.v1.InstancesClient;
+import com.google.cloud.compute.v1.InstancesScopedList;
+import com.google.cloud.compute.v1.InstancesSettings;
+import com.google.cloud.compute.v1.Operation;
+import io.autorunner.common.policy.RunnerSpec;
+import io.autorunner.handler.system.GceProperties;
+import io.autorunner.handler.vm.ComputeException;
+import io.autorunner.handler.vm.CreatedMachine;
+import io.autorunner.handler.vm.Machine;
+import io.autorunner.handler.vm.MachineLabels;
+import io.autorunner.handler.vm.MachineRequest;
+import io.autorunner.handler.vm.RunnerMachines;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runner VMs on Compute Engine, over the REST transport of google-cloud-compute. A create walks the
+ * zones in order and moves on when a zone is out of capacity or does not offer the machine; it
+ * answers with typed failures so the task endpoint can tell Cloud Tasks to retry or to give up.
+ */
+public final class ComputeEngineMachines implements RunnerMachines, AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(ComputeEngineMachines.class);
+
+  /** RFC 1035: also keeps the name safe to quote in a list filter. */
+  private static final Pattern NAME = Pattern.compile("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?");
+
+  private static final String MANAGED_FILTER =
+      "(labels." + MachineLabels.MANAGED_BY + " = \"" + MachineLabels.MANAGED_BY_VALUE + "\")";
+
+  private static final Duration LIST_RETRY_BUDGET = Duration.ofSeconds(30);
+
+  private final GceProperties gce;
+  private final InstanceFactory factory;
+  private final InstancesClient client;
+  private final Duration operationTimeout;
+
+  public ComputeEngineMachines(
+      GceProperties gce,
+      InstanceFactory factory,
+      InstancesClient client,
+      Duration operationTimeout) {
+    this.gce = Objects.requireNonNull(gce, "gce");
+    this.factory = Objects.requireNonNull(factory, "factory");
+    this.client = Objects.requireNonNull(client, "client");
+    this.operationTimeout = Objects.requireNonNull(operationTimeout, "operationTimeout");
+    if (gce.project() == null || gce.project().isBlank()) {
+      throw new IllegalArgumentException("autorunner.gce.project is required in gce mode");
+    }
+  }
+
+  /**
+   * A REST client for {@code gce}: its endpoint when one is set, with no credentials when that
+   * endpoint is plain http (a local fake), else Application Default Credentials.
+   */
+  public static InstancesClient createClient(GceProperties gce) throws IOException {
+    InstancesSettings.Builder settings = InstancesSettings.newBuilder();
+    // Listing retries 5xx on its own, by default for up to ten minutes: far longer than a task
+    // should hold its worker. Give up sooner and let Cloud Tasks retry the task instead.
+    settings
+        .aggregatedListSettings()
+        .setRetrySettings(
+            settings.aggregatedListSettings().getRetrySettings().toBuilder()
+                .setTotalTimeoutDuration(LIST_RETRY_BUDGET)
+                .build());
+    String endpoint = gce.endpoint();
+    if (endpoint != null && !endpoint.isBlank()) {
+      settings.setEndpoint(endpoint);
+      if (endpoint.startsWith("http://")) {
+        settings.setCredentialsProvider(NoCredentialsProvider.create());
+      }
+    }
+    return InstancesClient.create(settings.build());
+  }
+
+  @Override
+  public CreatedMachine create(MachineRequest request) {
+    // Names are unique per zone, not per project: without this look, a retry after an earlier
+    // attempt landed in a later zone could make a second VM of the same name in an earlier one.
+    Optional<Machine> existing = find(request.name());
+    if (existing.isPresent()) {
+      Machine machine = existing.get();
+      log.info("VM {} already exists in {}; nothing to create", machine.name(), machine.zone());
+      return new CreatedMachine(
+          machine.name(),
+          machine.zone(),
+          !"false".equals(machine.labels().get(MachineLabels.SPOT)),
+          true);
+    }
+    RunnerSpec spec = request.spec();
+    List<String> zones = spec.zone() != null ? List.of(spec.zone()) : gce.zones();
+    ZoneWalk walk = walk(request, zones, spec.spot());
+    if (walk.created() != null) {
+      return walk.created();
+    }
+    if (spec.spot() && gce.spotFallbackToStandard() && !walk.outOfCapacity().isEmpty()) {
+      log.warn(
+          "VM {}: Spot capacity is out in {}; trying standard provisioning",
+          request.name(),
+          walk.outOfCapacity());
+      ZoneWalk standard = walk(request, walk.outOfCapacity(), false);
+      if (standard.created() != null) {
+        return standard.created();
+      }
+      walk = standard;
+    }
+    String wanted = describe(spec);
+    if (!walk.outOfCapacity().isEmpty()) {
+      throw new ComputeException.Capacity(
+          "no capacity for " + wanted + " in zones " + walk.outOfCapacity(), walk.lastFailure());
+    }
+    throw new ComputeException.Permanent(
+        "none of the zones " + zones + " offers " + wanted, walk.lastFailure());
+  }
+
+  private record ZoneWalk(
+      CreatedMachine created, List<String> outOfCapacity, ComputeException lastFailure) {}
+
+  /** Tries each zone in turn until one takes the VM; rethrows what no other zone can fix. */
+  private ZoneWalk walk(MachineRequest request, List<String> zones, boolean spot) {
+    List<String> outOfCapacity = new ArrayList<>();
+    ComputeException last = null;
+    for (String zone : zones) {
+      log.info(
+          "VM {}: inserting {} {} in {}",
+          request.name(),
+          spot ? "Spot" : "standard",
+          describe(request.spec()),
+          zone);
+      Instance instance = factory.instance(request, zone, spot);
+      InsertInstanceRequest insert =
+          InsertInstanceRequest.newBuilder()
+              .setProject(gce.project())
+              .setZone(zone)
+              .setInstanceResource(instance)
+              .build();
+      Optional<GceFailure> failure = await(client.insertAsync(insert), "insert " + request.name());
+      if (failure.isEmpty()) {
+        log.info("VM {}: created in {} ({})", request.name(), zone, spot ? "Spot" : "standard");
+        return new ZoneWalk(new CreatedMachine(request.name(), zone, spot, false), List.of(), null);
+      }
+      GceFailure f = failure.get();
+      switch (f.verdict()) {
+        case ALREADY_EXISTS -> {
+          log.info("VM {}: already exists in {} (409); nothing to create", request.name(), zone);
+          return new ZoneWalk(
+              new CreatedMachine(request.name(), zone, spot, true), List.of(), null);
+        }
+        case NO_CAPACITY -> {
+          log.warn(
+              "VM {}: {} is out of capacity ({}); next zone", request.name(), zone, f.summary());
+          outOfCapacity.add(zone);
+          last = new ComputeException.Capacity(zone + ": " + f.summary(), f.cause());
+        }
+        case NOT_OFFERED -> {
+          log.warn(
+              "VM {}: {} does not offer this machine or GPU ({}); next zone",
+              request.name(),
+              zone,
+              f.summary());
+          last = new ComputeException.Permanent(zone + ": " + f.summary(), f.cause());
+        }
+        default -> throw failed("insert " + request.name() + " in " + zone, f);
+      }
+    }
+    return new ZoneWalk(null, List.copyOf(outOfCapacity), last);
+  }
+
+  @Override
+  public boolean delete(String name) {
+    Optional<Machine> machine = find(name);
+    if (machine.isEmpty()) {
+      log.info("VM {}: not found; nothing to delete", name);
+      return false;
+    }
+    String zone = machine.get().zone();
+    DeleteInstanceRequest delete =
+        DeleteInstanceRequest.newBuilder()
+            .setProject(gce.project())
+            .setZone(zone)
+            .setInstance(name)
+            .build();
+    log.info("VM {}: deleting in {}", name, zone);
+    Optional<GceFailure> failure = await(client.deleteAsync(delete), "delete " + name);
+    if (failure.isEmpty()) {
+      log.info("VM {}: deleted from {}", name, zone);
+      return true;
+    }
+    if (failure.get().verdict() == GceFailure.Verdict.NOT_FOUND) {
+      log.info("VM {}: already gone from {} (404)", name, zone);
+      return false;
+    }
+    throw failed("delete " + name + " in " + zone, failure.get());
+  }
+
+  @Override
+  public Optional<Machine> find(String name) {
+    if (name == null || !NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("not a GCE instance name: " + name);
+    }
+    List<Machine> found = list("(name = \"" + name + "\") AND " + MANAGED_FILTER);
+    return found.stream().filter(m -> m.name().equals(name)).findFirst();
+  }
+
+  @Override
+  public List<Machine> list() {
+    return list(MANAGED_FILTER);
+  }
+
+  private List<Machine> list(String filter) {
+    AggregatedListInstancesRequest request =
+        AggregatedListInstancesRequest.newBuilder()
+            .setProject(gce.project())
+            .setFilter(filter)
+            .setReturnPartialSuccess(true)
+            .build();
+    try {
+      List<Machine> machines = new ArrayList<>();
+      for (Map.Entry<String, InstancesScopedList> scope :
+          client.aggregatedList(request).iterateAll()) {
+        for (Instance instance : scope.getValue().getInstancesList()) {
+          machines.add(machine(instance));
+        }
+      }
+      return machines;
+    } catch (ApiException e) {
+      throw failed("list instances", GceFailure.of(e));
+    }
+  }
+
+  private static Machine machine(Instance instance) {
+    return new Machine(
+        instance.getName(),
+        lastSegment(instance.getZone()),
+        instance.getStatus(),
+        instance.getLabelsMap(),
+        instant(instance.getCreationTimestamp()));
+  }
+
+  /**
+   * Waits for an operation; empty when it succeeded. Errors are read from the finished operation
+   * when there is one (its codes say what the exception's status hides), else from the exception.
+   */
+  private Optional<GceFailure> await(OperationFuture<Operation, Operation> future, String what) {
+    try {
+      future.get(operationTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      return Optional.empty();
+    } catch (ExecutionException e) {
+      Optional<Operation> finished = finishedWithError(future);
+      if (finished.isPresent()) {
+        return Optional.of(GceFailure.of(finished.get()));
+      }
+      if (e.getCause() instanceof ApiException api) {
+        return Optional.of(GceFailure.of(api));
+      }
+      throw new ComputeException.Transient(what + " failed: " + e.getCause(), e.getCause());
+    } catch (TimeoutException e) {
+      future.cancel(false);
+      // The operation may still finish: the retry finds the VM by name instead of inserting again.
+      throw new ComputeException.Transient(what + " did not finish within " + operationTimeout, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ComputeException.Transient(what + " was interrupted", e);
+    }
+  }
+
+  private static Optional<Operation> finishedWithError(OperationFuture<Operation, Operation> f) {
+    if (!f.getPollingFuture().isDone()) {
+      return Optional.empty();
+    }
+    try {
+      OperationSnapshot snapshot = f.getPollingFuture().get();
+      if (snapshot.getResponse() instanceof Operation operation
+          && operation.hasError()
+          && operation.getError().getErrorsCount() > 0) {
+        return Optional.of(operation);
+      }
+      return Optional.empty();
+    } catch (ExecutionException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  private static ComputeException failed(String what, GceFailure failure) {
+    String message = what + " failed: " + failure.summary();
+    log.warn("{} ({})", message, failure.verdict());
+    return switch (failure.verdict()) {
+      case QUOTA_ZERO ->
+          new ComputeException.Permanent(
+              message + " (a quota of 0: ask for a quota raise)", failure.cause());
+      case QUOTA, TRANSIENT, NO_CAPACITY ->
+          new ComputeException.Transient(message, failure.cause());
+      case ALREADY_EXISTS, NOT_FOUND, NOT_OFFERED, PERMANENT ->
+          new ComputeException.Permanent(message, failure.cause());
+    };
+  }
+
+  private static String describe(RunnerSpec spec) {
+    return spec.machineType()
+        + (spec.hasGpu()
+            ? " with " + spec.accelerator().count() + "x " + spec.accelerator().type()
+            : "");
+  }
+
+  private static String lastSegment(String url) {
+    return url.substring(url.lastIndexOf('/') + 1);
+  }
+
+  private static Instant instant(String rfc3339) {
+    if (rfc3339 == null || rfc3339.isEmpty()) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(rfc3339).toInstant();
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

@@ -1,0 +1,226 @@
+package io.autorunner.handler.vm.gce;
+
+import com.google.cloud.compute.v1.AcceleratorConfig;
+import com.google.cloud.compute.v1.AccessConfig;
+import com.google.cloud.compute.v1.AttachedDisk;
+import com.google.cloud.compute.v1.AttachedDiskInitializeParams;
+import com.google.cloud.compute.v1.Duration;
+import com.google.cloud.compute.v1.Instance;
+import com.google.cloud.compute.v1.Items;
+import com.google.cloud.compute.v1.Metadata;
+import com.google.cloud.compute.v1.NetworkInterface;
+import com.google.cloud.compute.v1.Scheduling;
+import com.google.cloud.compute.v1.ServiceAccount;
+import io.autorunner.common.policy.MachineFamilies;
+import io.autorunner.common.policy.OperatingSystem;
+import io.autorunner.common.policy.PolicyProperties;
+import io.autorunner.common.policy.RunnerSpec;
+import io.autorunner.common.task.JobRef;
+import io.autorunner.handler.system.GceProperties;
+import io.autorunner.handler.vm.ComputeException;
+import io.autorunner.handler.vm.MachineLabels;
+import io.autorunner.handler.vm.MachineRequest;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Builds the GCE {@link Instance} of a machine request: a pure function of the request, the zone,
+ * the provisioning model and the configuration, one small method per part. No client, no I/O.
+ */
+public final class InstanceFactory {
+
+  /** The only scope a configured service account gets; its IAM roles are what bound it. */
+  static final String CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
+
+  static final String LINUX_STARTUP_SCRIPT = "startup-script";
+  static final String WINDOWS_STARTUP_SCRIPT = "windows-startup-script-ps1";
+
+  private static final int MAX_LABEL_VALUE = 63;
+
+  private final GceProperties gce;
+  private final PolicyProperties policy;
+
+  public InstanceFactory(GceProperties gce, PolicyProperties policy) {
+    this.gce = Objects.requireNonNull(gce, "gce");
+    this.policy = Objects.requireNonNull(policy, "policy");
+  }
+
+  /**
+   * The instance to insert in {@code zone}.
+   *
+   * @param spot Spot provisioning, or standard (a job's {@code spot=false}, or the fallback when
+   *     Spot capacity is out)
+   * @throws ComputeException.Permanent when the spec names an image alias not configured here
+   */
+  public Instance instance(MachineRequest request, String zone, boolean spot) {
+    RunnerSpec spec = request.spec();
+    return Instance.newBuilder()
+        .setName(request.name())
+        .setDescription(description(request.job()))
+        .setMachineType(machineType(spec, zone))
+        .addDisks(bootDisk(spec, zone))
+        .addNetworkInterfaces(networkInterface())
+        .addAllServiceAccounts(serviceAccounts())
+        .setScheduling(scheduling(spot))
+        .addAllGuestAccelerators(accelerators(spec, zone))
+        .putAllLabels(labels(request, spot))
+        .setMetadata(metadata(request))
+        .build();
+  }
+
+  /** The image a spec boots: its alias if it names one, else the default of its OS and GPU. */
+  public String sourceImage(RunnerSpec spec) {
+    if (spec.imageAlias() != null) {
+      String image = policy.imageAliases().get(spec.imageAlias());
+      if (image == null) {
+        // The scheduler checked the alias against its own configuration; this one may differ.
+        throw new ComputeException.Permanent(
+            "image alias \"" + spec.imageAlias() + "\" is not configured in the handler", null);
+      }
+      return image;
+    }
+    if (spec.os() == OperatingSystem.WINDOWS) {
+      return gce.windowsImage();
+    }
+    return spec.hasGpu() ? gce.gpuImage() : gce.cpuImage();
+  }
+
+  private static String description(JobRef job) {
+    return "GitHub Actions runner for "
+        + job.repository()
+        + " job "
+        + job.jobId()
+        + " (autorunner)";
+  }
+
+  private static String machineType(RunnerSpec spec, String zone) {
+    return "zones/" + zone + "/machineTypes/" + spec.machineType();
+  }
+
+  private AttachedDisk bootDisk(RunnerSpec spec, String zone) {
+    return AttachedDisk.newBuilder()
+        .setBoot(true)
+        .setAutoDelete(true)
+        .setInitializeParams(
+            AttachedDiskInitializeParams.newBuilder()
+                .setSourceImage(sourceImage(spec))
+                .setDiskSizeGb(spec.diskGb())
+                .setDiskType("zones/" + zone + "/diskTypes/" + gce.diskType()))
+        .build();
+  }
+
+  private NetworkInterface networkInterface() {
+    NetworkInterface.Builder nic = NetworkInterface.newBuilder().setNetwork(gce.network());
+    if (notBlank(gce.subnetwork())) {
+      nic.setSubnetwork(gce.subnetwork());
+    }
+    if (gce.externalIp()) {
+      nic.addAccessConfigs(
+          AccessConfig.newBuilder()
+              .setName("External NAT")
+              .setType(AccessConfig.Type.ONE_TO_ONE_NAT.name()));
+    }
+    return nic.build();
+  }
+
+  /**
+   * No entry at all by default: an instance without a service account has no token on its metadata
+   * server, so a job cannot act as the project's default compute account.
+   */
+  private List<ServiceAccount> serviceAccounts() {
+    if (!notBlank(gce.serviceAccount())) {
+      return List.of();
+    }
+    return List.of(
+        ServiceAccount.newBuilder()
+            .setEmail(gce.serviceAccount())
+            .addScopes(CLOUD_PLATFORM_SCOPE)
+            .build());
+  }
+
+  /**
+   * Spot or standard, both with a run-time limit whose action is DELETE: the hard cap no bug can
+   * outlive. GPUs cannot live-migrate, so host maintenance terminates and nothing restarts (Spot
+   * requires the same).
+   */
+  private Scheduling scheduling(boolean spot) {
+    Scheduling.ProvisioningModel model =
+        spot ? Scheduling.ProvisioningModel.SPOT : Scheduling.ProvisioningModel.STANDARD;
+    return Scheduling.newBuilder()
+        .setProvisioningModel(model.name())
+        .setInstanceTerminationAction(Scheduling.InstanceTerminationAction.DELETE.name())
+        .setMaxRunDuration(Duration.newBuilder().setSeconds(gce.maxRunDuration().toSeconds()))
+        .setOnHostMaintenance(Scheduling.OnHostMaintenance.TERMINATE.name())
+        .setAutomaticRestart(false)
+        .build();
+  }
+
+  /** Accelerator-optimised families (g2, a2, a3) come with their GPUs; naming them again fails. */
+  private static List<AcceleratorConfig> accelerators(RunnerSpec spec, String zone) {
+    if (!spec.hasGpu() || MachineFamilies.attachesGpusItself(spec.machineType())) {
+      return List.of();
+    }
+    return List.of(
+        AcceleratorConfig.newBuilder()
+            .setAcceleratorType("zones/" + zone + "/acceleratorTypes/" + spec.accelerator().type())
+            .setAcceleratorCount(spec.accelerator().count())
+            .build());
+  }
+
+  private static Map<String, String> labels(MachineRequest request, boolean spot) {
+    JobRef job = request.job();
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(MachineLabels.MANAGED_BY, MachineLabels.MANAGED_BY_VALUE);
+    labels.put(MachineLabels.JOB_ID, Long.toString(job.jobId()));
+    labels.put(MachineLabels.RUN_ID, Long.toString(job.runId()));
+    labels.put(MachineLabels.REPOSITORY, labelValue(job.repository()));
+    labels.put(MachineLabels.GPU, Boolean.toString(request.spec().hasGpu()));
+    labels.put(MachineLabels.SPOT, Boolean.toString(spot));
+    return labels;
+  }
+
+  /**
+   * The startup script under the key its OS's guest agent runs. The script holds the JIT runner
+   * config; it is readable by anything on the VM, which is why that config is single-use.
+   */
+  private static Metadata metadata(MachineRequest request) {
+    String scriptKey =
+        request.spec().os() == OperatingSystem.WINDOWS
+            ? WINDOWS_STARTUP_SCRIPT
+            : LINUX_STARTUP_SCRIPT;
+    return Metadata.newBuilder()
+        .addItems(item(scriptKey, request.startupScript()))
+        // Project-wide SSH keys would let every key holder of the project into job VMs.
+        .addItems(item("block-project-ssh-keys", "true"))
+        .addItems(item(MachineLabels.JOB_ID, Long.toString(request.job().jobId())))
+        .addItems(item(MachineLabels.REPOSITORY, request.job().repository()))
+        .build();
+  }
+
+  private static Items item(String key, String value) {
+    return Items.newBuilder().setKey(key).setValue(value).build();
+  }
+
+  /**
+   * A value fit for a GCE label: lower case, only {@code [a-z0-9_-]}, at most 63 characters,
+   * starting with a letter ({@code Octo-Org/My.Repo} becomes {@code octo-org_my_repo}).
+   */
+  static String labelValue(String text) {
+    StringBuilder out = new StringBuilder();
+    for (char c : text.toLowerCase(Locale.ROOT).toCharArray()) {
+      boolean allowed = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+      out.append(allowed ? c : '_');
+    }
+    if (out.isEmpty() || out.charAt(0) < 'a' || out.charAt(0) > 'z') {
+      out.insert(0, "r-");
+    }
+    return out.length() > MAX_LABEL_VALUE ? out.substring(0, MAX_LABEL_VALUE) : out.toString();
+  }
+
+  private static boolean notBlank(String value) {
+    return value != null && !value.isBlank();
+  }
+}
