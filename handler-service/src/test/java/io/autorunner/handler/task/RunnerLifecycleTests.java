@@ -58,7 +58,8 @@ class RunnerLifecycleTests {
   void refusedLabelsAreAPermanentAnswerThatCreatesNothing() {
     TaskOutcome outcome =
         lifecycle.create(
-            new RunnerTask.CreateRunner(JOB, List.of("self-hosted", "gce", "gpu=64"), "ghr-4242-1"));
+            new RunnerTask.CreateRunner(
+                JOB, List.of("self-hosted", "gce", "gpu=64"), "ghr-4242-1"));
 
     assertThat(outcome.kind()).isEqualTo(TaskOutcome.Kind.REFUSED);
     assertThat(outcome.status().is2xxSuccessful()).isTrue();

@@ -86,7 +86,9 @@ class WebhookControllerTests {
 
   @Test
   void signedJsonOfAnotherShapeIs400() throws Exception {
-    String body = "{\"action\":\"queued\",\"repository\":{\"full_name\":\"acme/x\"}}";
+    String body =
+        "{\"action\":\"queued\",\"repository\":{\"full_name\":\"acme/x\","
+            + "\"private\":true,\"owner\":{\"login\":\"acme\"}}}";
     deliver("workflow_job", body, sign(body))
         .andExpect(status().isBadRequest())
         .andExpect(jsonPath("$.reason", containsString("workflow_job")));
