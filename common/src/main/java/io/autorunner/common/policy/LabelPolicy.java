@@ -87,7 +87,7 @@ public final class LabelPolicy {
         linux = true;
       } else if (ARM_LABELS.contains(lower)) {
         throw new Refusal("label \"" + label + "\": Arm runners are not offered, only x64");
-      } else if (MachineFamilies.looksLikeMachineType(lower)) {
+      } else if (MachineFamilies.claimsMachineType(lower)) {
         if (bareMachine != null) {
           throw new Refusal(
               "labels \"" + bareMachine + "\" and \"" + label + "\" both name a machine type");
@@ -267,8 +267,12 @@ public final class LabelPolicy {
   }
 
   private void checkMachine(String label, String machine) {
-    if (!MachineFamilies.looksLikeMachineType(machine)) {
-      throw new Refusal("label \"" + label + "\" is not a GCE machine type");
+    if (!MachineFamilies.isMachineType(machine)) {
+      throw new Refusal(
+          "label \""
+              + label
+              + "\" is not a GCE machine type name (such as n1-standard-8 or e2-medium);"
+              + " a plain label must not start with a machine family and a dash");
     }
     String family = MachineFamilies.familyOf(machine);
     if (MachineFamilies.ARM.contains(family)) {

@@ -19,7 +19,20 @@ public final class MachineFamilies {
   /** Families on Arm: the runner and bootstrap we ship are x64 only. */
   static final Set<String> ARM = Set.of("t2a", "c4a");
 
-  private static final Pattern MACHINE_TYPE = Pattern.compile("[a-z][a-z0-9]{1,4}-[a-z0-9-]{2,40}");
+  /** A label that starts with a known family and a dash claims to be a machine type. */
+  private static final Pattern FAMILY_PREFIX = Pattern.compile("[a-z][a-z0-9]{1,4}-.*");
+
+  /**
+   * The shapes GCE machine type names take: predefined ({@code n1-standard-8}, {@code
+   * a2-highgpu-1g}, {@code c3-standard-4-lssd}), shared-core ({@code e2-medium}) and custom ({@code
+   * n2-custom-8-32768}).
+   */
+  private static final Pattern MACHINE_TYPE =
+      Pattern.compile(
+          "[a-z][a-z0-9]{1,4}-(?:standard|highmem|highcpu|highgpu|megagpu|ultragpu|ultramem"
+              + "|megamem|hypermem|edgegpu)-[0-9]{1,3}(?:g|-lssd|-metal)?"
+              + "|(?:e2|f1|g1)-(?:micro|small|medium)"
+              + "|[a-z][a-z0-9]{1,4}-custom-[0-9]{1,3}-[0-9]{3,7}(?:-ext)?");
 
   /** GPU type → the family that carries it. */
   private static final Map<String, String> GPU_FAMILY =
@@ -67,9 +80,17 @@ public final class MachineFamilies {
     return dash < 0 ? machineType : machineType.substring(0, dash);
   }
 
-  /** True when the label has the shape of a machine type of a known GCE family. */
-  static boolean looksLikeMachineType(String label) {
-    return MACHINE_TYPE.matcher(label).matches() && KNOWN.contains(familyOf(label));
+  /**
+   * True when the label starts like a machine type of a known GCE family ({@code n1-…}); such a
+   * label is read as a machine and must then be a real machine type name, never a plain label.
+   */
+  static boolean claimsMachineType(String label) {
+    return FAMILY_PREFIX.matcher(label).matches() && KNOWN.contains(familyOf(label));
+  }
+
+  /** True when the name has the shape of a GCE machine type of a known family. */
+  static boolean isMachineType(String name) {
+    return MACHINE_TYPE.matcher(name).matches() && KNOWN.contains(familyOf(name));
   }
 
   static boolean isKnownGpuType(String type) {

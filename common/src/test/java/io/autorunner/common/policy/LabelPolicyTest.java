@@ -93,7 +93,10 @@ class LabelPolicyTest {
           Arguments.of("n1-standard-8", "n1-standard-8", null),
           Arguments.of("machine=n1-standard-8", "n1-standard-8", null),
           Arguments.of("c3-highcpu-22", "c3-highcpu-22", null),
-          Arguments.of("g2-standard-8", "g2-standard-8", ONE_L4));
+          Arguments.of("g2-standard-8", "g2-standard-8", ONE_L4),
+          Arguments.of("e2-medium", "e2-medium", null),
+          Arguments.of("n2-custom-8-32768", "n2-custom-8-32768", null),
+          Arguments.of("c3-standard-4-lssd", "c3-standard-4-lssd", null));
     }
 
     @ParameterizedTest(name = "{0} -> {1} with {2}")
@@ -265,6 +268,10 @@ class LabelPolicyTest {
           Arguments.of(List.of("machine=m2-megamem-416"), "machine=m2-megamem-416", "m2"),
           Arguments.of(List.of("machine=a2-highgpu-1g"), "machine=a2-highgpu-1g", "a2"),
           Arguments.of(List.of("machine=banana"), "machine=banana", "not a GCE machine type"),
+          // A plain label that starts like a machine family is refused, not read as a machine:
+          // "n1-standrd-8" would otherwise run the job on the default machine unnoticed.
+          Arguments.of(List.of("e2-tests"), "e2-tests", "not a GCE machine type"),
+          Arguments.of(List.of("n1-standrd-8"), "n1-standrd-8", "not a GCE machine type"),
           Arguments.of(List.of("g2-standard-8", "gpu=nvidia-tesla-t4"), "gpu=nvidia-tesla-t4", ""),
           Arguments.of(List.of("g2-standard-8", "gpu=2xnvidia-l4"), "gpu=2xnvidia-l4", "1 GPU"),
           Arguments.of(List.of("disk=501"), "disk=501", "between 10 and 500"),
