@@ -1,5 +1,6 @@
 package io.autorunner.handler.vm;
 
+import io.autorunner.common.task.JobRef;
 import java.time.Instant;
 import java.util.Map;
 
@@ -8,9 +9,15 @@ import java.util.Map;
  *
  * @param status GCE's status word (PROVISIONING, STAGING, RUNNING, STOPPING, TERMINATED…)
  * @param labels the VM's labels (job id, run id, repository, managed-by)
+ * @param job the job it was made for, from its metadata; null for a VM that does not say
  */
 public record Machine(
-    String name, String zone, String status, Map<String, String> labels, Instant created) {
+    String name,
+    String zone,
+    String status,
+    Map<String, String> labels,
+    Instant created,
+    JobRef job) {
   public Machine {
     labels = labels == null ? Map.of() : Map.copyOf(labels);
   }

@@ -49,6 +49,6 @@ final class InMemoryMachines implements RunnerMachines {
   }
 
   private static Machine machine(MachineRequest r) {
-    return new Machine(r.name(), "us-central1-a", "RUNNING", Map.of(), Instant.EPOCH);
+    return new Machine(r.name(), "us-central1-a", "RUNNING", Map.of(), Instant.EPOCH, r.job());
   }
 }

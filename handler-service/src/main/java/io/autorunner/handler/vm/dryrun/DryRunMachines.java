@@ -10,6 +10,7 @@ import io.autorunner.handler.vm.Machine;
 import io.autorunner.handler.vm.MachineLabels;
 import io.autorunner.handler.vm.MachineRequest;
 import io.autorunner.handler.vm.RunnerMachines;
+import io.autorunner.handler.vm.gce.ComputeEngineMachines;
 import io.autorunner.handler.vm.gce.InstanceFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -142,7 +143,13 @@ public final class DryRunMachines implements RunnerMachines {
   }
 
   private static Machine machine(Instance instance, String zone, Instant created) {
-    return new Machine(instance.getName(), zone, "RUNNING", instance.getLabelsMap(), created);
+    return new Machine(
+        instance.getName(),
+        zone,
+        "RUNNING",
+        instance.getLabelsMap(),
+        created,
+        ComputeEngineMachines.jobOf(instance));
   }
 
   private boolean posix() {

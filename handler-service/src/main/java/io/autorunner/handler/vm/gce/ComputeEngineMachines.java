@@ -11,13 +11,16 @@ import com.google.cloud.compute.v1.Instance;
 import com.google.cloud.compute.v1.InstancesClient;
 import com.google.cloud.compute.v1.InstancesScopedList;
 import com.google.cloud.compute.v1.InstancesSettings;
+import com.google.cloud.compute.v1.Items;
 import com.google.cloud.compute.v1.Operation;
 import io.autorunner.common.policy.RunnerSpec;
+import io.autorunner.common.task.JobRef;
 import io.autorunner.handler.system.GceProperties;
 import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.CreatedMachine;
 import io.autorunner.handler.vm.Machine;
 import io.autorunner.handler.vm.MachineLabels;
+import io.autorunner.handler.vm.MachineMetadata;
 import io.autorunner.handler.vm.MachineRequest;
 import io.autorunner.handler.vm.RunnerMachines;
 import java.io.IOException;
@@ -26,6 +29,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -258,7 +262,19 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
         lastSegment(instance.getZone()),
         instance.getStatus(),
         instance.getLabelsMap(),
-        instant(instance.getCreationTimestamp()));
+        instant(instance.getCreationTimestamp()),
+        jobOf(instance));
+  }
+
+  /** Reads only the job's own metadata keys: the startup script next to them holds a secret. */
+  public static JobRef jobOf(Instance instance) {
+    Map<String, String> items = new HashMap<>();
+    for (Items item : instance.getMetadata().getItemsList()) {
+      if (MachineMetadata.isJobKey(item.getKey())) {
+        items.put(item.getKey(), item.getValue());
+      }
+    }
+    return MachineMetadata.jobOf(items);
   }
 
   /**

@@ -19,6 +19,7 @@ import io.autorunner.common.task.JobRef;
 import io.autorunner.handler.system.GceProperties;
 import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.MachineLabels;
+import io.autorunner.handler.vm.MachineMetadata;
 import io.autorunner.handler.vm.MachineRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -191,13 +192,13 @@ public final class InstanceFactory {
         request.spec().os() == OperatingSystem.WINDOWS
             ? WINDOWS_STARTUP_SCRIPT
             : LINUX_STARTUP_SCRIPT;
-    return Metadata.newBuilder()
-        .addItems(item(scriptKey, request.startupScript()))
-        // Project-wide SSH keys would let every key holder of the project into job VMs.
-        .addItems(item("block-project-ssh-keys", "true"))
-        .addItems(item(MachineLabels.JOB_ID, Long.toString(request.job().jobId())))
-        .addItems(item(MachineLabels.REPOSITORY, request.job().repository()))
-        .build();
+    Metadata.Builder metadata =
+        Metadata.newBuilder()
+            .addItems(item(scriptKey, request.startupScript()))
+            // Project-wide SSH keys would let every key holder of the project into job VMs.
+            .addItems(item("block-project-ssh-keys", "true"));
+    MachineMetadata.of(request.job()).forEach((key, value) -> metadata.addItems(item(key, value)));
+    return metadata.build();
   }
 
   private static Items item(String key, String value) {

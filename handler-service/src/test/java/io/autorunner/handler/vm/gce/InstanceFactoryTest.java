@@ -43,6 +43,20 @@ class InstanceFactoryTest {
   }
 
   @Test
+  void theJobIsWrittenToMetadataInFullAndReadBackWithoutTheScript() {
+    Instance vm = factory.instance(request(cpuSpec()), ZONE, true);
+
+    assertThat(metadata(vm))
+        .containsEntry("autorunner-job-id", "4242")
+        .containsKey("autorunner-run-id")
+        .containsKey("autorunner-repository");
+    io.autorunner.common.task.JobRef job = ComputeEngineMachines.jobOf(vm);
+    assertThat(job).isNotNull();
+    assertThat(job.jobId()).isEqualTo(4242);
+    assertThat(job.repository()).isEqualTo(metadata(vm).get("autorunner-repository"));
+  }
+
+  @Test
   void bootDiskIsAutoDeletedWithTheSpecsSizeAndTheZonesDiskType() {
     RunnerSpec big =
         new RunnerSpec(
