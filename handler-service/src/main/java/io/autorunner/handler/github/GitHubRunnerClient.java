@@ -7,6 +7,7 @@ import io.autorunner.handler.system.GitHubProperties;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -30,6 +31,9 @@ public final class GitHubRunnerClient implements RunnerRegistry {
 
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
   public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
+
+  /** Runs per status looked at in one sweep: the newest ones, where unserved jobs are. */
+  private static final int RUNS_PER_SWEEP = 20;
 
   private static final Logger log = LoggerFactory.getLogger(GitHubRunnerClient.class);
   private static final String API_VERSION = "2022-11-28";
@@ -241,6 +245,65 @@ public final class GitHubRunnerClient implements RunnerRegistry {
   }
 
   @Override
+  public List<QueuedJob> queuedJobs(JobRef repository) {
+    List<QueuedJob> queued = new ArrayList<>();
+    for (String status : List.of("queued", "in_progress")) {
+      RunPage runs =
+          send(
+              "list " + status + " runs of " + repository.repository(),
+              () ->
+                  http.get()
+                      .uri(
+                          "/repos/{owner}/{repo}/actions/runs?status={status}&per_page={size}",
+                          repository.owner(),
+                          repository.repositoryName(),
+                          status,
+                          RUNS_PER_SWEEP)
+                      .headers(h -> h.setBearerAuth(credentials.token(repository)))
+                      .retrieve()
+                      .body(RunPage.class));
+      if (runs == null || runs.workflowRuns() == null) {
+        continue;
+      }
+      for (RunJson run : runs.workflowRuns()) {
+        JobPage jobs =
+            send(
+                "list jobs of run " + run.id(),
+                () ->
+                    http.get()
+                        .uri(
+                            "/repos/{owner}/{repo}/actions/runs/{run}/jobs?per_page={size}",
+                            repository.owner(),
+                            repository.repositoryName(),
+                            run.id(),
+                            PAGE_SIZE)
+                        .headers(h -> h.setBearerAuth(credentials.token(repository)))
+                        .retrieve()
+                        .body(JobPage.class));
+        if (jobs == null || jobs.jobs() == null) {
+          continue;
+        }
+        for (ListedJobJson job : jobs.jobs()) {
+          if ("queued".equals(job.status())) {
+            queued.add(
+                new QueuedJob(
+                    new JobRef(
+                        job.id(),
+                        run.id(),
+                        job.runAttempt() == null ? 1 : job.runAttempt(),
+                        repository.repository(),
+                        repository.organization(),
+                        repository.installationId()),
+                    job.labels() == null ? List.of() : job.labels(),
+                    job.createdAt() == null ? Instant.EPOCH : Instant.parse(job.createdAt())));
+          }
+        }
+      }
+    }
+    return List.copyOf(queued);
+  }
+
+  @Override
   public void rerunJob(JobRef job) {
     send(
         "re-run job " + job.jobId(),
@@ -342,6 +405,23 @@ public final class GitHubRunnerClient implements RunnerRegistry {
 
   @JsonIgnoreProperties(ignoreUnknown = true)
   private record LabelJson(String name) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  private record RunPage(@JsonProperty("workflow_runs") List<RunJson> workflowRuns) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  private record RunJson(long id) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  private record JobPage(List<ListedJobJson> jobs) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  private record ListedJobJson(
+      long id,
+      @JsonProperty("run_attempt") Integer runAttempt,
+      String status,
+      List<String> labels,
+      @JsonProperty("created_at") String createdAt) {}
 
   @JsonIgnoreProperties(ignoreUnknown = true)
   private record JobJson(

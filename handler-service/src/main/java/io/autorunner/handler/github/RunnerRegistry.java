@@ -41,4 +41,11 @@ public interface RunnerRegistry {
 
   /** Every runner registered in the scope of {@code scope} (its organisation or repository). */
   List<GitHubRunner> listRunners(JobRef scope);
+
+  /**
+   * Jobs of the repository of {@code repository} that GitHub still holds as queued, from its queued
+   * and in-progress runs (a matrix run is in progress while some of its jobs still queue). Bounded:
+   * the most recent runs only.
+   */
+  List<QueuedJob> queuedJobs(JobRef repository);
 }

@@ -371,6 +371,46 @@ class GitHubRunnerClientTest {
         URI.create(apiUrl), 3, job -> TOKEN, Duration.ofSeconds(2), Duration.ofSeconds(5));
   }
 
+  @Test
+  void queuedJobsAreFoundInQueuedAndInProgressRuns() {
+    github.stubFor(
+        get(urlPathEqualTo("/repos/acme/app/actions/runs"))
+            .withQueryParam("status", equalTo("queued"))
+            .willReturn(okJson("{\"total_count\":1,\"workflow_runs\":[{\"id\":700}]}")));
+    github.stubFor(
+        get(urlPathEqualTo("/repos/acme/app/actions/runs"))
+            .withQueryParam("status", equalTo("in_progress"))
+            .willReturn(okJson("{\"total_count\":1,\"workflow_runs\":[{\"id\":701}]}")));
+    github.stubFor(
+        get(urlPathEqualTo("/repos/acme/app/actions/runs/700/jobs"))
+            .willReturn(
+                okJson(
+                    """
+                    {"total_count": 1, "jobs": [{"id": 9001, "run_id": 700, "run_attempt": 2,
+                     "status": "queued", "labels": ["self-hosted", "gce", "gpu"],
+                     "created_at": "2026-11-27T10:00:00Z"}]}
+                    """)));
+    github.stubFor(
+        get(urlPathEqualTo("/repos/acme/app/actions/runs/701/jobs"))
+            .willReturn(
+                okJson(
+                    """
+                    {"total_count": 2, "jobs": [
+                     {"id": 9002, "run_id": 701, "status": "in_progress", "labels": ["gce"]},
+                     {"id": 9003, "run_id": 701, "run_attempt": 1, "status": "queued",
+                      "labels": ["self-hosted", "gce"], "created_at": "2026-11-27T10:05:00Z"}]}
+                    """)));
+
+    List<QueuedJob> queued = client.queuedJobs(orgJob());
+
+    assertThat(queued).extracting(q -> q.job().jobId()).containsExactly(9001L, 9003L);
+    assertThat(queued.get(0).job().runAttempt()).isEqualTo(2);
+    assertThat(queued.get(0).job().organization()).isEqualTo("acme");
+    assertThat(queued.get(0).labels()).containsExactly("self-hosted", "gce", "gpu");
+    assertThat(queued.get(1).createdAt())
+        .isEqualTo(java.time.Instant.parse("2026-11-27T10:05:00Z"));
+  }
+
   private static JobRef orgJob() {
     return new JobRef(42, 7, 1, "acme/app", "acme", 555L);
   }

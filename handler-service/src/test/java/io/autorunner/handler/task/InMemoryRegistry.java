@@ -58,6 +58,11 @@ final class InMemoryRegistry implements RunnerRegistry {
     return List.copyOf(runners.values());
   }
 
+  @Override
+  public List<io.autorunner.handler.github.QueuedJob> queuedJobs(JobRef repository) {
+    return List.of();
+  }
+
   void markBusy(String name) {
     GitHubRunner r = runners.get(name);
     runners.put(name, new GitHubRunner(r.id(), name, "online", true, r.labels()));
