@@ -34,7 +34,7 @@ public final class InstanceNaming {
     this.ours =
         Pattern.compile(
             Pattern.quote(prefix)
-                + "-[0-9]{1,20}-[0-9]{1,5}|(?=[-0-9a-z]{1,"
+                + "-[0-9]{1,20}-[0-9]{1,5}(?:-r[0-9]{1,2})?|(?=[-0-9a-z]{1,"
                 + MAX_WINDOWS
                 + "}$)"
                 + Pattern.quote(windowsPrefix)
@@ -67,6 +67,22 @@ public final class InstanceNaming {
       throw new IllegalArgumentException("instance name too long: " + name);
     }
     return name;
+  }
+
+  /**
+   * The name of the {@code n}-th replacement VM for a job whose first VM's runner was taken by
+   * another job: distinct from the original and from other replacements, and still ours.
+   */
+  public String replacementName(String original, int n) {
+    if (!isOurs(original) || n < 1 || n > 99) {
+      throw new IllegalArgumentException("no replacement " + n + " for " + original);
+    }
+    if (original.startsWith(prefix + "-")) {
+      return original + "-r" + n;
+    }
+    return windowsPrefix
+        + "w"
+        + digest36(original + "-r" + n, MAX_WINDOWS - windowsPrefix.length() - 1);
   }
 
   /** True when a runner or VM name is one autorunner made (with this prefix). */

@@ -230,4 +230,29 @@ class InstanceNamingTest {
     assertThatThrownBy(() -> naming.instanceName(JOB_ID, 0, LINUX))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @org.junit.jupiter.api.Test
+  void replacementNamesAreDistinctOursAndWithinLimits() {
+    InstanceNaming naming = new InstanceNaming("ghr");
+    String linux = naming.instanceName(4242, 1, io.autorunner.common.policy.OperatingSystem.LINUX);
+    String windows =
+        naming.instanceName(4242, 1, io.autorunner.common.policy.OperatingSystem.WINDOWS);
+
+    org.assertj.core.api.Assertions.assertThat(naming.replacementName(linux, 1))
+        .isEqualTo("ghr-4242-1-r1");
+    org.assertj.core.api.Assertions.assertThat(
+            java.util.List.of(
+                naming.replacementName(linux, 1),
+                naming.replacementName(linux, 2),
+                naming.replacementName(windows, 1),
+                naming.replacementName(windows, 2)))
+        .doesNotHaveDuplicates()
+        .allMatch(naming::isOurs)
+        .doesNotContain(linux, windows);
+    org.assertj.core.api.Assertions.assertThat(naming.replacementName(windows, 1).length())
+        .isLessThanOrEqualTo(15);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> naming.replacementName("someone-else", 1))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }
