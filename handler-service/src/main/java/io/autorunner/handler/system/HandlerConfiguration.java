@@ -1,6 +1,8 @@
 package io.autorunner.handler.system;
 
 import io.autorunner.common.config.MissingConfigurationException;
+import io.autorunner.common.naming.InstanceNaming;
+import io.autorunner.common.naming.NamingProperties;
 import io.autorunner.common.policy.LabelPolicy;
 import io.autorunner.common.policy.PolicyProperties;
 import io.autorunner.handler.auth.CallerVerifier;
@@ -9,6 +11,8 @@ import io.autorunner.handler.bootstrap.StartupScripts;
 import io.autorunner.handler.github.GitHubCredentials;
 import io.autorunner.handler.github.GitHubRunnerClient;
 import io.autorunner.handler.github.RunnerRegistry;
+import io.autorunner.handler.reconcile.RecentRepositories;
+import io.autorunner.handler.reconcile.Reconciler;
 import io.autorunner.handler.task.RunnerLifecycle;
 import io.autorunner.handler.vm.RunnerMachines;
 import io.autorunner.handler.vm.dryrun.DryRunMachines;
@@ -100,13 +104,32 @@ class HandlerConfiguration {
   }
 
   @Bean
+  RecentRepositories recentRepositories(Clock clock) {
+    return new RecentRepositories(clock);
+  }
+
+  @Bean
   RunnerLifecycle runnerLifecycle(
       PolicyProperties policy,
       RunnerMachines machines,
       RunnerRegistry github,
       StartupScripts scripts,
-      LimitsProperties limits) {
+      LimitsProperties limits,
+      RecentRepositories recent) {
     return new RunnerLifecycle(
-        new LabelPolicy(policy), machines, github, scripts, limits.maxInstances());
+        new LabelPolicy(policy), machines, github, scripts, limits.maxInstances(), recent);
+  }
+
+  @Bean
+  Reconciler reconciler(
+      RunnerMachines machines,
+      RunnerRegistry github,
+      RunnerLifecycle lifecycle,
+      RecentRepositories recent,
+      NamingProperties naming,
+      ReconcileProperties reconcile,
+      Clock clock) {
+    return new Reconciler(
+        machines, github, lifecycle, recent, new InstanceNaming(naming.prefix()), reconcile, clock);
   }
 }

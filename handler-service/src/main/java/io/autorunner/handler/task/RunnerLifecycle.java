@@ -10,6 +10,7 @@ import io.autorunner.handler.github.GitHubException;
 import io.autorunner.handler.github.GitHubRunner;
 import io.autorunner.handler.github.JitRunner;
 import io.autorunner.handler.github.RunnerRegistry;
+import io.autorunner.handler.reconcile.RecentRepositories;
 import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.CreatedMachine;
 import io.autorunner.handler.vm.Machine;
@@ -33,13 +34,16 @@ public class RunnerLifecycle {
   private final RunnerRegistry github;
   private final StartupScripts scripts;
   private final int maxInstances;
+  private final RecentRepositories recent;
 
   public RunnerLifecycle(
       LabelPolicy policy,
       RunnerMachines machines,
       RunnerRegistry github,
       StartupScripts scripts,
-      int maxInstances) {
+      int maxInstances,
+      RecentRepositories recent) {
+    this.recent = recent;
     this.policy = policy;
     this.machines = machines;
     this.github = github;
@@ -50,6 +54,7 @@ public class RunnerLifecycle {
   /** A queued job gets its VM: resolve the spec, respect the cap, mint a JIT runner, insert. */
   public TaskOutcome create(RunnerTask.CreateRunner task) {
     String name = task.instanceName();
+    recent.saw(task.job());
     LabelDecision decision = policy.resolve(task.labels());
     if (decision instanceof LabelDecision.Refused refused) {
       return TaskOutcome.refused("labels refused: " + refused.reason());

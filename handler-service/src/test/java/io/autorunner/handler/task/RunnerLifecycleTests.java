@@ -8,9 +8,10 @@ import io.autorunner.common.task.JobRef;
 import io.autorunner.common.task.RunnerTask;
 import io.autorunner.handler.bootstrap.StartupScripts;
 import io.autorunner.handler.github.GitHubException;
-import io.autorunner.handler.system.GitHubProperties;
+import io.autorunner.handler.testing.Fixtures;
+import io.autorunner.handler.testing.InMemoryMachines;
+import io.autorunner.handler.testing.InMemoryRegistry;
 import io.autorunner.handler.vm.ComputeException;
-import java.net.URI;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -177,21 +178,9 @@ class RunnerLifecycleTests {
         new LabelPolicy(PolicyProperties.defaults()),
         machines,
         github,
-        new StartupScripts(githubProperties()),
-        maxInstances);
-  }
-
-  static GitHubProperties githubProperties() {
-    return new GitHubProperties(
-        URI.create("https://api.github.com"),
-        "token",
-        null,
-        null,
-        1,
-        "2.335.1",
-        "4ef2f25285f0ae4477f1fe1e346db76d2f3ebf03824e2ddd1973a2819bf6c8cf",
-        "eb65c95277af42bcf3778a799c41359d224ba2a67b4de26b7cea1729b09c803d",
-        "https://github.com/actions/runner/releases/download/vVERSION/FILE");
+        new StartupScripts(Fixtures.githubProperties()),
+        maxInstances,
+        new io.autorunner.handler.reconcile.RecentRepositories(java.time.Clock.systemUTC()));
   }
 
   private static RunnerTask.CreateRunner queuedGpuJob() {

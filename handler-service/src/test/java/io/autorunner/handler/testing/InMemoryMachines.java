@@ -1,4 +1,4 @@
-package io.autorunner.handler.task;
+package io.autorunner.handler.testing;
 
 import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.CreatedMachine;
@@ -13,12 +13,17 @@ import java.util.Map;
 import java.util.Optional;
 
 /** The compute port as a map, with a failure to throw on the next create or delete. */
-final class InMemoryMachines implements RunnerMachines {
+public final class InMemoryMachines implements RunnerMachines {
 
-  final Map<String, MachineRequest> created = new LinkedHashMap<>();
-  final List<String> deleted = new ArrayList<>();
-  ComputeException failCreate;
-  ComputeException failDelete;
+  public final Map<String, MachineRequest> created = new LinkedHashMap<>();
+  public final Map<String, Instant> createdAt = new LinkedHashMap<>();
+  public final Map<String, String> status = new LinkedHashMap<>();
+  public final List<String> deleted = new ArrayList<>();
+  public ComputeException failCreate;
+  public ComputeException failDelete;
+
+  /** The time new VMs are stamped with. */
+  public Instant now = Instant.parse("2026-11-27T12:00:00Z");
 
   @Override
   public CreatedMachine create(MachineRequest request) {
@@ -26,6 +31,7 @@ final class InMemoryMachines implements RunnerMachines {
       throw failCreate;
     }
     boolean existed = created.putIfAbsent(request.name(), request) != null;
+    createdAt.putIfAbsent(request.name(), now);
     return new CreatedMachine(request.name(), "us-central1-a", request.spec().spot(), existed);
   }
 
@@ -35,20 +41,28 @@ final class InMemoryMachines implements RunnerMachines {
       throw failDelete;
     }
     deleted.add(name);
+    createdAt.remove(name);
+    status.remove(name);
     return created.remove(name) != null;
   }
 
   @Override
   public Optional<Machine> find(String name) {
-    return Optional.ofNullable(created.get(name)).map(InMemoryMachines::machine);
+    return Optional.ofNullable(created.get(name)).map(this::machine);
   }
 
   @Override
   public List<Machine> list() {
-    return created.values().stream().map(InMemoryMachines::machine).toList();
+    return created.values().stream().map(this::machine).toList();
   }
 
-  private static Machine machine(MachineRequest r) {
-    return new Machine(r.name(), "us-central1-a", "RUNNING", Map.of(), Instant.EPOCH, r.job());
+  private Machine machine(MachineRequest r) {
+    return new Machine(
+        r.name(),
+        "us-central1-a",
+        status.getOrDefault(r.name(), "RUNNING"),
+        Map.of(),
+        createdAt.getOrDefault(r.name(), now),
+        r.job());
   }
 }

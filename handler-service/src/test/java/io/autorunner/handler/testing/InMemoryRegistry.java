@@ -1,4 +1,4 @@
-package io.autorunner.handler.task;
+package io.autorunner.handler.testing;
 
 import io.autorunner.common.task.JobRef;
 import io.autorunner.handler.github.GitHubException;
@@ -14,13 +14,15 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The GitHub port as a map of runners by name. */
-final class InMemoryRegistry implements RunnerRegistry {
+public final class InMemoryRegistry implements RunnerRegistry {
 
-  final Map<String, GitHubRunner> runners = new LinkedHashMap<>();
-  final List<Long> deletedIds = new ArrayList<>();
-  final List<Long> reruns = new ArrayList<>();
+  public final Map<String, GitHubRunner> runners = new LinkedHashMap<>();
+  public final List<Long> deletedIds = new ArrayList<>();
+  public final List<Long> reruns = new ArrayList<>();
+  public final Map<Long, JobStatus> jobs = new LinkedHashMap<>();
+  public final List<io.autorunner.handler.github.QueuedJob> queued = new ArrayList<>();
   private final AtomicLong ids = new AtomicLong(100);
-  GitHubException failJit;
+  public GitHubException failJit;
 
   @Override
   public JitRunner createJitRunner(JobRef job, String runnerName, List<String> labels) {
@@ -45,7 +47,7 @@ final class InMemoryRegistry implements RunnerRegistry {
 
   @Override
   public Optional<JobStatus> job(JobRef job) {
-    return Optional.empty();
+    return Optional.ofNullable(jobs.get(job.jobId()));
   }
 
   @Override
@@ -60,10 +62,18 @@ final class InMemoryRegistry implements RunnerRegistry {
 
   @Override
   public List<io.autorunner.handler.github.QueuedJob> queuedJobs(JobRef repository) {
-    return List.of();
+    return queued.stream()
+        .filter(q -> q.job().repository().equalsIgnoreCase(repository.repository()))
+        .toList();
   }
 
-  void markBusy(String name) {
+  /** The runner's process connected: online and idle. */
+  public void markOnline(String name) {
+    GitHubRunner r = runners.get(name);
+    runners.put(name, new GitHubRunner(r.id(), name, "online", false, r.labels()));
+  }
+
+  public void markBusy(String name) {
     GitHubRunner r = runners.get(name);
     runners.put(name, new GitHubRunner(r.id(), name, "online", true, r.labels()));
   }

@@ -1,0 +1,251 @@
+package io.autorunner.handler.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.autorunner.common.naming.InstanceNaming;
+import io.autorunner.common.policy.LabelPolicy;
+import io.autorunner.common.policy.PolicyProperties;
+import io.autorunner.common.task.JobRef;
+import io.autorunner.common.task.RunnerTask;
+import io.autorunner.handler.bootstrap.StartupScripts;
+import io.autorunner.handler.github.JobStatus;
+import io.autorunner.handler.github.QueuedJob;
+import io.autorunner.handler.system.ReconcileProperties;
+import io.autorunner.handler.task.RunnerLifecycle;
+import io.autorunner.handler.testing.Fixtures;
+import io.autorunner.handler.testing.InMemoryMachines;
+import io.autorunner.handler.testing.InMemoryRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Each case of the safety net, against in-memory GCE and GitHub. */
+class ReconcilerTests {
+
+  private static final List<String> GPU = List.of("self-hosted", "gce", "gpu");
+  private static final Instant T0 = Instant.parse("2026-11-27T12:00:00Z");
+
+  private InMemoryMachines machines;
+  private InMemoryRegistry github;
+  private RunnerLifecycle lifecycle;
+  private MutableClock clock;
+  private Reconciler reconciler;
+
+  @BeforeEach
+  void setUp() {
+    machines = new InMemoryMachines();
+    machines.now = T0;
+    github = new InMemoryRegistry();
+    clock = new MutableClock(T0);
+    RecentRepositories recent = new RecentRepositories(clock);
+    lifecycle =
+        new RunnerLifecycle(
+            new LabelPolicy(PolicyProperties.defaults()),
+            machines,
+            github,
+            new StartupScripts(Fixtures.githubProperties()),
+            10,
+            recent);
+    reconciler =
+        new Reconciler(
+            machines,
+            github,
+            lifecycle,
+            recent,
+            new InstanceNaming("ghr"),
+            new ReconcileProperties(
+                Duration.ofMinutes(10),
+                Duration.ofHours(7),
+                Duration.ofMinutes(10),
+                Duration.ofMinutes(5),
+                2,
+                5,
+                List.of("self-hosted", "gce"),
+                List.of("acme/models")),
+            clock);
+  }
+
+  @Test
+  void aJobWhoseQueuedDeliveryWasLostGetsAVm() {
+    github.queued.add(new QueuedJob(job(7), GPU, T0));
+    clock.advance(Duration.ofMinutes(6));
+
+    ReconcileReport report = reconciler.reconcile();
+
+    assertThat(report.getCreatedVms())
+        .extracting(ReconcileReport.Entry::name)
+        .containsExactly("ghr-7-1");
+    assertThat(machines.created).containsKey("ghr-7-1");
+  }
+
+  @Test
+  void aFreshlyQueuedJobIsLeftToItsOwnWebhook() {
+    github.queued.add(new QueuedJob(job(7), GPU, T0));
+    clock.advance(Duration.ofMinutes(2));
+
+    assertThat(reconciler.reconcile().getCreatedVms()).isEmpty();
+  }
+
+  @Test
+  void queuedJobsWithoutOurTriggerLabelsAreNotOurs() {
+    github.queued.add(new QueuedJob(job(7), List.of("ubuntu-latest"), T0));
+    clock.advance(Duration.ofHours(1));
+
+    assertThat(reconciler.reconcile().getCreatedVms()).isEmpty();
+  }
+
+  @Test
+  void theVmOfACancelledJobIsReapedOnceItsRunnerIdles() {
+    lifecycle.create(create(8));
+    github.markOnline("ghr-8-1");
+    github.jobs.put(8L, new JobStatus(8, "completed", "cancelled", null));
+    clock.advance(Duration.ofMinutes(11));
+
+    ReconcileReport report = reconciler.reconcile();
+
+    assertThat(report.getDeletedVms())
+        .extracting(ReconcileReport.Entry::name)
+        .containsExactly("ghr-8-1");
+    assertThat(machines.created).isEmpty();
+    assertThat(github.runners).isEmpty();
+  }
+
+  @Test
+  void anIdleVmWhoseJobStillQueuesIsKept() {
+    lifecycle.create(create(8));
+    github.markOnline("ghr-8-1");
+    github.jobs.put(8L, new JobStatus(8, "queued", null, null));
+    clock.advance(Duration.ofMinutes(11));
+
+    assertThat(reconciler.reconcile().getDeletedVms()).isEmpty();
+    assertThat(machines.created).containsKey("ghr-8-1");
+  }
+
+  @Test
+  void aVmThatNeverBootsIsReapedAfterItsBootWindowAndNotBefore() {
+    lifecycle.create(create(9));
+    clock.advance(Duration.ofMinutes(9));
+    assertThat(reconciler.reconcile().getDeletedVms()).isEmpty();
+
+    clock.advance(Duration.ofMinutes(2));
+    ReconcileReport report = reconciler.reconcile();
+
+    assertThat(report.getDeletedVms())
+        .singleElement()
+        .satisfies(e -> assertThat(e.reason()).contains("offline past the boot window"));
+    assertThat(machines.created).isEmpty();
+  }
+
+  @Test
+  void aBusyVmIsNeverTouchedEvenPastEveryWindow() {
+    lifecycle.create(create(10));
+    github.markBusy("ghr-10-1");
+    clock.advance(Duration.ofHours(5));
+
+    ReconcileReport report = reconciler.reconcile();
+
+    assertThat(report.getDeletedVms()).isEmpty();
+    assertThat(machines.created).containsKey("ghr-10-1");
+    assertThat(machines.deleted).isEmpty();
+  }
+
+  @Test
+  void aStoppedVmIsReaped() {
+    lifecycle.create(create(11));
+    machines.status.put("ghr-11-1", "TERMINATED");
+    clock.advance(Duration.ofMinutes(1));
+
+    assertThat(reconciler.reconcile().getDeletedVms())
+        .extracting(ReconcileReport.Entry::name)
+        .containsExactly("ghr-11-1");
+  }
+
+  @Test
+  void anOfflineRunnerWithoutVmIsRemovedAfterItsGracePeriod() {
+    lifecycle.create(create(12));
+    machines.created.clear();
+    machines.createdAt.clear();
+
+    reconciler.reconcile();
+    assertThat(github.runners).containsKey("ghr-12-1");
+    clock.advance(Duration.ofMinutes(11));
+    ReconcileReport report = reconciler.reconcile();
+
+    assertThat(report.getDeletedRunners())
+        .extracting(ReconcileReport.Entry::name)
+        .containsExactly("ghr-12-1");
+    assertThat(github.runners).isEmpty();
+  }
+
+  @Test
+  void aStolenRunnerLeadsToExactlyOneReplacement() {
+    lifecycle.create(create(13));
+    github.markBusy("ghr-13-1");
+    github.queued.add(new QueuedJob(job(13), GPU, T0));
+    clock.advance(Duration.ofMinutes(6));
+
+    ReconcileReport first = reconciler.reconcile();
+    clock.advance(Duration.ofMinutes(1));
+    ReconcileReport second = reconciler.reconcile();
+
+    assertThat(first.getCreatedVms())
+        .extracting(ReconcileReport.Entry::name)
+        .containsExactly("ghr-13-1-r1");
+    assertThat(second.getCreatedVms()).isEmpty();
+    assertThat(machines.created).containsKeys("ghr-13-1", "ghr-13-1-r1").hasSize(2);
+  }
+
+  @Test
+  void replacementsAreBoundedPerJob() {
+    github.queued.add(new QueuedJob(job(14), GPU, T0));
+    for (int round = 0; round < 6; round++) {
+      clock.advance(Duration.ofMinutes(11));
+      machines.now = clock.instant();
+      reconciler.reconcile();
+      // Each VM dies without ever registering; the job keeps queuing.
+      machines.created.keySet().forEach(name -> machines.status.put(name, "TERMINATED"));
+    }
+
+    assertThat(github.deletedIds.size() + github.runners.size()).isLessThanOrEqualTo(2);
+  }
+
+  private static JobRef job(long id) {
+    return new JobRef(id, 500 + id, 1, "acme/models", "acme", 555L);
+  }
+
+  private static RunnerTask.CreateRunner create(long id) {
+    return new RunnerTask.CreateRunner(job(id), GPU, "ghr-" + id + "-1");
+  }
+
+  /** A clock the test moves. */
+  static final class MutableClock extends Clock {
+    private Instant now;
+
+    MutableClock(Instant now) {
+      this.now = now;
+    }
+
+    void advance(Duration by) {
+      now = now.plus(by);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
+}
