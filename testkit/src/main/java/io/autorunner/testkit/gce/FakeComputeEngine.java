@@ -67,6 +67,7 @@ public final class FakeComputeEngine implements AutoCloseable {
   private final Set<String> zonesOutOfGpu = new HashSet<>();
   private final Set<String> zonesOutOfAll = new HashSet<>();
   private final List<FakeInstance> inserted = new ArrayList<>();
+  private final List<FakeInstance> created = new ArrayList<>();
   private QuotaFault quota;
   private int failNext;
   private double failProbability;
@@ -273,13 +274,13 @@ public final class FakeComputeEngine implements AutoCloseable {
     }
   }
 
-  /** Instances actually created (accepted inserts without a capacity or quota failure). */
-  public int createdCount() {
+  /**
+   * Instances actually created (inserts without a capacity or quota failure), as inserted, in
+   * order; deleted ones included.
+   */
+  public List<FakeInstance> created() {
     synchronized (lock) {
-      return (int)
-          operations.values().stream()
-              .filter(op -> "insert".equals(op.type) && op.errorCode == null)
-              .count();
+      return List.copyOf(created);
     }
   }
 
@@ -359,6 +360,7 @@ public final class FakeComputeEngine implements AutoCloseable {
         op.httpErrorMessage = failure[3];
       } else {
         instances.put(key, vm);
+        created.add(vm.snapshot());
         scheduleBoot(vm);
       }
       scheduleDone(op, operationDelay);
