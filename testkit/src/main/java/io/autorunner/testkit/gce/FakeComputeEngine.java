@@ -51,6 +51,10 @@ public final class FakeComputeEngine implements AutoCloseable {
 
   static final String API = "/compute/v1/projects/([^/]+)";
   static final String LINK_ROOT = "https://www.googleapis.com/compute/v1/projects/";
+
+  /** The path prefix of the fake's own control endpoints (see {@link #preempt}). */
+  public static final String CONTROL = "/_fake";
+
   private static final Duration WAIT_LIMIT = Duration.ofMinutes(2);
   private static final DateTimeFormatter RFC3339 =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
@@ -110,6 +114,12 @@ public final class FakeComputeEngine implements AutoCloseable {
     server.route("GET", zone + "/operations", this::listOperations);
     server.route("GET", zone + "/operations/([^/]+)", this::getOperation);
     server.route("POST", zone + "/operations/([^/]+)/wait", this::waitOperation);
+    // Control endpoints for manual runs of the program (no GCE equivalent).
+    server.route(
+        "POST",
+        CONTROL + "/instances/([^/]+)/preempt",
+        r -> preempt(r.param(0)) ? Response.empty(204) : notFound("-", "-", r.param(0)));
+    server.route("GET", CONTROL + "/state", r -> Response.json(200, state()));
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -301,9 +311,24 @@ public final class FakeComputeEngine implements AutoCloseable {
     return injectedFailures.get();
   }
 
+  private Map<String, Object> state() {
+    Map<String, Object> state = new LinkedHashMap<>();
+    List<FakeInstance> now = instances();
+    state.put(
+        "instances", now.stream().map(i -> i.zone() + "/" + i.name() + " " + i.status()).toList());
+    state.put("created", created().size());
+    state.put("deleted", deleteCount());
+    state.put("preempted", preemptionCount());
+    state.put("injected_failures", injectedFailureCount());
+    return state;
+  }
+
   // ---------------------------------------------------------------- REST
 
   private Response faults(Request request) {
+    if (request.path().startsWith(CONTROL + "/")) {
+      return null;
+    }
     requests.incrementAndGet();
     boolean fail;
     synchronized (lock) {

@@ -56,6 +56,9 @@ public final class FakeGitHub implements AutoCloseable {
   private static final String DOCS = "https://docs.github.com/rest";
   private static final Duration WEBHOOK_TIMEOUT = Duration.ofSeconds(10);
 
+  /** The path prefix of the fake's own control endpoints (see {@link #queueJob}). */
+  public static final String CONTROL = "/_fake";
+
   private final JsonServer server;
   private final ScheduledExecutorService clock;
   private final ExecutorService sender;
@@ -127,6 +130,10 @@ public final class FakeGitHub implements AutoCloseable {
     server.route("GET", "/users/([^/]+)/installation", r -> installationOf(r.param(0), false));
     server.route(
         "GET", repo + "/installation", r -> installationOf(r.param(0), !isUser(r.param(0))));
+    // Control endpoints for manual runs of the program (no GitHub equivalent; no auth).
+    server.route("POST", CONTROL + "/jobs", this::controlQueue);
+    server.route("POST", CONTROL + "/jobs/([0-9]+)/cancel", this::controlCancel);
+    server.route("GET", CONTROL + "/state", r -> Response.json(200, state()));
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -645,6 +652,9 @@ public final class FakeGitHub implements AutoCloseable {
   // ---------------------------------------------------------------- REST
 
   private Response authenticate(Request request) {
+    if (request.path().startsWith(CONTROL + "/")) {
+      return null;
+    }
     synchronized (lock) {
       if (failNext > 0) {
         failNext--;
@@ -791,6 +801,36 @@ public final class FakeGitHub implements AutoCloseable {
       rerunLocked(job);
       return Response.json(201, Map.of());
     }
+  }
+
+  /** {@code {"repository": "o/r", "labels": [...]}}: queues a job, answers its id. */
+  private Response controlQueue(Request request) {
+    JsonNode body = request.json();
+    List<String> labels = new ArrayList<>();
+    body.path("labels").forEach(l -> labels.add(l.asString()));
+    String repository = body.path("repository").asString("");
+    if (labels.isEmpty() || !repository.matches("[^/\\s]+/[^/\\s]+")) {
+      return error(422, "repository (owner/name) and labels are required");
+    }
+    return Response.json(201, Map.of("id", queueJob(repository, labels)));
+  }
+
+  private Response controlCancel(Request request) {
+    return cancel(Long.parseLong(request.param(0)))
+        ? Response.empty(204)
+        : error(409, "no such job, or it is completed");
+  }
+
+  private Map<String, Object> state() {
+    Map<String, Object> state = new LinkedHashMap<>();
+    state.put("jobs", jobCounts());
+    state.put("runners", runners().size());
+    state.put("jit_configs", jitConfigCount());
+    state.put("reruns", rerunCount());
+    state.put("deliveries", deliveries().size());
+    state.put(
+        "deliveries_outside_2xx", deliveries().stream().filter(d -> !d.answered2xx()).count());
+    return state;
   }
 
   // The App endpoints github-api calls to trade an App JWT for an installation token.

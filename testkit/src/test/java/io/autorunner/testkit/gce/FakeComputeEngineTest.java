@@ -318,6 +318,25 @@ class FakeComputeEngineTest {
     assertThat(gce.instances()).isEmpty();
   }
 
+  @Test
+  void theControlEndpointPreemptsByName() throws Exception {
+    insert(ZONE, instance("ghr-15-1", false));
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+
+    int status =
+        http.send(
+                java.net.http.HttpRequest.newBuilder(
+                        gce.baseUrl().resolve("/_fake/instances/ghr-15-1/preempt"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding())
+            .statusCode();
+
+    assertThat(status).isEqualTo(204);
+    assertThat(gce.instances()).isEmpty();
+    assertThat(gce.preemptionCount()).isEqualTo(1);
+  }
+
   private void waitForStatus(String name, String status) throws InterruptedException {
     awaitTrue(() -> status.equals(client.get(PROJECT, ZONE, name).getStatus()));
   }

@@ -266,6 +266,42 @@ class FakeGitHubTest {
     assertThat(github.deliveries()).extracting(Delivery::redelivery).containsExactly(false, true);
   }
 
+  @Test
+  void controlEndpointsQueueAndCancelJobsWithoutAuth() throws Exception {
+    HttpResponse<String> queued =
+        http.send(
+            HttpRequest.newBuilder(github.baseUrl().resolve("/_fake/jobs"))
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"repository\":\"octo-org/app\",\"labels\":[\"self-hosted\",\"gce\"]}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(queued.statusCode()).isEqualTo(201);
+    long id = JsonServer.JSON.readTree(queued.body()).path("id").asLong();
+    assertThat(github.job(id).orElseThrow().labels()).isEqualTo(CPU);
+
+    HttpResponse<String> cancelled =
+        http.send(
+            HttpRequest.newBuilder(github.baseUrl().resolve("/_fake/jobs/" + id + "/cancel"))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(cancelled.statusCode()).isEqualTo(204);
+    assertThat(github.jobCounts()).containsEntry("completed/cancelled", 1L);
+  }
+
+  @Test
+  void vmsPerJobCountsTheVmsLabelledWithEachJob() throws Exception {
+    long job = github.queueJob(REPO, CPU);
+    long other = github.queueJob(REPO, CPU);
+    bootVm(
+        "ghr-" + job + "-1",
+        jitOf(jit("ghr-" + job + "-1", CPU).path("runner").path("id").asLong()),
+        job);
+
+    assertThat(github.vmsPerJob()).containsEntry(job, 1L).containsEntry(other, 0L);
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private final Map<Long, String> configs = new java.util.concurrent.ConcurrentHashMap<>();
@@ -291,6 +327,10 @@ class FakeGitHubTest {
 
   /** Inserts a VM whose startup script carries the config, as the handler renders it. */
   private void bootVm(String name, String jitConfig) throws Exception {
+    bootVm(name, jitConfig, 1);
+  }
+
+  private void bootVm(String name, String jitConfig, long jobId) throws Exception {
     String instance =
         JsonServer.JSON.writeValueAsString(
             Map.of(
@@ -299,7 +339,7 @@ class FakeGitHubTest {
                 "machineType",
                 "zones/us-central1-a/machineTypes/n1-standard-4",
                 "labels",
-                Map.of("managed-by", "autorunner"),
+                Map.of("managed-by", "autorunner", "autorunner-job-id", Long.toString(jobId)),
                 "metadata",
                 Map.of(
                     "items",
