@@ -315,7 +315,11 @@ public final class FakeGitHub implements AutoCloseable {
         runner.status = "offline";
         if (runner.jobId != null) {
           long jobId = runner.jobId;
-          log.log(System.Logger.Level.INFO, "runner {0} lost with job {1}", runner.name, jobId);
+          log.log(
+              System.Logger.Level.INFO,
+              "runner {0} lost with job {1}",
+              runner.name,
+              Long.toString(jobId));
           clock.schedule(
               () -> loseJob(runner.id, jobId), lostRunnerDelay.toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -518,7 +522,11 @@ public final class FakeGitHub implements AutoCloseable {
       }
       RunnerState runner = runners.get(runnerId);
       if (runner == null || runner.used) {
-        log.log(System.Logger.Level.INFO, "runner {0} cannot register on {1}", runnerId, machine);
+        log.log(
+            System.Logger.Level.INFO,
+            "runner {0} cannot register on {1}",
+            Long.toString(runnerId),
+            machine);
         clock.execute(powerOff);
         return;
       }
