@@ -1,0 +1,97 @@
+package io.autorunner.testkit.github;
+
+import io.autorunner.testkit.http.JsonServer;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Encoded JIT configs shaped like GitHub's: base64 of a JSON object whose {@code .runner}, {@code
+ * .credentials} and {@code .credentials_rsaparams} entries are base64 JSON files, the {@code
+ * .runner} one naming the runner ({@code agentId}). So the fake can tell which runner a booting
+ * VM's script registers.
+ */
+final class JitConfigs {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+  // A quoted base64 word in a rendered script: bash 'x' and PowerShell 'x' alike.
+  private static final Pattern QUOTED_BASE64 = Pattern.compile("'([A-Za-z0-9+/]{60,}={0,2})'");
+
+  private JitConfigs() {}
+
+  static String encode(long runnerId, String name, long groupId, String serverUrl, String work) {
+    Map<String, Object> runner = new LinkedHashMap<>();
+    runner.put("agentId", runnerId);
+    runner.put("agentName", name);
+    runner.put("poolId", groupId);
+    runner.put("poolName", "Default");
+    runner.put("serverUrl", serverUrl);
+    runner.put("gitHubUrl", serverUrl);
+    runner.put("workFolder", work);
+    runner.put("ephemeral", true);
+    byte[] secret = new byte[32];
+    RANDOM.nextBytes(secret);
+    Map<String, Object> credentials =
+        Map.of(
+            "scheme",
+            "OAuth",
+            "data",
+            Map.of("clientId", UUID.randomUUID().toString(), "authorizationUrl", serverUrl));
+    Map<String, Object> files = new LinkedHashMap<>();
+    files.put(".runner", base64Json(runner));
+    files.put(".credentials", base64Json(credentials));
+    files.put(
+        ".credentials_rsaparams",
+        base64Json(Map.of("d", Base64.getEncoder().encodeToString(secret))));
+    return base64Json(files);
+  }
+
+  /** The runner id inside an encoded config, or empty when it is not one of ours. */
+  static OptionalLong runnerId(String encoded) {
+    try {
+      JsonNode files = JsonServer.JSON.readTree(Base64.getDecoder().decode(encoded));
+      String runner = files.path(".runner").asString("");
+      if (runner.isEmpty()) {
+        return OptionalLong.empty();
+      }
+      JsonNode agent = JsonServer.JSON.readTree(Base64.getDecoder().decode(runner));
+      return agent.path("agentId").isNumber()
+          ? OptionalLong.of(agent.path("agentId").asLong())
+          : OptionalLong.empty();
+    } catch (IllegalArgumentException | JacksonException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  /**
+   * The runner id of the JIT config a startup script carries: the bash template assigns it as
+   * {@code JIT_CONFIG='…'}, the PowerShell one as {@code $JitConfig = '…'}; any quoted base64 word
+   * that decodes to a config counts.
+   */
+  static OptionalLong runnerIdInScript(String script) {
+    if (script == null) {
+      return OptionalLong.empty();
+    }
+    Matcher m = QUOTED_BASE64.matcher(script);
+    while (m.find()) {
+      OptionalLong id = runnerId(m.group(1));
+      if (id.isPresent()) {
+        return id;
+      }
+    }
+    return OptionalLong.empty();
+  }
+
+  private static String base64Json(Object value) {
+    return Base64.getEncoder()
+        .encodeToString(JsonServer.JSON.writeValueAsString(value).getBytes(StandardCharsets.UTF_8));
+  }
+}

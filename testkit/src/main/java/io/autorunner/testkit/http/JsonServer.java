@@ -1,0 +1,245 @@
+package io.autorunner.testkit.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A tiny JSON-over-HTTP server on loopback: routes by method and path pattern, with filters that
+ * may answer first (faults, authentication). Each request runs on its own pooled thread, so a
+ * long-polling route ({@code operations/…/wait}) never blocks the others.
+ */
+public final class JsonServer implements AutoCloseable {
+
+  public static final JsonMapper JSON = JsonMapper.builder().build();
+
+  /** One HTTP request, with its path parameters once a route matched. */
+  public record Request(
+      String method,
+      String path,
+      Map<String, String> query,
+      Map<String, List<String>> headers,
+      byte[] body,
+      List<String> pathParams) {
+
+    /** The first value of a header, case-insensitively, or null. */
+    public String header(String name) {
+      for (Map.Entry<String, List<String>> entry : headers.entrySet()) {
+        if (entry.getKey().equalsIgnoreCase(name) && !entry.getValue().isEmpty()) {
+          return entry.getValue().get(0);
+        }
+      }
+      return null;
+    }
+
+    public String param(int index) {
+      return pathParams.get(index);
+    }
+
+    public Optional<String> queryParam(String name) {
+      return Optional.ofNullable(query.get(name));
+    }
+
+    /** The body as JSON; a missing or broken body answers 400 through {@link BadRequest}. */
+    public JsonNode json() {
+      if (body.length == 0) {
+        throw new BadRequest("a JSON body is required");
+      }
+      try {
+        return JSON.readTree(body);
+      } catch (JacksonException e) {
+        throw new BadRequest("the body is not JSON: " + e.getOriginalMessage());
+      }
+    }
+  }
+
+  /** An answer: a status, a JSON body (or none) and extra headers. */
+  public record Response(int status, Object body, Map<String, String> headers) {
+    public static Response json(int status, Object body) {
+      return new Response(status, body, Map.of());
+    }
+
+    public static Response empty(int status) {
+      return new Response(status, null, Map.of());
+    }
+  }
+
+  /** Thrown by a handler for a request it cannot read; answered 400 by the route's error shape. */
+  public static final class BadRequest extends RuntimeException {
+    public BadRequest(String message) {
+      super(message);
+    }
+  }
+
+  /** Handles one matched request. */
+  @FunctionalInterface
+  public interface Handler {
+    Response handle(Request request);
+  }
+
+  private record Route(String method, Pattern path, Handler handler) {}
+
+  private final HttpServer server;
+  private final ExecutorService workers;
+  private final List<Route> routes = new CopyOnWriteArrayList<>();
+  private final List<Function<Request, Response>> filters = new CopyOnWriteArrayList<>();
+  private final Function<String, Response> badRequest;
+  private final Function<String, Response> notFound;
+
+  /**
+   * Binds 127.0.0.1 on {@code port} (0 for a free one).
+   *
+   * @param badRequest the error body for a 400, in the faked service's shape
+   * @param notFound the error body for a path no route knows
+   */
+  public JsonServer(
+      String name,
+      int port,
+      Function<String, Response> badRequest,
+      Function<String, Response> notFound) {
+    this.badRequest = Objects.requireNonNull(badRequest, "badRequest");
+    this.notFound = Objects.requireNonNull(notFound, "notFound");
+    AtomicInteger threads = new AtomicInteger();
+    this.workers =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, name + "-http-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+    } catch (IOException e) {
+      workers.shutdownNow();
+      throw new UncheckedIOException("cannot bind 127.0.0.1:" + port, e);
+    }
+    server.setExecutor(workers);
+    server.createContext("/", this::serve);
+    server.start();
+  }
+
+  /** Adds a route; {@code pathRegex} must match the whole path, its groups are path params. */
+  public void route(String method, String pathRegex, Handler handler) {
+    routes.add(new Route(method, Pattern.compile(pathRegex), handler));
+  }
+
+  /** A filter runs before routing, on matched routes only; a non-null answer is sent instead. */
+  public void filter(Function<Request, Response> filter) {
+    filters.add(filter);
+  }
+
+  public URI baseUrl() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  private void serve(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      Response response;
+      try {
+        response = dispatch(exchange);
+      } catch (BadRequest e) {
+        response = badRequest.apply(e.getMessage());
+      } catch (RuntimeException e) {
+        response =
+            Response.json(500, Map.of("error", Map.of("code", 500, "message", "fake error: " + e)));
+      }
+      write(exchange, response);
+    }
+  }
+
+  private Response dispatch(HttpExchange exchange) throws IOException {
+    String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+    String path = exchange.getRequestURI().getRawPath();
+    byte[] body = exchange.getRequestBody().readAllBytes();
+    Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+    for (Route route : routes) {
+      Matcher matcher = route.path().matcher(path);
+      if (!route.method().equals(method) || !matcher.matches()) {
+        continue;
+      }
+      List<String> params = new ArrayList<>();
+      for (int i = 1; i <= matcher.groupCount(); i++) {
+        params.add(URLDecoder.decode(matcher.group(i), StandardCharsets.UTF_8));
+      }
+      Request request =
+          new Request(
+              method,
+              path,
+              query,
+              Map.copyOf(exchange.getRequestHeaders()),
+              body,
+              List.copyOf(params));
+      for (Function<Request, Response> filter : filters) {
+        Response early = filter.apply(request);
+        if (early != null) {
+          return early;
+        }
+      }
+      return route.handler().handle(request);
+    }
+    return notFound.apply(method + " " + path);
+  }
+
+  private static Map<String, String> query(String raw) {
+    Map<String, String> params = new LinkedHashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return params;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String value =
+          eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      params.putIfAbsent(key, value);
+    }
+    return params;
+  }
+
+  private static void write(HttpExchange exchange, Response response) throws IOException {
+    response.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+    if (response.body() == null) {
+      exchange.sendResponseHeaders(response.status(), -1);
+      return;
+    }
+    byte[] bytes = JSON.writeValueAsBytes(response.body());
+    exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+    exchange.sendResponseHeaders(response.status(), bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    workers.shutdownNow();
+  }
+}

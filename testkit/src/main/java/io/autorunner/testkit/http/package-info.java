@@ -1,0 +1,2 @@
+/** The loopback JSON server both fakes are built on. */
+package io.autorunner.testkit.http;
