@@ -9,6 +9,7 @@ import io.autorunner.handler.bootstrap.StartupScripts;
 import io.autorunner.handler.github.GitHubException;
 import io.autorunner.handler.github.GitHubRunner;
 import io.autorunner.handler.github.JitRunner;
+import io.autorunner.handler.github.JobStatus;
 import io.autorunner.handler.github.RunnerRegistry;
 import io.autorunner.handler.reconcile.RecentRepositories;
 import io.autorunner.handler.vm.ComputeException;
@@ -63,6 +64,13 @@ public class RunnerLifecycle {
     try {
       if (machines.find(name).isPresent()) {
         return TaskOutcome.done("VM " + name + " exists already");
+      }
+      // A create that arrives after its job was cancelled or served (a retried task, a release
+      // that overtook it) must not leave a VM behind that nothing will delete.
+      Optional<JobStatus> status = github.job(task.job());
+      if (status.isPresent() && !status.get().queued()) {
+        return TaskOutcome.done(
+            "job " + task.job().jobId() + " is " + status.get().status() + "; no VM needed");
       }
       int running = machines.list().size();
       if (running >= maxInstances) {

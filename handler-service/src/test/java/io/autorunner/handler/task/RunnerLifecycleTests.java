@@ -56,6 +56,19 @@ class RunnerLifecycleTests {
   }
 
   @Test
+  void aCreateForAJobNoLongerQueuedMakesNoVm() {
+    github.jobs.put(
+        4242L, new io.autorunner.handler.github.JobStatus(4242, "completed", "cancelled", null));
+
+    TaskOutcome outcome = lifecycle.create(queuedGpuJob());
+
+    assertThat(outcome.kind()).isEqualTo(TaskOutcome.Kind.DONE);
+    assertThat(outcome.reason()).contains("completed");
+    assertThat(machines.created).isEmpty();
+    assertThat(github.runners).isEmpty();
+  }
+
+  @Test
   void refusedLabelsAreAPermanentAnswerThatCreatesNothing() {
     TaskOutcome outcome =
         lifecycle.create(
