@@ -11,6 +11,7 @@ import io.autorunner.handler.bootstrap.StartupScripts;
 import io.autorunner.handler.github.GitHubCredentials;
 import io.autorunner.handler.github.GitHubRunnerClient;
 import io.autorunner.handler.github.RunnerRegistry;
+import io.autorunner.handler.reconcile.PeriodicReconcile;
 import io.autorunner.handler.reconcile.RecentRepositories;
 import io.autorunner.handler.reconcile.Reconciler;
 import io.autorunner.handler.task.RunnerLifecycle;
@@ -101,6 +102,12 @@ class HandlerConfiguration {
   @Bean
   StartupScripts startupScripts(GitHubProperties github) {
     return new StartupScripts(github);
+  }
+
+  /** Only where something must call the reconciler in-process; see {@link PeriodicReconcile}. */
+  @Bean
+  PeriodicReconcile periodicReconcile(Reconciler reconciler, ReconcileProperties reconcile) {
+    return new PeriodicReconcile(reconciler, reconcile.every());
   }
 
   @Bean

@@ -24,6 +24,8 @@ import org.springframework.validation.annotation.Validated;
  *     {@code autorunner.routing.trigger-labels})
  * @param repositories {@code owner/name} of repositories always swept for unserved jobs, beside
  *     those seen in recent tasks and on running VMs
+ * @param every run the reconciler on a timer inside the handler (where no Cloud Scheduler calls
+ *     {@code /tasks/reconcile}); empty: off
  */
 @Validated
 @ConfigurationProperties("autorunner.reconcile")
@@ -35,7 +37,8 @@ public record ReconcileProperties(
     @DefaultValue("2") @Min(0) @Max(10) int maxReplacementsPerJob,
     @DefaultValue("5") @Min(0) @Max(100) int maxCreatesPerRun,
     @DefaultValue({"self-hosted", "gce"}) List<String> triggerLabels,
-    List<String> repositories) {
+    List<String> repositories,
+    Duration every) {
 
   public ReconcileProperties {
     repositories = repositories == null ? List.of() : List.copyOf(repositories);

@@ -65,7 +65,8 @@ class ReconcilerTests {
                 2,
                 5,
                 List.of("self-hosted", "gce"),
-                List.of("acme/models")),
+                List.of("acme/models"),
+                null),
             clock);
   }
 
