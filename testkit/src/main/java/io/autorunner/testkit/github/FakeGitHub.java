@@ -122,6 +122,8 @@ public final class FakeGitHub implements AutoCloseable {
     server.route(
         "DELETE", repo + "/actions/runners/([0-9]+)", r -> deleteRunner(r, repoScope(r), 2));
     server.route("GET", repo + "/actions/jobs/([0-9]+)", this::getJob);
+    server.route("GET", repo + "/actions/runs", this::listRuns);
+    server.route("GET", repo + "/actions/runs/([0-9]+)/jobs", this::listRunJobs);
     server.route("POST", repo + "/actions/jobs/([0-9]+)/rerun", this::rerunJob);
     server.route("GET", "/app", r -> Response.json(200, app()));
     server.route("GET", "/app/installations/([0-9]+)", this::getInstallation);
@@ -793,6 +795,59 @@ public final class FakeGitHub implements AutoCloseable {
         return error(404, "Not Found");
       }
       return Response.json(200, job.json());
+    }
+  }
+
+  /**
+   * {@code GET /repos/{o}/{r}/actions/runs?status=}: a run is queued while all its jobs queue, in
+   * progress while some have started and some are not completed, completed after that.
+   */
+  private Response listRuns(Request request) {
+    String repository = request.param(0) + "/" + request.param(1);
+    String wanted = request.query().get("status");
+    int perPage =
+        Math.min(
+            100, Math.max(1, Integer.parseInt(request.query().getOrDefault("per_page", "30"))));
+    synchronized (lock) {
+      Map<Long, List<JobState>> runs = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
+      for (JobState job : jobs.values()) {
+        if (job.repository.equalsIgnoreCase(repository)) {
+          runs.computeIfAbsent(job.runId, id -> new ArrayList<>()).add(job);
+        }
+      }
+      List<Map<String, Object>> listed = new ArrayList<>();
+      for (Map.Entry<Long, List<JobState>> run : runs.entrySet()) {
+        String status = runStatus(run.getValue());
+        if ((wanted == null || wanted.equals(status)) && listed.size() < perPage) {
+          Map<String, Object> json = new LinkedHashMap<>();
+          json.put("id", run.getKey());
+          json.put("status", status);
+          json.put(
+              "run_attempt", run.getValue().stream().mapToInt(j -> j.runAttempt).max().orElse(1));
+          listed.add(json);
+        }
+      }
+      return Response.json(200, Map.of("total_count", listed.size(), "workflow_runs", listed));
+    }
+  }
+
+  private static String runStatus(List<JobState> jobs) {
+    boolean allQueued = jobs.stream().allMatch(j -> "queued".equals(j.status));
+    boolean allCompleted = jobs.stream().allMatch(j -> "completed".equals(j.status));
+    return allQueued ? "queued" : allCompleted ? "completed" : "in_progress";
+  }
+
+  private Response listRunJobs(Request request) {
+    String repository = request.param(0) + "/" + request.param(1);
+    long runId = Long.parseLong(request.param(2));
+    synchronized (lock) {
+      List<Map<String, Object>> listed = new ArrayList<>();
+      for (JobState job : jobs.values()) {
+        if (job.runId == runId && job.repository.equalsIgnoreCase(repository)) {
+          listed.add(job.json());
+        }
+      }
+      return Response.json(200, Map.of("total_count", listed.size(), "jobs", listed));
     }
   }
 
