@@ -304,6 +304,29 @@ public final class GitHubRunnerClient implements RunnerRegistry {
   }
 
   @Override
+  public List<JobStatus> attemptJobs(JobRef job, int attempt) {
+    AttemptJobs page =
+        send(
+            "list jobs of attempt " + attempt + " of run " + job.runId(),
+            () ->
+                http.get()
+                    .uri(
+                        "/repos/{owner}/{repo}/actions/runs/{run}/attempts/{attempt}/jobs"
+                            + "?per_page={size}",
+                        job.owner(),
+                        job.repositoryName(),
+                        job.runId(),
+                        attempt,
+                        PAGE_SIZE)
+                    .headers(h -> h.setBearerAuth(credentials.token(job)))
+                    .retrieve()
+                    .body(AttemptJobs.class));
+    return page == null || page.jobs() == null
+        ? List.of()
+        : page.jobs().stream().map(JobJson::toStatus).toList();
+  }
+
+  @Override
   public void rerunJob(JobRef job) {
     send(
         "re-run job " + job.jobId(),
@@ -416,6 +439,9 @@ public final class GitHubRunnerClient implements RunnerRegistry {
   private record JobPage(List<ListedJobJson> jobs) {}
 
   @JsonIgnoreProperties(ignoreUnknown = true)
+  private record AttemptJobs(List<JobJson> jobs) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
   private record ListedJobJson(
       long id,
       @JsonProperty("run_attempt") Integer runAttempt,
@@ -425,9 +451,13 @@ public final class GitHubRunnerClient implements RunnerRegistry {
 
   @JsonIgnoreProperties(ignoreUnknown = true)
   private record JobJson(
-      long id, String status, String conclusion, @JsonProperty("runner_name") String runnerName) {
+      long id,
+      String status,
+      String conclusion,
+      @JsonProperty("runner_name") String runnerName,
+      String name) {
     JobStatus toStatus() {
-      return new JobStatus(id, status, conclusion, runnerName);
+      return new JobStatus(id, status, conclusion, runnerName, name);
     }
   }
 }

@@ -6,8 +6,14 @@ package io.autorunner.handler.github;
  * @param status {@code queued}, {@code in_progress}, {@code completed}, {@code waiting}…
  * @param conclusion set once completed
  * @param runnerName the runner that took it, or null
+ * @param name the job's name in its workflow (the same across re-run attempts), or null
  */
-public record JobStatus(long id, String status, String conclusion, String runnerName) {
+public record JobStatus(long id, String status, String conclusion, String runnerName, String name) {
+
+  public JobStatus(long id, String status, String conclusion, String runnerName) {
+    this(id, status, conclusion, runnerName, null);
+  }
+
   public boolean queued() {
     return "queued".equals(status);
   }

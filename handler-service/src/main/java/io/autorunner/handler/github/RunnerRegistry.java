@@ -48,4 +48,7 @@ public interface RunnerRegistry {
    * the most recent runs only.
    */
   List<QueuedJob> queuedJobs(JobRef repository);
+
+  /** The jobs of one attempt of the job's run, to find what became of an earlier attempt. */
+  List<JobStatus> attemptJobs(JobRef job, int attempt);
 }

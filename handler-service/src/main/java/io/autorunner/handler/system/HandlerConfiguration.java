@@ -14,6 +14,7 @@ import io.autorunner.handler.github.RunnerRegistry;
 import io.autorunner.handler.reconcile.PeriodicReconcile;
 import io.autorunner.handler.reconcile.RecentRepositories;
 import io.autorunner.handler.reconcile.Reconciler;
+import io.autorunner.handler.task.LifecycleCounters;
 import io.autorunner.handler.task.RunnerLifecycle;
 import io.autorunner.handler.vm.RunnerMachines;
 import io.autorunner.handler.vm.dryrun.DryRunMachines;
@@ -85,7 +86,11 @@ class HandlerConfiguration {
         try {
           log.info("VMs are created in project {} zones {}", gce.project(), gce.zones());
           yield new ComputeEngineMachines(
-              gce, factory, ComputeEngineMachines.createClient(gce), OPERATION_TIMEOUT);
+              gce,
+              factory,
+              ComputeEngineMachines.createClient(gce),
+              ComputeEngineMachines.createOperationsClient(gce),
+              OPERATION_TIMEOUT);
         } catch (IOException e) {
           throw new IllegalStateException("cannot create the Compute Engine client", e);
         }
@@ -122,9 +127,23 @@ class HandlerConfiguration {
       RunnerRegistry github,
       StartupScripts scripts,
       LimitsProperties limits,
-      RecentRepositories recent) {
+      RecentRepositories recent,
+      PreemptionProperties preemption,
+      LifecycleCounters counters) {
     return new RunnerLifecycle(
-        new LabelPolicy(policy), machines, github, scripts, limits.maxInstances(), recent);
+        new LabelPolicy(policy),
+        machines,
+        github,
+        scripts,
+        limits.maxInstances(),
+        recent,
+        preemption,
+        counters);
+  }
+
+  @Bean
+  LifecycleCounters lifecycleCounters() {
+    return new LifecycleCounters();
   }
 
   @Bean

@@ -12,6 +12,7 @@ import io.autorunner.handler.github.JitRunner;
 import io.autorunner.handler.github.JobStatus;
 import io.autorunner.handler.github.RunnerRegistry;
 import io.autorunner.handler.reconcile.RecentRepositories;
+import io.autorunner.handler.system.PreemptionProperties;
 import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.CreatedMachine;
 import io.autorunner.handler.vm.Machine;
@@ -36,6 +37,8 @@ public class RunnerLifecycle {
   private final StartupScripts scripts;
   private final int maxInstances;
   private final RecentRepositories recent;
+  private final PreemptionProperties preemption;
+  private final LifecycleCounters counters;
 
   public RunnerLifecycle(
       LabelPolicy policy,
@@ -43,8 +46,12 @@ public class RunnerLifecycle {
       RunnerRegistry github,
       StartupScripts scripts,
       int maxInstances,
-      RecentRepositories recent) {
+      RecentRepositories recent,
+      PreemptionProperties preemption,
+      LifecycleCounters counters) {
     this.recent = recent;
+    this.preemption = preemption;
+    this.counters = counters;
     this.policy = policy;
     this.machines = machines;
     this.github = github;
@@ -60,8 +67,9 @@ public class RunnerLifecycle {
     if (decision instanceof LabelDecision.Refused refused) {
       return TaskOutcome.refused("labels refused: " + refused.reason());
     }
-    RunnerSpec spec = ((LabelDecision.Accepted) decision).spec();
+    RunnerSpec accepted = ((LabelDecision.Accepted) decision).spec();
     try {
+      RunnerSpec spec = accepted;
       if (machines.find(name).isPresent()) {
         return TaskOutcome.done("VM " + name + " exists already");
       }
@@ -71,6 +79,14 @@ public class RunnerLifecycle {
       if (status.isPresent() && !status.get().queued()) {
         return TaskOutcome.done(
             "job " + task.job().jobId() + " is " + status.get().status() + "; no VM needed");
+      }
+      if (spec.spot() && rerunOfPreemptedJob(task.job(), status)) {
+        spec = spec.withStandardProvisioning();
+        counters.standardAfterPreemption();
+        log.info(
+            "job {} attempt {} re-runs a preempted job: standard provisioning",
+            task.job().jobId(),
+            task.job().runAttempt());
       }
       int running = machines.list().size();
       if (running >= maxInstances) {
@@ -92,6 +108,9 @@ public class RunnerLifecycle {
         // The runner would only be an offline ghost on GitHub; the next attempt registers anew.
         dropRunner(task.job(), runner);
         throw failed;
+      }
+      if (!created.alreadyExisted()) {
+        counters.created();
       }
       return TaskOutcome.done(
           (created.alreadyExisted() ? "VM existed already: " : "VM created: ")
@@ -118,12 +137,17 @@ public class RunnerLifecycle {
   public TaskOutcome delete(RunnerTask.DeleteRunner task) {
     String name = task.runnerName();
     try {
+      String preempted = "failure".equals(task.conclusion()) ? afterPreemption(task) : "";
       boolean deleted = machines.delete(name);
+      if (deleted) {
+        counters.deleted();
+      }
       String runner = removeRunner(task.job(), github.findRunner(task.job(), name));
       return TaskOutcome.done(
           (deleted ? "VM " + name + " deleted" : "VM " + name + " was gone already")
               + "; "
-              + runner);
+              + runner
+              + preempted);
     } catch (ComputeException.Transient | ComputeException.Capacity | GitHubException.Transient e) {
       return TaskOutcome.retry(e.getMessage());
     } catch (ComputeException.Permanent | GitHubException.Permanent e) {
@@ -158,6 +182,58 @@ public class RunnerLifecycle {
     } catch (ComputeException.Permanent | GitHubException.Permanent e) {
       return TaskOutcome.refused(e.getMessage());
     }
+  }
+
+  /**
+   * A job failed on our runner: if GCE reclaimed its Spot VM, that is not the job's fault. Re-run
+   * it (within the bound), and say so in the log, since GitHub shows only a failed job.
+   */
+  private String afterPreemption(RunnerTask.DeleteRunner task) {
+    if (!machines.wasPreempted(task.runnerName())) {
+      return "";
+    }
+    counters.preempted();
+    JobRef job = task.job();
+    if (job.runAttempt() > preemption.maxReruns()) {
+      log.warn(
+          "job {} of {} failed: Spot VM {} was preempted; attempt {} is past"
+              + " autorunner.preemption.max-reruns={}, so it stays failed",
+          job.jobId(),
+          job.repository(),
+          task.runnerName(),
+          job.runAttempt(),
+          preemption.maxReruns());
+      return "; preempted, re-run limit reached";
+    }
+    try {
+      github.rerunJob(job);
+      counters.rerun();
+      log.warn(
+          "job {} of {} failed: Spot VM {} was preempted; re-run requested (attempt {})",
+          job.jobId(),
+          job.repository(),
+          task.runnerName(),
+          job.runAttempt() + 1);
+      return "; preempted, job re-run";
+    } catch (GitHubException.Permanent e) {
+      // Most often: an earlier delivery of this task re-ran it already.
+      log.warn("job {}: preempted, but GitHub refused the re-run: {}", job.jobId(), e.getMessage());
+      return "; preempted, re-run refused: " + e.getMessage();
+    }
+  }
+
+  /** True when the previous attempt of this job ran on a Spot VM that was preempted. */
+  private boolean rerunOfPreemptedJob(JobRef job, Optional<JobStatus> status) {
+    if (!preemption.standardOnRerun()
+        || job.runAttempt() < 2
+        || status.isEmpty()
+        || status.get().name() == null) {
+      return false;
+    }
+    return github.attemptJobs(job, job.runAttempt() - 1).stream()
+        .filter(previous -> status.get().name().equals(previous.name()))
+        .map(JobStatus::runnerName)
+        .anyMatch(runner -> runner != null && machines.wasPreempted(runner));
   }
 
   private String removeRunner(JobRef job, Optional<GitHubRunner> runner) {

@@ -26,9 +26,11 @@ class TaskController {
   private static final String RETRY_COUNT = "X-CloudTasks-TaskRetryCount";
 
   private final RunnerLifecycle lifecycle;
+  private final LifecycleCounters counters;
 
-  TaskController(RunnerLifecycle lifecycle) {
+  TaskController(RunnerLifecycle lifecycle, LifecycleCounters counters) {
     this.lifecycle = lifecycle;
+    this.counters = counters;
   }
 
   @PostMapping("/tasks/create-runner")
@@ -53,6 +55,12 @@ class TaskController {
       @RequestHeader(value = TASK_NAME, required = false) String taskName,
       @RequestHeader(value = RETRY_COUNT, required = false) String retries) {
     return answer(task, taskName, retries, lifecycle.release(task));
+  }
+
+  /** What this instance did since it started: VMs made and deleted, preemptions, re-runs. */
+  @GetMapping("/stats")
+  Map<String, Long> stats() {
+    return counters.snapshot();
   }
 
   @GetMapping("/healthz")

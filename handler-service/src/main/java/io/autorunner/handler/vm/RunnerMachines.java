@@ -31,4 +31,10 @@ public interface RunnerMachines {
 
   /** Every VM autorunner manages (found by its managed-by label). */
   List<Machine> list();
+
+  /**
+   * True when Compute Engine preempted the VM of this name (a Spot VM reclaimed; with
+   * instanceTerminationAction=DELETE it is gone, but GCE keeps the preemption operation).
+   */
+  boolean wasPreempted(String name);
 }

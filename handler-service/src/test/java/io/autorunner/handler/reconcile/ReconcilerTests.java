@@ -49,7 +49,9 @@ class ReconcilerTests {
             github,
             new StartupScripts(Fixtures.githubProperties()),
             10,
-            recent);
+            recent,
+            new io.autorunner.handler.system.PreemptionProperties(1, false),
+            new io.autorunner.handler.task.LifecycleCounters());
     reconciler =
         new Reconciler(
             machines,

@@ -8,6 +8,7 @@ import io.autorunner.common.task.JobRef;
 import io.autorunner.common.task.RunnerTask;
 import io.autorunner.handler.bootstrap.StartupScripts;
 import io.autorunner.handler.github.GitHubException;
+import io.autorunner.handler.github.JobStatus;
 import io.autorunner.handler.testing.Fixtures;
 import io.autorunner.handler.testing.InMemoryMachines;
 import io.autorunner.handler.testing.InMemoryRegistry;
@@ -23,6 +24,8 @@ class RunnerLifecycleTests {
   private InMemoryMachines machines;
   private InMemoryRegistry github;
   private RunnerLifecycle lifecycle;
+  private boolean standardOnRerun;
+  private final LifecycleCounters counters = new LifecycleCounters();
 
   @BeforeEach
   void setUp() {
@@ -186,6 +189,76 @@ class RunnerLifecycleTests {
     assertThat(lifecycle.release(release()).kind()).isEqualTo(TaskOutcome.Kind.DONE);
   }
 
+  @Test
+  void aJobFailedByAPreemptionIsReRunOnceAndCounted() {
+    lifecycle.create(queuedGpuJob());
+    machines.preempt("ghr-4242-1");
+
+    TaskOutcome outcome =
+        lifecycle.delete(new RunnerTask.DeleteRunner(JOB, "ghr-4242-1", 101L, "failure"));
+
+    assertThat(outcome.kind()).isEqualTo(TaskOutcome.Kind.DONE);
+    assertThat(outcome.reason()).contains("preempted, job re-run");
+    assertThat(github.reruns).containsExactly(4242L);
+    assertThat(github.runners).isEmpty();
+    assertThat(counters.preemptions()).isEqualTo(1);
+    assertThat(counters.reruns()).isEqualTo(1);
+  }
+
+  @Test
+  void aPreemptedReRunPastTheBoundStaysFailed() {
+    JobRef secondAttempt = new JobRef(5000, 9001, 2, "acme/models", "acme", 555L);
+    machines.preempted.add("ghr-5000-2");
+
+    TaskOutcome outcome =
+        lifecycle.delete(new RunnerTask.DeleteRunner(secondAttempt, "ghr-5000-2", 7L, "failure"));
+
+    assertThat(outcome.reason()).contains("re-run limit reached");
+    assertThat(github.reruns).isEmpty();
+    assertThat(counters.preemptions()).isEqualTo(1);
+  }
+
+  @Test
+  void anOrdinaryFailureIsNotReRun() {
+    lifecycle.create(queuedGpuJob());
+
+    lifecycle.delete(new RunnerTask.DeleteRunner(JOB, "ghr-4242-1", 101L, "failure"));
+
+    assertThat(github.reruns).isEmpty();
+    assertThat(counters.preemptions()).isZero();
+  }
+
+  @Test
+  void theReRunOfAPreemptedJobGetsStandardProvisioningWhenConfigured() {
+    standardOnRerun = true;
+    lifecycle = lifecycle(3);
+    JobRef rerun = new JobRef(4243, 9001, 2, "acme/models", "acme", 555L);
+    github.jobs.put(4243L, new JobStatus(4243, "queued", null, null, "test (gpu)"));
+    github.attempts.put(
+        "9001/1", List.of(new JobStatus(4242, "completed", "failure", "ghr-4242-1", "test (gpu)")));
+    machines.preempted.add("ghr-4242-1");
+
+    lifecycle.create(
+        new RunnerTask.CreateRunner(rerun, List.of("self-hosted", "gce", "gpu"), "ghr-4243-2"));
+
+    assertThat(machines.created.get("ghr-4243-2").spec().spot()).isFalse();
+  }
+
+  @Test
+  void theReRunStaysSpotWhenThePreviousAttemptWasNotPreempted() {
+    standardOnRerun = true;
+    lifecycle = lifecycle(3);
+    JobRef rerun = new JobRef(4243, 9001, 2, "acme/models", "acme", 555L);
+    github.jobs.put(4243L, new JobStatus(4243, "queued", null, null, "test (gpu)"));
+    github.attempts.put(
+        "9001/1", List.of(new JobStatus(4242, "completed", "failure", "ghr-4242-1", "test (gpu)")));
+
+    lifecycle.create(
+        new RunnerTask.CreateRunner(rerun, List.of("self-hosted", "gce", "gpu"), "ghr-4243-2"));
+
+    assertThat(machines.created.get("ghr-4243-2").spec().spot()).isTrue();
+  }
+
   private RunnerLifecycle lifecycle(int maxInstances) {
     return new RunnerLifecycle(
         new LabelPolicy(PolicyProperties.defaults()),
@@ -193,7 +266,9 @@ class RunnerLifecycleTests {
         github,
         new StartupScripts(Fixtures.githubProperties()),
         maxInstances,
-        new io.autorunner.handler.reconcile.RecentRepositories(java.time.Clock.systemUTC()));
+        new io.autorunner.handler.reconcile.RecentRepositories(java.time.Clock.systemUTC()),
+        new io.autorunner.handler.system.PreemptionProperties(1, standardOnRerun),
+        counters);
   }
 
   private static RunnerTask.CreateRunner queuedGpuJob() {

@@ -19,6 +19,7 @@ public final class InMemoryMachines implements RunnerMachines {
   public final Map<String, Instant> createdAt = new LinkedHashMap<>();
   public final Map<String, String> status = new LinkedHashMap<>();
   public final List<String> deleted = new ArrayList<>();
+  public final java.util.Set<String> preempted = new java.util.HashSet<>();
   public ComputeException failCreate;
   public ComputeException failDelete;
 
@@ -54,6 +55,18 @@ public final class InMemoryMachines implements RunnerMachines {
   @Override
   public List<Machine> list() {
     return created.values().stream().map(this::machine).toList();
+  }
+
+  @Override
+  public boolean wasPreempted(String name) {
+    return preempted.contains(name);
+  }
+
+  /** Spot preemption with instanceTerminationAction=DELETE: the VM is gone, the record stays. */
+  public void preempt(String name) {
+    preempted.add(name);
+    created.remove(name);
+    createdAt.remove(name);
   }
 
   private Machine machine(MachineRequest r) {

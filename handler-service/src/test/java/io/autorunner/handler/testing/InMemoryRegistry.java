@@ -67,6 +67,13 @@ public final class InMemoryRegistry implements RunnerRegistry {
         .toList();
   }
 
+  public final Map<String, List<JobStatus>> attempts = new LinkedHashMap<>();
+
+  @Override
+  public List<JobStatus> attemptJobs(JobRef job, int attempt) {
+    return attempts.getOrDefault(job.runId() + "/" + attempt, List.of());
+  }
+
   /** The runner's process connected: online and idle. */
   public void markOnline(String name) {
     GitHubRunner r = runners.get(name);

@@ -131,6 +131,12 @@ public final class DryRunMachines implements RunnerMachines {
     return machines.values().stream().sorted(Comparator.comparing(Machine::name)).toList();
   }
 
+  /** Nothing runs, so nothing is preempted. */
+  @Override
+  public boolean wasPreempted(String name) {
+    return false;
+  }
+
   private static String checkName(String name) {
     if (name == null || !NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("not a GCE instance name: " + name);

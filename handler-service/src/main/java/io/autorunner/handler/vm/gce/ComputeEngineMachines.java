@@ -12,7 +12,10 @@ import com.google.cloud.compute.v1.InstancesClient;
 import com.google.cloud.compute.v1.InstancesScopedList;
 import com.google.cloud.compute.v1.InstancesSettings;
 import com.google.cloud.compute.v1.Items;
+import com.google.cloud.compute.v1.ListZoneOperationsRequest;
 import com.google.cloud.compute.v1.Operation;
+import com.google.cloud.compute.v1.ZoneOperationsClient;
+import com.google.cloud.compute.v1.ZoneOperationsSettings;
 import io.autorunner.common.policy.RunnerSpec;
 import io.autorunner.common.task.JobRef;
 import io.autorunner.handler.system.GceProperties;
@@ -61,13 +64,16 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
   private final GceProperties gce;
   private final InstanceFactory factory;
   private final InstancesClient client;
+  private final ZoneOperationsClient operations;
   private final Duration operationTimeout;
 
   public ComputeEngineMachines(
       GceProperties gce,
       InstanceFactory factory,
       InstancesClient client,
+      ZoneOperationsClient operations,
       Duration operationTimeout) {
+    this.operations = Objects.requireNonNull(operations, "operations");
     this.gce = Objects.requireNonNull(gce, "gce");
     this.factory = Objects.requireNonNull(factory, "factory");
     this.client = Objects.requireNonNull(client, "client");
@@ -99,6 +105,46 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
       }
     }
     return InstancesClient.create(settings.build());
+  }
+
+  /** A zone operations client for {@code gce}, configured like {@link #createClient}. */
+  public static ZoneOperationsClient createOperationsClient(GceProperties gce) throws IOException {
+    ZoneOperationsSettings.Builder settings = ZoneOperationsSettings.newBuilder();
+    String endpoint = gce.endpoint();
+    if (endpoint != null && !endpoint.isBlank()) {
+      settings.setEndpoint(endpoint);
+      if (endpoint.startsWith("http://")) {
+        settings.setCredentialsProvider(NoCredentialsProvider.create());
+      }
+    }
+    return ZoneOperationsClient.create(settings.build());
+  }
+
+  /**
+   * GCE records a Spot reclaim as a {@code compute.instances.preempted} operation in the VM's zone,
+   * which outlives the VM. Filtered by type on the server and by target here: the list filter
+   * cannot combine a regular expression with another field.
+   */
+  @Override
+  public boolean wasPreempted(String name) {
+    try {
+      for (String zone : gce.zones()) {
+        ListZoneOperationsRequest request =
+            ListZoneOperationsRequest.newBuilder()
+                .setProject(gce.project())
+                .setZone(zone)
+                .setFilter("operationType = \"compute.instances.preempted\"")
+                .build();
+        for (Operation op : operations.list(request).iterateAll()) {
+          if (op.getTargetLink().endsWith("/instances/" + name)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    } catch (ApiException e) {
+      throw failed("list preemptions", GceFailure.of(e));
+    }
   }
 
   @Override
@@ -362,6 +408,7 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
 
   @Override
   public void close() {
+    operations.close();
     client.close();
   }
 }

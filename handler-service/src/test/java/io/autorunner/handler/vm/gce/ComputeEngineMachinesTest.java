@@ -63,6 +63,7 @@ class ComputeEngineMachinesTest {
             gce,
             new InstanceFactory(gce, policy(Map.of())),
             ComputeEngineMachines.createClient(gce),
+            ComputeEngineMachines.createOperationsClient(gce),
             Duration.ofSeconds(20));
     return machines;
   }
@@ -282,6 +283,7 @@ class ComputeEngineMachinesTest {
             gce,
             new InstanceFactory(gce, policy(Map.of())),
             ComputeEngineMachines.createClient(gce),
+            ComputeEngineMachines.createOperationsClient(gce),
             Duration.ofSeconds(2));
 
     assertThatThrownBy(() -> machines.create(request(cpuSpec())))
