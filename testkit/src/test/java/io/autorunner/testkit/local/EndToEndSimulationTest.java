@@ -100,6 +100,7 @@ class EndToEndSimulationTest {
       List<Delivery> deliveries = github.deliveries();
       long succeeded = all.stream().filter(j -> "success".equals(j.conclusion())).count();
       long failed = all.stream().filter(j -> "failure".equals(j.conclusion())).count();
+      long reruns = all.stream().filter(j -> j.rerunOf() != null).count();
       long replacements =
           created.size() - github.vmsPerJob().values().stream().filter(n -> n > 0).count();
       long non2xx = deliveries.stream().filter(d -> !d.answered2xx()).count();
@@ -108,13 +109,15 @@ class EndToEndSimulationTest {
           vmsPerJob.values().stream()
               .collect(Collectors.groupingBy(n -> n, TreeMap::new, Collectors.counting()));
       System.out.printf(
-          "e2e: jobs=%d cancelled=%d succeeded=%d failed(preempted)=%d vms=%d replacements=%d"
+          "e2e: jobs=%d cancelled=%d succeeded=%d failed(preempted)=%d reruns=%d vms=%d"
+              + " replacements=%d"
               + " vmsPerJob=%s deliveries=%d redelivered=%d non2xx=%d vmsLeft=%d runnersLeft=%d"
               + " seconds=%.0f%n",
           all.size(),
           cancelled.size(),
           succeeded,
           failed,
+          reruns,
           created.size(),
           replacements,
           histogram,
@@ -138,6 +141,12 @@ class EndToEndSimulationTest {
           assertThat(preempted)
               .as("job %d failed only by a preemption", job.id())
               .contains(job.id());
+          assertThat(all)
+              .as("preempted job %d was re-run and its re-run succeeded", job.id())
+              .anyMatch(
+                  r ->
+                      Long.valueOf(job.id()).equals(r.rerunOf())
+                          && "success".equals(r.conclusion()));
         } else if (!"cancelled".equals(job.conclusion())) {
           assertThat(job.conclusion()).as("job %d", job.id()).isEqualTo("success");
         }
