@@ -9,7 +9,8 @@ public enum Decision {
   REFUSED("refused"),
   CREATE_RUNNER(TaskKind.CREATE_RUNNER.path()),
   DELETE_RUNNER(TaskKind.DELETE_RUNNER.path()),
-  RELEASE_RUNNER(TaskKind.RELEASE_RUNNER.path());
+  RELEASE_RUNNER(TaskKind.RELEASE_RUNNER.path()),
+  CHECK_RUNNER(TaskKind.CHECK_RUNNER.path());
 
   private final String wireName;
 
@@ -26,6 +27,7 @@ public enum Decision {
       case CREATE_RUNNER -> CREATE_RUNNER;
       case DELETE_RUNNER -> DELETE_RUNNER;
       case RELEASE_RUNNER -> RELEASE_RUNNER;
+      case CHECK_RUNNER -> CHECK_RUNNER;
     };
   }
 }

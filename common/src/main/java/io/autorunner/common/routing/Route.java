@@ -12,10 +12,9 @@ public record Route(Decision decision, String reason, RunnerTask task) {
   public Route {
     Objects.requireNonNull(decision, "decision");
     Objects.requireNonNull(reason, "reason");
-    if ((task == null)
-        != (decision != Decision.CREATE_RUNNER
-            && decision != Decision.DELETE_RUNNER
-            && decision != Decision.RELEASE_RUNNER)) {
+    boolean taskDecision =
+        decision != Decision.PONG && decision != Decision.IGNORED && decision != Decision.REFUSED;
+    if ((task != null) != taskDecision) {
       throw new IllegalArgumentException("a task goes with exactly the task decisions");
     }
   }

@@ -31,7 +31,8 @@ public final class WorkflowJobRouter {
     return switch (event.jobAction()) {
       case QUEUED -> queued(event);
       case COMPLETED -> job.hasRunner() ? completedOnRunner(event) : cancelledBeforePickup(event);
-      case IN_PROGRESS, WAITING, OTHER ->
+      case IN_PROGRESS -> inProgress(event);
+      case WAITING, OTHER ->
           Route.ignored("action '" + safe(event.action()) + "' needs nothing from autorunner");
     };
   }
@@ -65,6 +66,27 @@ public final class WorkflowJobRouter {
         new RunnerTask.DeleteRunner(
             jobRef(event), job.runnerName(), job.runnerId(), job.conclusion()),
         "job " + job.id() + " completed on " + job.runnerName());
+  }
+
+  /**
+   * GitHub gives a queued job to any idle runner with its labels: a job starting on our runner made
+   * for another job leaves that job waiting with no VM. The handler checks and replaces.
+   */
+  private Route inProgress(WorkflowJobEvent event) {
+    WorkflowJobEvent.WorkflowJob job = event.workflowJob();
+    if (!job.hasRunner() || !naming.isOurs(job.runnerName())) {
+      return Route.ignored("in_progress on a runner that is not ours");
+    }
+    String own = naming.instanceName(job.id(), job.runAttempt(), OperatingSystem.LINUX);
+    String ownWindows = naming.instanceName(job.id(), job.runAttempt(), OperatingSystem.WINDOWS);
+    if (job.runnerName().equals(own)
+        || job.runnerName().startsWith(own + "-r")
+        || job.runnerName().equals(ownWindows)) {
+      return Route.ignored("job " + job.id() + " runs on its own runner");
+    }
+    return Route.enqueue(
+        new RunnerTask.CheckRunner(jobRef(event), job.runnerName()),
+        "job " + job.id() + " took runner " + job.runnerName() + ", made for another job");
   }
 
   /** Cancelled while queued: the VM made for it may now serve nobody. */

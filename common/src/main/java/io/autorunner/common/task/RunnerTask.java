@@ -6,7 +6,10 @@ import java.util.regex.Pattern;
 
 /** A unit of work for the handler. Its id is a function of the job, never of time or chance. */
 public sealed interface RunnerTask
-    permits RunnerTask.CreateRunner, RunnerTask.DeleteRunner, RunnerTask.ReleaseRunner {
+    permits RunnerTask.CreateRunner,
+        RunnerTask.DeleteRunner,
+        RunnerTask.ReleaseRunner,
+        RunnerTask.CheckRunner {
 
   /** RFC 1035 label: what GCE accepts as an instance name. */
   Pattern INSTANCE_NAME = Pattern.compile("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?");
@@ -80,6 +83,27 @@ public sealed interface RunnerTask
     @Override
     public String taskId() {
       return TaskIds.of(kind().path() + "-" + job.jobId() + "-" + job.runAttempt());
+    }
+  }
+
+  /**
+   * Job {@code job} started on our runner {@code runnerName}, which was made for another job: that
+   * job may now wait with no VM, and needs a replacement if it still queues.
+   */
+  record CheckRunner(JobRef job, String runnerName) implements RunnerTask {
+    public CheckRunner {
+      Objects.requireNonNull(job, "job");
+      requireInstanceName(runnerName);
+    }
+
+    @Override
+    public TaskKind kind() {
+      return TaskKind.CHECK_RUNNER;
+    }
+
+    @Override
+    public String taskId() {
+      return TaskIds.of(kind().path() + "-" + runnerName + "-" + job.jobId());
     }
   }
 

@@ -4,7 +4,8 @@ package io.autorunner.common.task;
 public enum TaskKind {
   CREATE_RUNNER("create-runner"),
   DELETE_RUNNER("delete-runner"),
-  RELEASE_RUNNER("release-runner");
+  RELEASE_RUNNER("release-runner"),
+  CHECK_RUNNER("check-runner");
 
   private final String path;
 

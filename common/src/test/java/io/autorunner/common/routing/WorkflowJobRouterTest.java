@@ -341,6 +341,26 @@ class WorkflowJobRouterTest {
     }
 
     @Test
+    void aJobStartingOnARunnerMadeForAnotherJobAsksForACheck() {
+      Route route =
+          router.route(queuedGpuJob().action("in_progress").onRunner("ghr-777-1", 5L).build());
+
+      assertThat(route.decision()).isEqualTo(Decision.CHECK_RUNNER);
+      assertThat(route.task())
+          .isInstanceOfSatisfying(
+              RunnerTask.CheckRunner.class,
+              check -> assertThat(check.runnerName()).isEqualTo("ghr-777-1"));
+    }
+
+    @Test
+    void aJobStartingOnSomeoneElsesRunnerIsIgnored() {
+      Route route =
+          router.route(queuedGpuJob().action("in_progress").onRunner("build-box", 5L).build());
+
+      assertThat(route.decision()).isEqualTo(Decision.IGNORED);
+    }
+
+    @Test
     void ignoredReasonDoesNotEchoAHostileAction() {
       Route route = router.route(queuedGpuJob().action("x\n$(reboot)").build());
 

@@ -188,20 +188,7 @@ public class Reconciler {
         continue;
       }
       List<Machine> own = vmsByJob.getOrDefault(job.job().jobId(), List.of());
-      boolean served =
-          own.stream()
-              .anyMatch(
-                  vm -> {
-                    GitHubRunner runner = runners.get(vm.name());
-                    boolean booting =
-                        Duration.between(vm.created(), now).compareTo(settings.bootTimeout()) < 0;
-                    // A busy runner on a VM made for a job that still queues was taken by
-                    // another job: it serves that one, not this.
-                    boolean taken = runner != null && runner.busy();
-                    return !STOPPED.contains(vm.status())
-                        && !taken
-                        && (booting || (runner != null && runner.online()));
-                  });
+      boolean served = own.stream().anyMatch(vm -> serving(vm, runners.get(vm.name()), now));
       if (served) {
         continue;
       }
@@ -225,6 +212,77 @@ public class Reconciler {
         report.failed(name, "create: " + outcome.reason());
       }
     }
+  }
+
+  /**
+   * A job started on runner {@code task.runnerName()}, made for another job. If that job still
+   * queues, it gets a replacement VM now instead of at the next sweep. Bounded like the sweep.
+   */
+  public TaskOutcome replaceIfTaken(RunnerTask.CheckRunner task) {
+    Machine vm = machines.find(task.runnerName()).orElse(null);
+    if (vm == null || vm.job() == null) {
+      return TaskOutcome.done("VM " + task.runnerName() + " is gone or says not whose it is");
+    }
+    JobRef victim = vm.job();
+    if (victim.jobId() == task.job().jobId()) {
+      return TaskOutcome.done("job " + victim.jobId() + " runs on its own VM");
+    }
+    try {
+      if (!github.job(victim).map(status -> status.queued()).orElse(false)) {
+        return TaskOutcome.done("job " + victim.jobId() + " no longer queues; nothing to replace");
+      }
+      List<String> labels =
+          github
+              .findRunner(victim, task.runnerName())
+              .map(GitHubRunner::labels)
+              .filter(l -> !l.isEmpty())
+              .orElse(null);
+      if (labels == null) {
+        return TaskOutcome.done("runner " + task.runnerName() + " has no labels to copy");
+      }
+      List<Machine> own =
+          machines.list().stream()
+              .filter(m -> m.job() != null && m.job().jobId() == victim.jobId())
+              .toList();
+      Instant now = clock.instant();
+      for (Machine other : own) {
+        if (serving(other, github.findRunner(victim, other.name()).orElse(null), now)) {
+          return TaskOutcome.done("job " + victim.jobId() + " is served by " + other.name());
+        }
+      }
+      String name = nameFor(new QueuedJob(victim, labels, now), own);
+      int made = replacementsMade.getOrDefault(victim.jobId(), 0);
+      if (name == null || made >= settings.maxReplacementsPerJob()) {
+        return TaskOutcome.done("job " + victim.jobId() + ": replacement bound reached");
+      }
+      TaskOutcome outcome = lifecycle.create(new RunnerTask.CreateRunner(victim, labels, name));
+      if (outcome.kind() == TaskOutcome.Kind.DONE) {
+        replacementsMade.merge(victim.jobId(), 1, Integer::sum);
+        log.info(
+            "job {} took runner {}; job {} gets replacement {}",
+            task.job().jobId(),
+            task.runnerName(),
+            victim.jobId(),
+            name);
+      }
+      return outcome;
+    } catch (GitHubException.Transient e) {
+      return TaskOutcome.retry(e.getMessage());
+    } catch (GitHubException.Permanent e) {
+      return TaskOutcome.refused(e.getMessage());
+    }
+  }
+
+  /**
+   * True when the VM is, or will be, there for its own job: booting, or with an idle runner online.
+   * A busy runner on a VM made for a job that still queues was taken by another job.
+   */
+  private boolean serving(Machine vm, GitHubRunner runner, Instant now) {
+    boolean booting = Duration.between(vm.created(), now).compareTo(settings.bootTimeout()) < 0;
+    boolean taken = runner != null && runner.busy();
+    return !STOPPED.contains(vm.status())
+        && !taken
+        && (booting || (runner != null && runner.online()));
   }
 
   /** The original name when it is free, else the first free replacement name. */

@@ -203,6 +203,32 @@ class ReconcilerTests {
   }
 
   @Test
+  void aJobStartingOnAnotherJobsRunnerGetsThatJobAReplacementAtOnce() {
+    lifecycle.create(create(20));
+    github.markBusy("ghr-20-1");
+    github.jobs.put(20L, new JobStatus(20, "queued", null, null));
+
+    var outcome = reconciler.replaceIfTaken(new RunnerTask.CheckRunner(job(21), "ghr-20-1"));
+    var again = reconciler.replaceIfTaken(new RunnerTask.CheckRunner(job(21), "ghr-20-1"));
+
+    assertThat(outcome.reason()).contains("ghr-20-1-r1");
+    assertThat(again.reason()).contains("served by ghr-20-1-r1");
+    assertThat(machines.created).containsKeys("ghr-20-1", "ghr-20-1-r1").hasSize(2);
+  }
+
+  @Test
+  void noReplacementWhenTheTakenJobNoLongerQueues() {
+    lifecycle.create(create(22));
+    github.markBusy("ghr-22-1");
+    github.jobs.put(22L, new JobStatus(22, "in_progress", null, "ghr-99-1"));
+
+    var outcome = reconciler.replaceIfTaken(new RunnerTask.CheckRunner(job(23), "ghr-22-1"));
+
+    assertThat(outcome.reason()).contains("no longer queues");
+    assertThat(machines.created).hasSize(1);
+  }
+
+  @Test
   void replacementsAreBoundedPerJob() {
     github.queued.add(new QueuedJob(job(14), GPU, T0));
     for (int round = 0; round < 6; round++) {

@@ -217,6 +217,18 @@ class WebhookControllerTests {
   }
 
   @Test
+  void aJobStartingOnARunnerMadeForAnotherJobIs202CheckRunner() throws Exception {
+    deliverJob(workflowJob("in_progress", 4242, GPU, "ghr-777-1", true))
+        .andExpect(status().isAccepted())
+        .andExpect(jsonPath("$.decision").value("check-runner"));
+    assertThat(queue.tasks.values())
+        .singleElement()
+        .isInstanceOfSatisfying(
+            RunnerTask.CheckRunner.class,
+            check -> assertThat(check.runnerName()).isEqualTo("ghr-777-1"));
+  }
+
+  @Test
   void redeliveryGetsTheSameAnswerAndNoSecondTask() throws Exception {
     String body = queuedGpuJob();
     String first =
