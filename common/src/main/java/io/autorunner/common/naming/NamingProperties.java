@@ -1,9 +1,9 @@
 package io.autorunner.common.naming;
 
-import jakarta.validation.constraints.Pattern;
+import io.autorunner.common.config.Require;
+import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.validation.annotation.Validated;
 
 /**
  * {@code autorunner.naming.*}: the prefix of every VM and runner name. Both services must agree on
@@ -11,7 +11,14 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param prefix lower-case letters and digits, starting with a letter, at most 10 characters
  */
-@Validated
 @ConfigurationProperties("autorunner.naming")
-public record NamingProperties(
-    @DefaultValue("ghr") @Pattern(regexp = "[a-z][a-z0-9]{0,9}") String prefix) {}
+public record NamingProperties(@DefaultValue("ghr") String prefix) {
+
+  private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9]{0,9}");
+
+  public NamingProperties {
+    Require.that(
+        prefix != null && PREFIX.matcher(prefix).matches(),
+        "autorunner.naming.prefix must be 1-10 lower-case letters or digits, starting with a letter");
+  }
+}

@@ -1,16 +1,12 @@
 package io.autorunner.common.policy;
 
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotEmpty;
+import io.autorunner.common.config.Require;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.validation.annotation.Validated;
 
 /**
  * The operator's bounds on what labels may ask for ({@code autorunner.policy.*}). Both services
@@ -30,28 +26,38 @@ import org.springframework.validation.annotation.Validated;
  * @param maxLabels labels per job at most
  * @param maxLabelLength characters per label at most
  */
-@Validated
 @ConfigurationProperties("autorunner.policy")
 public record PolicyProperties(
-    @DefaultValue("e2-standard-4") @NotBlank String defaultMachineType,
-    @DefaultValue("n1-standard-4") @NotBlank String defaultGpuMachineType,
-    @DefaultValue("nvidia-tesla-t4") @NotBlank String defaultGpuType,
-    @DefaultValue({"e2", "n1", "n2", "n2d", "c2", "c2d", "c3", "t2d", "g2"}) @NotEmpty
+    @DefaultValue("e2-standard-4") String defaultMachineType,
+    @DefaultValue("n1-standard-4") String defaultGpuMachineType,
+    @DefaultValue("nvidia-tesla-t4") String defaultGpuType,
+    @DefaultValue({"e2", "n1", "n2", "n2d", "c2", "c2d", "c3", "t2d", "g2"})
         List<String> allowedMachineFamilies,
     @DefaultValue({"nvidia-tesla-t4", "nvidia-l4"}) List<String> allowedGpuTypes,
-    @DefaultValue("4") @Min(0) @Max(16) int maxGpus,
-    @DefaultValue("100") @Min(10) int defaultDiskGb,
-    @DefaultValue("500") @Min(10) @Max(65536) int maxDiskGb,
+    @DefaultValue("4") int maxGpus,
+    @DefaultValue("100") int defaultDiskGb,
+    @DefaultValue("500") int maxDiskGb,
     Map<String, String> imageAliases,
     List<String> allowedZones,
     @DefaultValue("true") boolean spot,
-    @DefaultValue("20") @Min(1) @Max(100) int maxLabels,
-    @DefaultValue("64") @Min(8) @Max(256) int maxLabelLength) {
+    @DefaultValue("20") int maxLabels,
+    @DefaultValue("64") int maxLabelLength) {
 
   private static final Pattern ALIAS = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
   private static final Pattern ZONE = Pattern.compile("[a-z]+-[a-z]+[0-9]+-[a-z]");
 
   public PolicyProperties {
+    Require.notBlank(defaultMachineType, "autorunner.policy.default-machine-type");
+    Require.notBlank(defaultGpuMachineType, "autorunner.policy.default-gpu-machine-type");
+    Require.notBlank(defaultGpuType, "autorunner.policy.default-gpu-type");
+    Require.that(
+        allowedMachineFamilies != null && !allowedMachineFamilies.isEmpty(),
+        "autorunner.policy.allowed-machine-families must name at least one family");
+    Require.between(maxGpus, 0, 16, "autorunner.policy.max-gpus");
+    Require.between(defaultDiskGb, 10, 65536, "autorunner.policy.default-disk-gb");
+    Require.between(maxDiskGb, 10, 65536, "autorunner.policy.max-disk-gb");
+    Require.between(maxLabels, 1, 100, "autorunner.policy.max-labels");
+    Require.between(maxLabelLength, 8, 256, "autorunner.policy.max-label-length");
     allowedMachineFamilies = lower(allowedMachineFamilies);
     allowedGpuTypes = lower(allowedGpuTypes);
     imageAliases = imageAliases == null ? Map.of() : Map.copyOf(imageAliases);

@@ -48,6 +48,20 @@ class StartupTest {
   }
 
   @Test
+  void outOfBoundsNumbersAndBadPrefixesAreRefusedByTheRecordsThemselves() {
+    assertThat(Startup.configurationProblem(bindPolicy(Map.of("autorunner.policy.max-gpus", "64"))))
+        .isEqualTo("autorunner.policy.max-gpus must be between 0 and 16");
+    assertThat(
+            Startup.configurationProblem(
+                bind(
+                    Map.of("autorunner.naming.prefix", "Bad!"),
+                    "autorunner.naming",
+                    NamingProperties.class,
+                    validator(errors -> {}))))
+        .startsWith("autorunner.naming.prefix must be 1-10 lower-case letters");
+  }
+
+  @Test
   void unknownMachineFamilyIsNamedWithTheOffendingValue() {
     Throwable failure = bindPolicy(Map.of("autorunner.policy.allowed-machine-families", "e2,z9"));
 
@@ -69,7 +83,7 @@ class StartupTest {
   void validationFailureGivesOneLineNamingTheKeyInKebabCase() {
     Throwable failure =
         bind(
-            Map.of("autorunner.policy.max-gpus", "64"),
+            Map.of("autorunner.policy.max-gpus", "8"),
             "autorunner.policy",
             PolicyProperties.class,
             rejecting("maxGpus", "must be less than or equal to 16"));
@@ -84,7 +98,7 @@ class StartupTest {
   void unwrappedValidationFailureGivesTheSameLine() {
     Throwable failure =
         bind(
-            Map.of("autorunner.naming.prefix", "Bad!"),
+            Map.of("autorunner.naming.prefix", "abc"),
             "autorunner.naming",
             NamingProperties.class,
             rejecting("prefix", "must match \"[a-z][a-z0-9]{0,9}\""));

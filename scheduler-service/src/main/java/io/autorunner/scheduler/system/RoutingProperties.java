@@ -1,11 +1,9 @@
 package io.autorunner.scheduler.system;
 
 import io.autorunner.common.routing.RoutingRules;
-import jakarta.validation.constraints.NotEmpty;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.validation.annotation.Validated;
 
 /**
  * {@code autorunner.routing.*}: which jobs autorunner serves.
@@ -16,13 +14,18 @@ import org.springframework.validation.annotation.Validated;
  * @param allowPublicRepositories serve jobs of public repositories (anyone's pull request can run
  *     code on them)
  */
-@Validated
 @ConfigurationProperties("autorunner.routing")
 public record RoutingProperties(
-    @DefaultValue({"self-hosted", "gce"}) @NotEmpty List<String> triggerLabels,
+    @DefaultValue({"self-hosted", "gce"}) List<String> triggerLabels,
     List<String> allowedOwners,
     List<String> allowedRepositories,
     @DefaultValue("false") boolean allowPublicRepositories) {
+
+  public RoutingProperties {
+    io.autorunner.common.config.Require.that(
+        triggerLabels != null && !triggerLabels.isEmpty(),
+        "autorunner.routing.trigger-labels must name at least one label");
+  }
 
   public RoutingRules rules() {
     return new RoutingRules(

@@ -1,15 +1,11 @@
 package io.autorunner.scheduler.system;
 
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotNull;
+import io.autorunner.common.config.Require;
 import java.net.URI;
 import java.time.Duration;
 import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.validation.annotation.Validated;
 
 /**
  * {@code autorunner.tasks.*}: where tasks go.
@@ -25,23 +21,24 @@ import org.springframework.validation.annotation.Validated;
  *     zones); Cloud Tasks allows 15 s to 30 min
  * @param local the in-process queue's retry policy
  */
-@Validated
 @ConfigurationProperties("autorunner.tasks")
 public record TasksProperties(
-    @DefaultValue("local") @NotNull Mode mode,
+    @DefaultValue("local") Mode mode,
     String queue,
-    @DefaultValue("http://localhost:8081") @NotNull URI handlerUrl,
+    @DefaultValue("http://localhost:8081") URI handlerUrl,
     String invokerServiceAccount,
     String audience,
     String endpoint,
     @DefaultValue("10m") Duration dispatchDeadline,
-    @DefaultValue @Valid Local local) {
+    @DefaultValue Local local) {
 
   private static final Pattern QUEUE =
       Pattern.compile(
           "projects/[a-z][a-z0-9-]{4,28}[a-z0-9]/locations/[a-z0-9-]+/queues/[A-Za-z0-9-]{1,100}");
 
   public TasksProperties {
+    Require.that(mode != null, "autorunner.tasks.mode must be local or cloud-tasks");
+    Require.that(handlerUrl != null, "autorunner.tasks.handler-url is required");
     if (dispatchDeadline.compareTo(Duration.ofSeconds(15)) < 0
         || dispatchDeadline.compareTo(Duration.ofMinutes(30)) > 0) {
       throw new IllegalArgumentException(
@@ -87,8 +84,16 @@ public record TasksProperties(
    * @param queueName the name sent in {@code X-CloudTasks-QueueName}
    */
   public record Local(
-      @DefaultValue("10") @Min(1) @Max(100) int maxAttempts,
+      @DefaultValue("10") int maxAttempts,
       @DefaultValue("1s") Duration minBackoff,
       @DefaultValue("60s") Duration maxBackoff,
-      @DefaultValue("local") String queueName) {}
+      @DefaultValue("local") String queueName) {
+
+    public Local {
+      Require.between(maxAttempts, 1, 100, "autorunner.tasks.local.max-attempts");
+      Require.that(
+          minBackoff != null && maxBackoff != null && !minBackoff.isNegative(),
+          "autorunner.tasks.local.min-backoff and max-backoff must be durations");
+    }
+  }
 }
