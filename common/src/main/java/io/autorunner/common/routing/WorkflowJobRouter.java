@@ -1,5 +1,6 @@
 package io.autorunner.common.routing;
 
+import io.autorunner.common.event.UntrustedText;
 import io.autorunner.common.event.WorkflowJobEvent;
 import io.autorunner.common.naming.InstanceNaming;
 import io.autorunner.common.policy.LabelDecision;
@@ -33,7 +34,10 @@ public final class WorkflowJobRouter {
       case COMPLETED -> job.hasRunner() ? completedOnRunner(event) : cancelledBeforePickup(event);
       case IN_PROGRESS -> inProgress(event);
       case WAITING, OTHER ->
-          Route.ignored("action '" + safe(event.action()) + "' needs nothing from autorunner");
+          Route.ignored(
+              "action '"
+                  + UntrustedText.printable(event.action())
+                  + "' needs nothing from autorunner");
     };
   }
 
@@ -60,7 +64,8 @@ public final class WorkflowJobRouter {
   private Route completedOnRunner(WorkflowJobEvent event) {
     WorkflowJobEvent.WorkflowJob job = event.workflowJob();
     if (!naming.isOurs(job.runnerName())) {
-      return Route.ignored("runner '" + safe(job.runnerName()) + "' is not one of ours");
+      return Route.ignored(
+          "runner '" + UntrustedText.printable(job.runnerName()) + "' is not one of ours");
     }
     return Route.enqueue(
         new RunnerTask.DeleteRunner(
@@ -113,13 +118,13 @@ public final class WorkflowJobRouter {
     if (!rules.allows(repo.ownerLogin(), repo.fullName())) {
       return Route.ignored(
           "repository "
-              + safe(repo.fullName())
+              + UntrustedText.printable(repo.fullName())
               + " is outside the allowed owners and repositories");
     }
     if (!repo.isPrivate() && !rules.allowPublicRepositories()) {
       return Route.ignored(
           "repository "
-              + safe(repo.fullName())
+              + UntrustedText.printable(repo.fullName())
               + " is public and public repositories are not allowed");
     }
     return null;
@@ -138,14 +143,5 @@ public final class WorkflowJobRouter {
         event.repository().fullName(),
         event.organizationLogin(),
         event.installationId());
-  }
-
-  /** Event text goes into answers and logs: keep it printable and short. */
-  private static String safe(String text) {
-    if (text == null) {
-      return "";
-    }
-    String cleaned = text.replaceAll("[^A-Za-z0-9._/=-]", "?");
-    return cleaned.length() > 100 ? cleaned.substring(0, 100) + "…" : cleaned;
   }
 }

@@ -1,6 +1,7 @@
 package io.autorunner.scheduler.webhook;
 
 import io.autorunner.common.event.MalformedEventException;
+import io.autorunner.common.event.UntrustedText;
 import io.autorunner.common.event.WorkflowJobEvent;
 import io.autorunner.common.routing.Decision;
 import io.autorunner.common.routing.Route;
@@ -74,7 +75,7 @@ class WebhookController {
           event,
           HttpStatus.OK,
           "ignored",
-          "event '" + printable(event) + "' is not used");
+          "event '" + UntrustedText.printable(event) + "' is not used");
     }
     WorkflowJobEvent job;
     try {
@@ -136,8 +137,8 @@ class WebhookController {
       String delivery, String event, HttpStatus status, String decision, String reason) {
     log.info(
         "delivery={} event={} status={} decision={} reason={}",
-        printable(delivery),
-        printable(event),
+        UntrustedText.printable(delivery),
+        UntrustedText.printable(event),
         status.value(),
         decision,
         reason);
@@ -149,10 +150,10 @@ class WebhookController {
     boolean quiet = route.decision() == Decision.IGNORED;
     String line = "delivery={} action={} job={} repo={} status={} decision={} reason={} task={}";
     Object[] args = {
-      printable(delivery),
-      printable(job.action()),
+      UntrustedText.printable(delivery),
+      UntrustedText.printable(job.action()),
       job.workflowJob().id(),
-      printable(job.repository().fullName()),
+      UntrustedText.printable(job.repository().fullName()),
       status.value(),
       answer.decision(),
       answer.reason(),
@@ -164,14 +165,5 @@ class WebhookController {
       log.info(line, args);
     }
     return ResponseEntity.status(status).body(answer);
-  }
-
-  /** Header and payload text is attacker input: keep log lines single and short. */
-  private static String printable(String text) {
-    if (text == null) {
-      return "-";
-    }
-    String cleaned = text.replaceAll("[^A-Za-z0-9._/:=-]", "?");
-    return cleaned.length() > 100 ? cleaned.substring(0, 100) + "…" : cleaned;
   }
 }

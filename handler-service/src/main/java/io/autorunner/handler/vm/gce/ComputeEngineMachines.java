@@ -4,6 +4,7 @@ import com.google.api.gax.core.NoCredentialsProvider;
 import com.google.api.gax.longrunning.OperationFuture;
 import com.google.api.gax.longrunning.OperationSnapshot;
 import com.google.api.gax.rpc.ApiException;
+import com.google.api.gax.rpc.ClientSettings;
 import com.google.cloud.compute.v1.AggregatedListInstancesRequest;
 import com.google.cloud.compute.v1.DeleteInstanceRequest;
 import com.google.cloud.compute.v1.InsertInstanceRequest;
@@ -97,27 +98,25 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
             settings.aggregatedListSettings().getRetrySettings().toBuilder()
                 .setTotalTimeoutDuration(LIST_RETRY_BUDGET)
                 .build());
-    String endpoint = gce.endpoint();
-    if (endpoint != null && !endpoint.isBlank()) {
-      settings.setEndpoint(endpoint);
-      if (endpoint.startsWith("http://")) {
-        settings.setCredentialsProvider(NoCredentialsProvider.create());
-      }
-    }
+    pointAt(settings, gce.endpoint());
     return InstancesClient.create(settings.build());
   }
 
   /** A zone operations client for {@code gce}, configured like {@link #createClient}. */
   public static ZoneOperationsClient createOperationsClient(GceProperties gce) throws IOException {
     ZoneOperationsSettings.Builder settings = ZoneOperationsSettings.newBuilder();
-    String endpoint = gce.endpoint();
+    pointAt(settings, gce.endpoint());
+    return ZoneOperationsClient.create(settings.build());
+  }
+
+  /** An endpoint override, with no credentials when it is plain http (a local fake). */
+  private static void pointAt(ClientSettings.Builder<?, ?> settings, String endpoint) {
     if (endpoint != null && !endpoint.isBlank()) {
       settings.setEndpoint(endpoint);
       if (endpoint.startsWith("http://")) {
         settings.setCredentialsProvider(NoCredentialsProvider.create());
       }
     }
-    return ZoneOperationsClient.create(settings.build());
   }
 
   /**
