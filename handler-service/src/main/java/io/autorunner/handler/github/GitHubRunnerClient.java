@@ -32,8 +32,14 @@ public final class GitHubRunnerClient implements RunnerRegistry {
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
   public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
 
-  /** Runs per status looked at in one sweep: the newest ones, where unserved jobs are. */
-  private static final int RUNS_PER_SWEEP = 20;
+  /** Pages of 100 runs listed per status in one sweep. */
+  private static final int RUN_PAGES = 5;
+
+  /**
+   * Runs whose jobs one sweep lists, oldest first: the ones waiting longest matter most, and the
+   * bound keeps a sweep every few minutes within GitHub's hourly rate limit.
+   */
+  private static final int RUNS_PER_SWEEP = 100;
 
   private static final Logger log = LoggerFactory.getLogger(GitHubRunnerClient.class);
   private static final String API_VERSION = "2022-11-28";
@@ -247,56 +253,67 @@ public final class GitHubRunnerClient implements RunnerRegistry {
   @Override
   public List<QueuedJob> queuedJobs(JobRef repository) {
     List<QueuedJob> queued = new ArrayList<>();
+    java.util.TreeSet<Long> runIds = new java.util.TreeSet<>();
     for (String status : List.of("queued", "in_progress")) {
-      RunPage runs =
-          send(
-              "list " + status + " runs of " + repository.repository(),
-              () ->
-                  http.get()
-                      .uri(
-                          "/repos/{owner}/{repo}/actions/runs?status={status}&per_page={size}",
-                          repository.owner(),
-                          repository.repositoryName(),
-                          status,
-                          RUNS_PER_SWEEP)
-                      .headers(h -> h.setBearerAuth(credentials.token(repository)))
-                      .retrieve()
-                      .body(RunPage.class));
-      if (runs == null || runs.workflowRuns() == null) {
-        continue;
-      }
-      for (RunJson run : runs.workflowRuns()) {
-        JobPage jobs =
+      for (int page = 1; page <= RUN_PAGES; page++) {
+        int number = page;
+        RunPage runs =
             send(
-                "list jobs of run " + run.id(),
+                "list " + status + " runs of " + repository.repository(),
                 () ->
                     http.get()
                         .uri(
-                            "/repos/{owner}/{repo}/actions/runs/{run}/jobs?per_page={size}",
+                            "/repos/{owner}/{repo}/actions/runs?status={status}"
+                                + "&per_page={size}&page={page}",
                             repository.owner(),
                             repository.repositoryName(),
-                            run.id(),
-                            PAGE_SIZE)
+                            status,
+                            PAGE_SIZE,
+                            number)
                         .headers(h -> h.setBearerAuth(credentials.token(repository)))
                         .retrieve()
-                        .body(JobPage.class));
-        if (jobs == null || jobs.jobs() == null) {
-          continue;
+                        .body(RunPage.class));
+        List<RunJson> found =
+            runs == null || runs.workflowRuns() == null ? List.of() : runs.workflowRuns();
+        found.forEach(run -> runIds.add(run.id()));
+        if (found.size() < PAGE_SIZE) {
+          break;
         }
-        for (ListedJobJson job : jobs.jobs()) {
-          if ("queued".equals(job.status())) {
-            queued.add(
-                new QueuedJob(
-                    new JobRef(
-                        job.id(),
-                        run.id(),
-                        job.runAttempt() == null ? 1 : job.runAttempt(),
-                        repository.repository(),
-                        repository.organization(),
-                        repository.installationId()),
-                    job.labels() == null ? List.of() : job.labels(),
-                    job.createdAt() == null ? Instant.EPOCH : Instant.parse(job.createdAt())));
-          }
+      }
+    }
+    // Run ids grow with time: the lowest are the oldest.
+    List<RunJson> oldestFirst = runIds.stream().limit(RUNS_PER_SWEEP).map(RunJson::new).toList();
+    for (RunJson run : oldestFirst) {
+      JobPage jobs =
+          send(
+              "list jobs of run " + run.id(),
+              () ->
+                  http.get()
+                      .uri(
+                          "/repos/{owner}/{repo}/actions/runs/{run}/jobs?per_page={size}",
+                          repository.owner(),
+                          repository.repositoryName(),
+                          run.id(),
+                          PAGE_SIZE)
+                      .headers(h -> h.setBearerAuth(credentials.token(repository)))
+                      .retrieve()
+                      .body(JobPage.class));
+      if (jobs == null || jobs.jobs() == null) {
+        continue;
+      }
+      for (ListedJobJson job : jobs.jobs()) {
+        if ("queued".equals(job.status())) {
+          queued.add(
+              new QueuedJob(
+                  new JobRef(
+                      job.id(),
+                      run.id(),
+                      job.runAttempt() == null ? 1 : job.runAttempt(),
+                      repository.repository(),
+                      repository.organization(),
+                      repository.installationId()),
+                  job.labels() == null ? List.of() : job.labels(),
+                  job.createdAt() == null ? Instant.EPOCH : Instant.parse(job.createdAt())));
         }
       }
     }

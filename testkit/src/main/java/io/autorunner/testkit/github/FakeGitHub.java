@@ -808,6 +808,7 @@ public final class FakeGitHub implements AutoCloseable {
     int perPage =
         Math.min(
             100, Math.max(1, Integer.parseInt(request.query().getOrDefault("per_page", "30"))));
+    int page = Math.max(1, Integer.parseInt(request.query().getOrDefault("page", "1")));
     synchronized (lock) {
       Map<Long, List<JobState>> runs = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
       for (JobState job : jobs.values()) {
@@ -816,9 +817,17 @@ public final class FakeGitHub implements AutoCloseable {
         }
       }
       List<Map<String, Object>> listed = new ArrayList<>();
+      int skip = (page - 1) * perPage;
       for (Map.Entry<Long, List<JobState>> run : runs.entrySet()) {
         String status = runStatus(run.getValue());
-        if ((wanted == null || wanted.equals(status)) && listed.size() < perPage) {
+        if (wanted != null && !wanted.equals(status)) {
+          continue;
+        }
+        if (skip > 0) {
+          skip--;
+          continue;
+        }
+        if (listed.size() < perPage) {
           Map<String, Object> json = new LinkedHashMap<>();
           json.put("id", run.getKey());
           json.put("status", status);
