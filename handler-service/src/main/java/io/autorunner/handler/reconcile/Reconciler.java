@@ -48,7 +48,7 @@ public class Reconciler {
   private final ReconcileProperties settings;
   private final Clock clock;
   private final Map<String, Instant> orphansSince = new ConcurrentHashMap<>();
-  private final Map<Long, Integer> replacementsMade = new ConcurrentHashMap<>();
+  private final ReplacementBudget budget;
   private final Map<String, String> runnerScopes = new ConcurrentHashMap<>();
 
   public Reconciler(
@@ -58,7 +58,9 @@ public class Reconciler {
       RecentRepositories recent,
       InstanceNaming naming,
       ReconcileProperties settings,
-      Clock clock) {
+      Clock clock,
+      ReplacementBudget budget) {
+    this.budget = budget;
     this.machines = machines;
     this.github = github;
     this.lifecycle = lifecycle;
@@ -193,8 +195,7 @@ public class Reconciler {
         continue;
       }
       String name = nameFor(job, own);
-      int made = replacementsMade.getOrDefault(job.job().jobId(), 0);
-      if (name == null || made >= settings.maxReplacementsPerJob()) {
+      if (name == null || !budget.allows(job.job().jobId(), settings.maxReplacementsPerJob())) {
         report.skipped(job.job().jobId(), "replacement bound reached");
         continue;
       }
@@ -204,7 +205,7 @@ public class Reconciler {
       }
       TaskOutcome outcome =
           lifecycle.create(new RunnerTask.CreateRunner(job.job(), job.labels(), name));
-      replacementsMade.merge(job.job().jobId(), 1, Integer::sum);
+      budget.spent(job.job().jobId(), name);
       created++;
       if (outcome.kind() == TaskOutcome.Kind.DONE) {
         report.createdVm(name, "job " + job.job().jobId() + " queued with no VM serving it");
@@ -215,18 +216,18 @@ public class Reconciler {
   }
 
   /**
-   * A job started on runner {@code task.runnerName()}, made for another job. If that job still
-   * queues, it gets a replacement VM now instead of at the next sweep. Bounded like the sweep.
+   * The job runner {@code task.runnerName()} was made for gets a replacement VM if it still queues
+   * while that VM no longer serves it (its runner busy with another job). Called when another job
+   * started on the runner, and some minutes after each VM was asked for. Bounded like the sweep.
    */
   public TaskOutcome replaceIfTaken(RunnerTask.CheckRunner task) {
     Machine vm = machines.find(task.runnerName()).orElse(null);
     if (vm == null || vm.job() == null) {
       return TaskOutcome.done("VM " + task.runnerName() + " is gone or says not whose it is");
     }
+    // The job the VM was made for: another job took its runner (in_progress), or this is the
+    // delayed check of the job's own VM, enqueued when the VM was asked for.
     JobRef victim = vm.job();
-    if (victim.jobId() == task.job().jobId()) {
-      return TaskOutcome.done("job " + victim.jobId() + " runs on its own VM");
-    }
     try {
       if (!github.job(victim).map(status -> status.queued()).orElse(false)) {
         return TaskOutcome.done("job " + victim.jobId() + " no longer queues; nothing to replace");
@@ -251,13 +252,12 @@ public class Reconciler {
         }
       }
       String name = nameFor(new QueuedJob(victim, labels, now), own);
-      int made = replacementsMade.getOrDefault(victim.jobId(), 0);
-      if (name == null || made >= settings.maxReplacementsPerJob()) {
+      if (name == null || !budget.allows(victim.jobId(), settings.maxReplacementsPerJob())) {
         return TaskOutcome.done("job " + victim.jobId() + ": replacement bound reached");
       }
       TaskOutcome outcome = lifecycle.create(new RunnerTask.CreateRunner(victim, labels, name));
       if (outcome.kind() == TaskOutcome.Kind.DONE) {
-        replacementsMade.merge(victim.jobId(), 1, Integer::sum);
+        budget.spent(victim.jobId(), name);
         log.info(
             "job {} took runner {}; job {} gets replacement {}",
             task.job().jobId(),
@@ -285,7 +285,7 @@ public class Reconciler {
         && (booting || (runner != null && runner.online()));
   }
 
-  /** The original name when it is free, else the first free replacement name. */
+  /** The original name when it is free, else the first replacement name never used. */
   private String nameFor(QueuedJob job, List<Machine> own) {
     boolean windows = job.labels().stream().anyMatch(l -> l.equalsIgnoreCase("windows"));
     String original =
@@ -294,13 +294,17 @@ public class Reconciler {
             job.job().runAttempt(),
             windows ? OperatingSystem.WINDOWS : OperatingSystem.LINUX);
     Set<String> taken = new HashSet<>();
-    own.forEach(vm -> taken.add(vm.name()));
-    if (!taken.contains(original)) {
+    own.forEach(
+        vm -> {
+          taken.add(vm.name());
+          budget.retire(vm.name());
+        });
+    if (!taken.contains(original) && !budget.used(original)) {
       return original;
     }
-    for (int n = 1; n <= settings.maxReplacementsPerJob(); n++) {
+    for (int n = 1; n <= 99; n++) {
       String candidate = naming.replacementName(original, n);
-      if (!taken.contains(candidate)) {
+      if (!taken.contains(candidate) && !budget.used(candidate)) {
         return candidate;
       }
     }

@@ -14,6 +14,7 @@ import io.autorunner.handler.github.RunnerRegistry;
 import io.autorunner.handler.reconcile.PeriodicReconcile;
 import io.autorunner.handler.reconcile.RecentRepositories;
 import io.autorunner.handler.reconcile.Reconciler;
+import io.autorunner.handler.reconcile.ReplacementBudget;
 import io.autorunner.handler.task.LifecycleCounters;
 import io.autorunner.handler.task.RunnerLifecycle;
 import io.autorunner.handler.vm.RunnerMachines;
@@ -129,7 +130,8 @@ class HandlerConfiguration {
       LimitsProperties limits,
       RecentRepositories recent,
       PreemptionProperties preemption,
-      LifecycleCounters counters) {
+      LifecycleCounters counters,
+      ReplacementBudget budget) {
     return new RunnerLifecycle(
         new LabelPolicy(policy),
         machines,
@@ -138,7 +140,13 @@ class HandlerConfiguration {
         limits.maxInstances(),
         recent,
         preemption,
-        counters);
+        counters,
+        budget);
+  }
+
+  @Bean
+  ReplacementBudget replacementBudget() {
+    return new ReplacementBudget();
   }
 
   @Bean
@@ -154,8 +162,16 @@ class HandlerConfiguration {
       RecentRepositories recent,
       NamingProperties naming,
       ReconcileProperties reconcile,
-      Clock clock) {
+      Clock clock,
+      ReplacementBudget budget) {
     return new Reconciler(
-        machines, github, lifecycle, recent, new InstanceNaming(naming.prefix()), reconcile, clock);
+        machines,
+        github,
+        lifecycle,
+        recent,
+        new InstanceNaming(naming.prefix()),
+        reconcile,
+        clock,
+        budget);
   }
 }

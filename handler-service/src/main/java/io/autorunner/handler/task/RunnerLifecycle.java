@@ -12,6 +12,7 @@ import io.autorunner.handler.github.JitRunner;
 import io.autorunner.handler.github.JobStatus;
 import io.autorunner.handler.github.RunnerRegistry;
 import io.autorunner.handler.reconcile.RecentRepositories;
+import io.autorunner.handler.reconcile.ReplacementBudget;
 import io.autorunner.handler.system.PreemptionProperties;
 import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.CreatedMachine;
@@ -39,6 +40,7 @@ public class RunnerLifecycle {
   private final RecentRepositories recent;
   private final PreemptionProperties preemption;
   private final LifecycleCounters counters;
+  private final ReplacementBudget budget;
 
   public RunnerLifecycle(
       LabelPolicy policy,
@@ -48,7 +50,9 @@ public class RunnerLifecycle {
       int maxInstances,
       RecentRepositories recent,
       PreemptionProperties preemption,
-      LifecycleCounters counters) {
+      LifecycleCounters counters,
+      ReplacementBudget budget) {
+    this.budget = budget;
     this.recent = recent;
     this.preemption = preemption;
     this.counters = counters;
@@ -138,6 +142,11 @@ public class RunnerLifecycle {
     String name = task.runnerName();
     try {
       String preempted = "failure".equals(task.conclusion()) ? afterPreemption(task) : "";
+      machines
+          .find(name)
+          .map(Machine::job)
+          .filter(madeFor -> madeFor.jobId() != task.job().jobId())
+          .ifPresent(madeFor -> budget.servedAnotherJob(madeFor.jobId()));
       boolean deleted = machines.delete(name);
       if (deleted) {
         counters.deleted();

@@ -34,6 +34,7 @@ class ReconcilerTests {
   private RunnerLifecycle lifecycle;
   private MutableClock clock;
   private Reconciler reconciler;
+  private final ReplacementBudget budget = new ReplacementBudget();
 
   @BeforeEach
   void setUp() {
@@ -51,7 +52,8 @@ class ReconcilerTests {
             10,
             recent,
             new io.autorunner.handler.system.PreemptionProperties(1, false),
-            new io.autorunner.handler.task.LifecycleCounters());
+            new io.autorunner.handler.task.LifecycleCounters(),
+            budget);
     reconciler =
         new Reconciler(
             machines,
@@ -69,7 +71,8 @@ class ReconcilerTests {
                 List.of("self-hosted", "gce"),
                 List.of("acme/models"),
                 null),
-            clock);
+            clock,
+            budget);
   }
 
   @Test
@@ -214,6 +217,45 @@ class ReconcilerTests {
     assertThat(outcome.reason()).contains("ghr-20-1-r1");
     assertThat(again.reason()).contains("served by ghr-20-1-r1");
     assertThat(machines.created).containsKeys("ghr-20-1", "ghr-20-1-r1").hasSize(2);
+  }
+
+  @Test
+  void theDelayedCheckOfAVmReplacesItWhenAnotherJobTookItsRunner() {
+    lifecycle.create(create(24));
+    github.markBusy("ghr-24-1");
+    github.jobs.put(24L, new JobStatus(24, "queued", null, null));
+
+    var outcome = reconciler.replaceIfTaken(new RunnerTask.CheckRunner(job(24), "ghr-24-1"));
+
+    assertThat(outcome.reason()).contains("ghr-24-1-r1");
+  }
+
+  @Test
+  void theDelayedCheckLeavesABootingVmAlone() {
+    lifecycle.create(create(25));
+    github.jobs.put(25L, new JobStatus(25, "queued", null, null));
+
+    var outcome = reconciler.replaceIfTaken(new RunnerTask.CheckRunner(job(25), "ghr-25-1"));
+
+    assertThat(outcome.reason()).contains("served by ghr-25-1");
+    assertThat(machines.created).hasSize(1);
+  }
+
+  @Test
+  void replacementsThatRanAnotherJobDoNotCountAgainstTheBound() {
+    github.jobs.put(26L, new JobStatus(26, "queued", null, null));
+    lifecycle.create(create(26));
+    for (int round = 1; round <= 4; round++) {
+      // Each VM made for job 26 is taken by an older job, which then completes on it.
+      String taken = machines.created.keySet().iterator().next();
+      github.markBusy(taken);
+      var outcome = reconciler.replaceIfTaken(new RunnerTask.CheckRunner(job(100 + round), taken));
+      assertThat(outcome.reason()).as("round %d", round).contains("VM created");
+      lifecycle.delete(new RunnerTask.DeleteRunner(job(100 + round), taken, null, "success"));
+    }
+
+    assertThat(machines.created).hasSize(1);
+    assertThat(machines.created.keySet().iterator().next()).isEqualTo("ghr-26-1-r4");
   }
 
   @Test

@@ -268,7 +268,8 @@ class RunnerLifecycleTests {
         maxInstances,
         new io.autorunner.handler.reconcile.RecentRepositories(java.time.Clock.systemUTC()),
         new io.autorunner.handler.system.PreemptionProperties(1, standardOnRerun),
-        counters);
+        counters,
+        new io.autorunner.handler.reconcile.ReplacementBudget());
   }
 
   private static RunnerTask.CreateRunner queuedGpuJob() {

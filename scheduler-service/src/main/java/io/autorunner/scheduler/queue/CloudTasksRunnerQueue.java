@@ -67,10 +67,18 @@ public final class CloudTasksRunnerQueue implements RunnerQueue {
   }
 
   @Override
-  public Enqueued enqueue(RunnerTask task) {
+  public Enqueued enqueue(RunnerTask task, java.time.Duration delay) {
     String name = tasks.queue() + "/tasks/" + task.taskId();
+    Task.Builder builder = Task.newBuilder();
+    if (!delay.isZero() && !delay.isNegative()) {
+      java.time.Instant at = java.time.Instant.now().plus(delay);
+      builder.setScheduleTime(
+          com.google.protobuf.Timestamp.newBuilder()
+              .setSeconds(at.getEpochSecond())
+              .setNanos(at.getNano()));
+    }
     Task request =
-        Task.newBuilder()
+        builder
             .setName(name)
             .setDispatchDeadline(
                 com.google.protobuf.Duration.newBuilder()

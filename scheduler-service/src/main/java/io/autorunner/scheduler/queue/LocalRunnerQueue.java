@@ -62,13 +62,14 @@ public final class LocalRunnerQueue implements RunnerQueue {
   }
 
   @Override
-  public Enqueued enqueue(RunnerTask task) {
+  public Enqueued enqueue(RunnerTask task, Duration delay) {
     String name = task.taskId();
     if (!names.add(name)) {
       return new Enqueued(name, false);
     }
     try {
-      scheduler.execute(() -> attempt(task, 0, 0));
+      scheduler.schedule(
+          () -> attempt(task, 0, 0), Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
     } catch (RuntimeException rejected) {
       names.remove(name);
       throw new QueueUnavailableException("the local queue is shut down", rejected);

@@ -1,6 +1,7 @@
 package io.autorunner.scheduler.queue;
 
 import io.autorunner.common.task.RunnerTask;
+import java.time.Duration;
 
 /**
  * Where the scheduler hands work to the handler. Tasks are named by {@link RunnerTask#taskId()}:
@@ -12,7 +13,18 @@ public interface RunnerQueue extends AutoCloseable {
    * @return the task's name and whether this call created it
    * @throws QueueUnavailableException when the queue cannot take the task now
    */
-  Enqueued enqueue(RunnerTask task);
+  default Enqueued enqueue(RunnerTask task) {
+    return enqueue(task, Duration.ZERO);
+  }
+
+  /**
+   * Enqueues a task the handler gets no sooner than {@code delay} from now (Cloud Tasks' schedule
+   * time).
+   *
+   * @return the task's name and whether this call created it
+   * @throws QueueUnavailableException when the queue cannot take the task now
+   */
+  Enqueued enqueue(RunnerTask task, Duration delay);
 
   @Override
   default void close() {}

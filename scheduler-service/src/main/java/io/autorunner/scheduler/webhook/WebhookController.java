@@ -7,14 +7,17 @@ import io.autorunner.common.routing.Decision;
 import io.autorunner.common.routing.Route;
 import io.autorunner.common.routing.WorkflowJobRouter;
 import io.autorunner.common.signature.WebhookSignature;
+import io.autorunner.common.task.RunnerTask;
 import io.autorunner.scheduler.queue.QueueUnavailableException;
 import io.autorunner.scheduler.queue.RunnerQueue;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -39,11 +42,21 @@ class WebhookController {
   private final WebhookSignature signature;
   private final WorkflowJobRouter router;
   private final RunnerQueue queue;
+  private final Duration checkDelay;
 
-  WebhookController(WebhookSignature signature, WorkflowJobRouter router, RunnerQueue queue) {
+  /**
+   * @param checkDelay {@code autorunner.tasks.check-delay}: how long after a VM is asked for its
+   *     job is checked for a stolen runner; 0 turns the check off
+   */
+  WebhookController(
+      WebhookSignature signature,
+      WorkflowJobRouter router,
+      RunnerQueue queue,
+      @Value("${autorunner.tasks.check-delay:10m}") Duration checkDelay) {
     this.signature = signature;
     this.router = router;
     this.queue = queue;
+    this.checkDelay = checkDelay;
   }
 
   @PostMapping("/webhook")
@@ -107,6 +120,7 @@ class WebhookController {
               "the task queue is unreachable; redeliver later: " + e.getMessage(),
               null));
     }
+    scheduleCheck(route.task());
     String reason =
         enqueued.created() ? route.reason() : route.reason() + " (task existed already)";
     return log(
@@ -115,6 +129,24 @@ class WebhookController {
         route,
         HttpStatus.ACCEPTED,
         new WebhookAnswer(route.decision().wireName(), reason, enqueued.name()));
+  }
+
+  /**
+   * GitHub may give the job's runner to another job; a delayed check finds the job still queued
+   * with its VM busy elsewhere and gets it a replacement. Best effort: the reconciler is the net.
+   */
+  private void scheduleCheck(RunnerTask task) {
+    if (!(task instanceof RunnerTask.CreateRunner create) || checkDelay.isZero()) {
+      return;
+    }
+    try {
+      queue.enqueue(new RunnerTask.CheckRunner(create.job(), create.instanceName()), checkDelay);
+    } catch (QueueUnavailableException e) {
+      log.warn(
+          "no delayed check for {}: {}; the reconciler covers it",
+          create.instanceName(),
+          e.getMessage());
+    }
   }
 
   @GetMapping("/healthz")

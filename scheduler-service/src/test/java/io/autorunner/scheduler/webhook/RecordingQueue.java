@@ -13,10 +13,18 @@ final class RecordingQueue implements RunnerQueue {
 
   final Map<String, RunnerTask> tasks = new LinkedHashMap<>();
   final List<String> calls = new ArrayList<>();
+  final Map<String, RunnerTask> delayed = new LinkedHashMap<>();
   boolean down;
 
   @Override
-  public synchronized Enqueued enqueue(RunnerTask task) {
+  public synchronized Enqueued enqueue(RunnerTask task, java.time.Duration delay) {
+    if (!delay.isZero()) {
+      if (down) {
+        throw new QueueUnavailableException("connection refused", null);
+      }
+      boolean created = delayed.putIfAbsent(task.taskId(), task) == null;
+      return new Enqueued("queues/test/tasks/" + task.taskId(), created);
+    }
     calls.add(task.taskId());
     if (down) {
       throw new QueueUnavailableException("connection refused", null);

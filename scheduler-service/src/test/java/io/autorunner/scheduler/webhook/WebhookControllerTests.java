@@ -45,6 +45,7 @@ class WebhookControllerTests {
   void emptyQueue() {
     queue.tasks.clear();
     queue.calls.clear();
+    queue.delayed.clear();
     queue.down = false;
   }
 
@@ -170,6 +171,21 @@ class WebhookControllerTests {
               assertThat(create.labels()).isEqualTo(GPU);
               assertThat(create.job().installationId()).isEqualTo(555L);
               assertThat(create.job().organization()).isEqualTo("acme");
+            });
+  }
+
+  @Test
+  void aCreatedVmGetsADelayedCheckForAStolenRunnerOnce() throws Exception {
+    deliverJob(queuedGpuJob()).andExpect(status().isAccepted());
+    deliverJob(queuedGpuJob()).andExpect(status().isAccepted());
+
+    assertThat(queue.delayed.values())
+        .singleElement()
+        .isInstanceOfSatisfying(
+            RunnerTask.CheckRunner.class,
+            check -> {
+              assertThat(check.runnerName()).isEqualTo("ghr-4242-1");
+              assertThat(check.job().jobId()).isEqualTo(4242);
             });
   }
 
