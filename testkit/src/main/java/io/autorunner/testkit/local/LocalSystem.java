@@ -54,6 +54,12 @@ public final class LocalSystem implements AutoCloseable {
       handlerEnv.put("AUTORUNNER_GCE_ZONES", "us-central1-a,us-central1-b,us-central1-c");
       handlerEnv.put("AUTORUNNER_GITHUB_API_URL", github.baseUrl().toString());
       handlerEnv.put("AUTORUNNER_GITHUB_TOKEN", "local-token");
+      // No Cloud Scheduler here: the handler runs its own reconciler, with windows sized for VMs
+      // that boot in seconds.
+      handlerEnv.put("AUTORUNNER_RECONCILE_EVERY", "3s");
+      handlerEnv.put("AUTORUNNER_RECONCILE_BOOT_TIMEOUT", "15s");
+      handlerEnv.put("AUTORUNNER_RECONCILE_QUEUED_GRACE", "5s");
+      handlerEnv.put("AUTORUNNER_RECONCILE_ORPHAN_RUNNER_GRACE", "5s");
       handlerEnv.putAll(extraHandlerEnv);
       handler =
           ServiceProcess.start(
