@@ -74,12 +74,13 @@ public class Reconciler {
     Instant now = clock.instant();
     ReconcileReport report = new ReconcileReport();
     List<Machine> vms = machines.list();
-    Map<String, JobRef> scopes = scopes(vms);
+    List<JobRef> seen = seenJobs(vms);
+    Map<String, JobRef> scopes = scopes(seen);
     Map<String, GitHubRunner> runners = ourRunners(scopes.values(), report);
-    List<QueuedJob> queued = queuedJobs(vms, report);
+    List<QueuedJob> queued = queuedJobs(seen, report);
     report.found(vms.size(), runners.size(), queued.size());
 
-    vms.forEach(vm -> judge(vm, runners.get(vm.name()), runners, now, report));
+    vms.forEach(vm -> judge(vm, runners.get(vm.name()), now, report));
     removeOrphanRunners(vms, runners, scopes, now, report);
     serveUnservedJobs(vms, runners, queued, now, report);
     log.info("reconcile: {}", report.summary());
@@ -87,12 +88,7 @@ public class Reconciler {
   }
 
   /** Keep, or delete with a reason. A VM whose runner is busy is never touched. */
-  private void judge(
-      Machine vm,
-      GitHubRunner runner,
-      Map<String, GitHubRunner> runners,
-      Instant now,
-      ReconcileReport report) {
+  private void judge(Machine vm, GitHubRunner runner, Instant now, ReconcileReport report) {
     Duration age = Duration.between(vm.created(), now);
     boolean runnersKnown = vm.job() == null || !report.failedScope(scopeKey(vm.job()));
     String reason = null;
@@ -328,17 +324,18 @@ public class Reconciler {
   }
 
   /** Where our runners live: each organisation, or each user repository, of VMs and recent jobs. */
-  private Map<String, JobRef> scopes(List<Machine> vms) {
+  private Map<String, JobRef> scopes(List<JobRef> seen) {
     Map<String, JobRef> scopes = new LinkedHashMap<>();
-    for (Machine vm : vms) {
-      if (vm.job() != null) {
-        scopes.putIfAbsent(scopeKey(vm.job()), vm.job());
-      }
-    }
-    for (JobRef job : recent.recent()) {
-      scopes.putIfAbsent(scopeKey(job), job);
-    }
+    seen.forEach(job -> scopes.putIfAbsent(scopeKey(job), job));
     return scopes;
+  }
+
+  /** The jobs of the VMs we manage, then one job of each repository seen in recent tasks. */
+  private List<JobRef> seenJobs(List<Machine> vms) {
+    List<JobRef> seen = new ArrayList<>();
+    vms.stream().map(Machine::job).filter(job -> job != null).forEach(seen::add);
+    seen.addAll(recent.recent());
+    return seen;
   }
 
   private Map<String, GitHubRunner> ourRunners(Iterable<JobRef> scopes, ReconcileReport report) {
@@ -362,12 +359,9 @@ public class Reconciler {
     return runnerScopes.get(runner.name());
   }
 
-  private List<QueuedJob> queuedJobs(List<Machine> vms, ReconcileReport report) {
+  private List<QueuedJob> queuedJobs(List<JobRef> seen, ReconcileReport report) {
     Map<String, JobRef> repositories = new LinkedHashMap<>();
-    vms.stream()
-        .filter(vm -> vm.job() != null)
-        .forEach(vm -> repositories.putIfAbsent(repoKey(vm.job()), vm.job()));
-    recent.recent().forEach(job -> repositories.putIfAbsent(repoKey(job), job));
+    seen.forEach(job -> repositories.putIfAbsent(repoKey(job), job));
     for (String configured : settings.repositories()) {
       JobRef ref = new JobRef(1, 1, 1, configured, null, null);
       repositories.putIfAbsent(repoKey(ref), ref);

@@ -19,6 +19,7 @@ import io.autorunner.handler.vm.CreatedMachine;
 import io.autorunner.handler.vm.Machine;
 import io.autorunner.handler.vm.MachineRequest;
 import io.autorunner.handler.vm.RunnerMachines;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,10 +72,11 @@ public class RunnerLifecycle {
     if (decision instanceof LabelDecision.Refused refused) {
       return TaskOutcome.refused("labels refused: " + refused.reason());
     }
-    RunnerSpec accepted = ((LabelDecision.Accepted) decision).spec();
+    RunnerSpec spec = ((LabelDecision.Accepted) decision).spec();
     try {
-      RunnerSpec spec = accepted;
-      if (machines.find(name).isPresent()) {
+      // One listing serves both the idempotency check and the cap.
+      List<Machine> existing = machines.list();
+      if (existing.stream().anyMatch(vm -> vm.name().equals(name))) {
         return TaskOutcome.done("VM " + name + " exists already");
       }
       // A create that arrives after its job was cancelled or served (a retried task, a release
@@ -92,7 +94,7 @@ public class RunnerLifecycle {
             task.job().jobId(),
             task.job().runAttempt());
       }
-      int running = machines.list().size();
+      int running = existing.size();
       if (running >= maxInstances) {
         return TaskOutcome.atCapacity(
             running + " VMs exist and autorunner.limits.max-instances is " + maxInstances);
