@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Measures the scheduler's cold start: process start → first 2xx answer to a signed webhook, with
-# the launch line of the image (Dockerfile.scheduler: extracted jar, deploy/jvm.options), with and
-# without the AOT cache trained at build time, against a plain `java -jar` of the fat jar on 17.
-# Everything runs on 127.0.0.1; the training run uses local-only configuration.
+# Measures the scheduler's cold start: process start → first 2xx answer to a signed webhook, in its
+# production mode (tasks to Cloud Tasks, here a stand-in on 127.0.0.1 that answers createTask like
+# Cloud Tasks), with the launch line of the image (Dockerfile.scheduler: extracted jar,
+# deploy/jvm.options), with and without the AOT cache the image build trains, against a plain
+# `java -jar` of the fat jar on 17.
 #
 #   bench/startup.sh [RUNS]
+#
+# The cache is made as the image build makes it: the AotTraining run (real deliveries against a
+# loopback Cloud Tasks stand-in, nothing leaves the machine), then the AOTMode=on check. Every JVM
+# here gets -XX:MaxRAM=512m: that is what it sees in the Cloud Run container (cloudbuild.yaml:
+# --memory=512Mi), and the heap it sizes from it is part of what the cache must fit.
 #
 # JAVA17 and JAVA25 override the JDKs (default: `java` on PATH and Temurin 25). The figures are
 # wall-clock times; "process CPU" beside each shows how much work the start was, which stays
@@ -17,19 +23,42 @@ java17=${JAVA17:-java}
 java25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 secret=bench-secret
 port=18183
+tasks_port=18190
+container=-XX:MaxRAM=512m
 jar=$root/scheduler-service/target/scheduler-service.jar
 [ -f "$jar" ] || ./mvnw -B -q -DskipTests -pl scheduler-service -am package
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+stub=
+cleanup() {
+  [ -n "$stub" ] && kill "$stub" 2> /dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+mkdir -p "$work/bench"
+"${java25%/java}/javac" -d "$work/bench" bench/WebhookBench.java
+"$java25" -cp "$work/bench" WebhookBench tasks-stub "$tasks_port" > "$work/stub.log" 2>&1 &
+stub=$!
+
 # The image's stage 1 and stage 2, on this machine (see Dockerfile.scheduler).
 "$java25" -Djarmode=tools -jar "$jar" extract --destination "$work/app" > /dev/null
 cp deploy/jvm.options "$work/app/jvm.options"
 cd "$work/app"
+"$java25" @jvm.options "$container" -XX:AOTCacheOutput=app.aot \
+  -cp scheduler-service.jar io.autorunner.scheduler.training.AotTraining > "$work/training.log" 2>&1 \
+  || { echo "the training run failed:"; tail -20 "$work/training.log"; exit 1; }
 PORT=0 AUTORUNNER_WEBHOOK_SECRET=training-only AUTORUNNER_TASKS_MODE=local \
-  "$java25" @jvm.options -XX:MaxRAM=1g -XX:AOTCacheOutput=app.aot -Dspring.context.exit=onRefresh \
-  -jar scheduler-service.jar > "$work/training.log" 2>&1
-[ -f app.aot ] || { echo "training produced no app.aot:"; tail -20 "$work/training.log"; exit 1; }
+  "$java25" @jvm.options "$container" -XX:AOTCache=app.aot -XX:AOTMode=on \
+  -Dspring.context.exit=onRefresh -jar scheduler-service.jar > "$work/check.log" 2>&1 \
+  || { echo "the cache does not fit the launch line:"; tail -20 "$work/check.log"; exit 1; }
+echo "$(grep -a 'aot-training:' "$work/training.log"), cache $(du -m app.aot | cut -f1) MB"
+
+# The scheduler as deployed: tasks go to Cloud Tasks (the stand-in), with an invoker and a handler URL.
+export AUTORUNNER_TASKS_MODE=cloud-tasks
+export AUTORUNNER_TASKS_ENDPOINT=http://127.0.0.1:$tasks_port
+export AUTORUNNER_TASKS_QUEUE=projects/bench-project/locations/us-central1/queues/runners
+export AUTORUNNER_TASKS_HANDLER_URL=https://handler-bench.a.run.app
+export AUTORUNNER_TASKS_INVOKER_SERVICE_ACCOUNT=invoker@bench-project.iam.gserviceaccount.com
 
 # Runs one configuration RUNS times; prints each figure, then the median and the best.
 measure() {
@@ -39,8 +68,9 @@ measure() {
   echo "== $name"
   echo "   $*"
   for _ in $(seq 1 "$runs"); do
-    line=$("$java25" "$root/bench/WebhookBench.java" startup-cmd "$secret" "$port" -- "$@")
+    line=$("$java25" -cp "$work/bench" WebhookBench startup-cmd "$secret" "$port" -- "$@")
     echo "   $line"
+    [[ $line == "first 2xx"* ]] || exit 1
     times+=("$(sed -E 's/.*after ([0-9]+) ms.*/\1/' <<< "$line")")
   done
   sorted=$(printf '%s\n' "${times[@]}" | sort -n)
@@ -49,9 +79,9 @@ measure() {
 }
 
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-measure "fat jar, $("$java17" -version 2>&1 | head -1)" "$java17" -jar "$jar"
-measure "extracted jar, $("$java25" -version 2>&1 | head -1)" \
-  "$java25" @jvm.options -jar scheduler-service.jar
+measure "fat jar, $("$java17" -version 2>&1 | head -1)" "$java17" "$container" -jar "$jar"
+measure "extracted jar, image flags, no AOT cache, $("$java25" -version 2>&1 | head -1)" \
+  "$java25" @jvm.options "$container" -jar scheduler-service.jar
 measure "extracted jar + AOT cache (the image's launch line)" \
-  "$java25" @jvm.options -XX:AOTCache=app.aot -jar scheduler-service.jar
+  "$java25" @jvm.options "$container" -XX:AOTCache=app.aot -jar scheduler-service.jar
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

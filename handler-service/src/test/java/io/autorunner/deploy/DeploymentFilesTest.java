@@ -26,11 +26,15 @@ class DeploymentFilesTest {
 
   @ParameterizedTest
   @CsvSource({
-    "Dockerfile.scheduler, scheduler-service, AUTORUNNER_TASKS_MODE=local",
-    "Dockerfile.handler, handler-service, AUTORUNNER_COMPUTE_MODE=dry-run"
+    // The scheduler trains on real deliveries against a loopback Cloud Tasks (AotTraining); the
+    // handler on its context's refresh with the dry-run adapter. Neither calls GCP or GitHub.
+    "Dockerfile.scheduler, scheduler-service, AUTORUNNER_TASKS_MODE=local,"
+        + " -cp scheduler-service.jar io.autorunner.scheduler.training.AotTraining",
+    "Dockerfile.handler, handler-service, AUTORUNNER_COMPUTE_MODE=dry-run,"
+        + " -Dspring.context.exit=onRefresh -jar handler-service.jar"
   })
   void anImageBuildsFromSourceAndStartsFromAnExtractedJarWithATrainedAotCache(
-      String file, String module, String localOnly) throws IOException {
+      String file, String module, String localOnly, String trainingRun) throws IOException {
     List<String> steps = instructions(REPO.resolve(file));
     List<String> from = steps.stream().filter(s -> s.startsWith("FROM ")).toList();
 
@@ -53,9 +57,9 @@ class DeploymentFilesTest {
     String training =
         runtime.stream().filter(s -> s.contains("-XX:AOTCacheOutput=")).findFirst().orElseThrow();
     assertThat(training)
-        .contains(
-            "java @jvm.options ", "-XX:AOTCacheOutput=app.aot", "-Dspring.context.exit=onRefresh")
-        .contains("-jar " + module + ".jar", localOnly, "-XX:AOTMode=on")
+        .contains("java @jvm.options -XX:MaxRAM=512m -XX:AOTCacheOutput=app.aot", trainingRun)
+        // The check run: the launch line's JVM must accept the cache, or the build stops.
+        .contains("-XX:AOTCache=app.aot -XX:AOTMode=on", "-jar " + module + ".jar", localOnly)
         .doesNotContain("AUTORUNNER_COMPUTE_MODE=gce", "AUTORUNNER_TASKS_MODE=cloud-tasks");
     assertThat(runtime)
         .contains("ENV PORT=8080")
@@ -78,8 +82,21 @@ class DeploymentFilesTest {
             .filter(l -> !l.isBlank() && !l.startsWith("#"))
             .toList();
 
-    assertThat(flags).contains("-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC", "-Xss512k");
+    assertThat(flags)
+        .contains(
+            "-XX:MaxRAMPercentage=75",
+            "-XX:InitialRAMPercentage=50",
+            "-XX:+UseSerialGC",
+            "-Xss512k",
+            "-Dspring.aot.enabled=true");
     assertThat(flags).noneMatch(f -> f.startsWith("-Xmx") || f.startsWith("-XX:AOTCache"));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"scheduler-service", "handler-service"})
+  void bothServicesAreBuiltWithSpringAotSinceTheImagesRunWithIt(String module) throws IOException {
+    assertThat(Files.readString(REPO.resolve(module).resolve("pom.xml")))
+        .contains("<goal>process-aot</goal>");
   }
 
   @Test

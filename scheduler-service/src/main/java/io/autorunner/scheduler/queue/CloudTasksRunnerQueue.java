@@ -13,10 +13,14 @@ import com.google.cloud.tasks.v2.HttpRequest;
 import com.google.cloud.tasks.v2.OidcToken;
 import com.google.cloud.tasks.v2.Task;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
 import io.autorunner.common.task.RunnerTask;
 import io.autorunner.scheduler.system.TasksProperties;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * Cloud Tasks over its HTTP/JSON transport (lighter and quicker to start than gRPC). Each task is
  * an HTTP task to the handler with an OIDC token of the invoker service account, named by the job
  * so that Cloud Tasks itself refuses a duplicate.
+ *
+ * <p>The client is built on its own thread while Spring builds the rest of the service
+ * (credentials, transport and the protobuf machinery take a noticeable part of a cold start);
+ * {@link #warmUp} waits for it, so a client that cannot be built still stops the service from
+ * starting.
  */
 public final class CloudTasksRunnerQueue implements RunnerQueue {
 
@@ -32,16 +41,40 @@ public final class CloudTasksRunnerQueue implements RunnerQueue {
   /** GitHub gives up on a webhook after 10 s; the enqueue must answer well within that. */
   private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(5);
 
-  private final CloudTasksClient client;
+  private final CompletableFuture<CloudTasksClient> client;
   private final TasksProperties tasks;
 
   public CloudTasksRunnerQueue(CloudTasksClient client, TasksProperties tasks) {
+    this(CompletableFuture.completedFuture(client), tasks);
+  }
+
+  private CloudTasksRunnerQueue(CompletableFuture<CloudTasksClient> client, TasksProperties tasks) {
     this.client = client;
     this.tasks = tasks;
   }
 
-  /** A client for the configured endpoint: real credentials, or none for a plain-http fake. */
+  /**
+   * A queue whose client for the configured endpoint (real credentials, or none for a plain-http
+   * fake) is being built on a daemon thread.
+   */
   public static CloudTasksRunnerQueue create(TasksProperties tasks) {
+    CompletableFuture<CloudTasksClient> client = new CompletableFuture<>();
+    Thread builder =
+        new Thread(
+            () -> {
+              try {
+                client.complete(newClient(tasks));
+              } catch (RuntimeException | Error e) {
+                client.completeExceptionally(e);
+              }
+            },
+            "cloud-tasks-client");
+    builder.setDaemon(true);
+    builder.start();
+    return new CloudTasksRunnerQueue(client, tasks);
+  }
+
+  private static CloudTasksClient newClient(TasksProperties tasks) {
     try {
       CloudTasksSettings.Builder settings = CloudTasksSettings.newHttpJsonBuilder();
       if (tasks.endpoint() != null && !tasks.endpoint().isBlank()) {
@@ -60,44 +93,49 @@ public final class CloudTasksRunnerQueue implements RunnerQueue {
                   .setRpcTimeoutMultiplier(1.0)
                   .setMaxAttempts(1)
                   .build());
-      return new CloudTasksRunnerQueue(CloudTasksClient.create(settings.build()), tasks);
+      return CloudTasksClient.create(settings.build());
     } catch (IOException e) {
       throw new IllegalStateException("cannot create the Cloud Tasks client: " + e.getMessage(), e);
+    }
+  }
+
+  /** The client, once built; its failure to build, unwrapped. */
+  private CloudTasksClient client() {
+    try {
+      return client.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Waits for the client and runs the in-process part of an enqueue once: the task's body, the
+   * request and its protobuf JSON both ways, as the HTTP/JSON transport writes and reads them.
+   */
+  @Override
+  public void warmUp(RunnerTask example) {
+    client();
+    Task request = request(example, Duration.ofMinutes(1));
+    try {
+      String json = JsonFormat.printer().print(request);
+      JsonFormat.parser().ignoringUnknownFields().merge(json, Task.newBuilder());
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("cannot write a Cloud Tasks request: " + e.getMessage(), e);
     }
   }
 
   @Override
   public Enqueued enqueue(RunnerTask task, java.time.Duration delay) {
     String name = tasks.queue() + "/tasks/" + task.taskId();
-    Task.Builder builder = Task.newBuilder();
-    if (!delay.isZero() && !delay.isNegative()) {
-      java.time.Instant at = java.time.Instant.now().plus(delay);
-      builder.setScheduleTime(
-          com.google.protobuf.Timestamp.newBuilder()
-              .setSeconds(at.getEpochSecond())
-              .setNanos(at.getNano()));
-    }
-    Task request =
-        builder
-            .setName(name)
-            .setDispatchDeadline(
-                com.google.protobuf.Duration.newBuilder()
-                    .setSeconds(tasks.dispatchDeadline().toSeconds()))
-            .setHttpRequest(
-                HttpRequest.newBuilder()
-                    .setHttpMethod(HttpMethod.POST)
-                    .setUrl(handlerUrl(task))
-                    .putHeaders("Content-Type", "application/json")
-                    .setBody(ByteString.copyFrom(TaskBodies.json(task)))
-                    .setOidcToken(
-                        OidcToken.newBuilder()
-                            .setServiceAccountEmail(tasks.invokerServiceAccount())
-                            .setAudience(tasks.oidcAudience())))
-            .build();
+    Task request = request(task, delay);
     try {
       Task created =
-          client.createTask(
-              CreateTaskRequest.newBuilder().setParent(tasks.queue()).setTask(request).build());
+          client()
+              .createTask(
+                  CreateTaskRequest.newBuilder().setParent(tasks.queue()).setTask(request).build());
       return new Enqueued(created.getName().isEmpty() ? name : created.getName(), true);
     } catch (AlreadyExistsException | AbortedException duplicate) {
       // Over REST a 409 ALREADY_EXISTS surfaces as AbortedException: the task exists, which is
@@ -116,6 +154,34 @@ public final class CloudTasksRunnerQueue implements RunnerQueue {
     }
   }
 
+  /** The HTTP task to the handler, named by the task's id, with the invoker's OIDC token. */
+  private Task request(RunnerTask task, Duration delay) {
+    Task.Builder builder = Task.newBuilder();
+    if (!delay.isZero() && !delay.isNegative()) {
+      java.time.Instant at = java.time.Instant.now().plus(delay);
+      builder.setScheduleTime(
+          com.google.protobuf.Timestamp.newBuilder()
+              .setSeconds(at.getEpochSecond())
+              .setNanos(at.getNano()));
+    }
+    return builder
+        .setName(tasks.queue() + "/tasks/" + task.taskId())
+        .setDispatchDeadline(
+            com.google.protobuf.Duration.newBuilder()
+                .setSeconds(tasks.dispatchDeadline().toSeconds()))
+        .setHttpRequest(
+            HttpRequest.newBuilder()
+                .setHttpMethod(HttpMethod.POST)
+                .setUrl(handlerUrl(task))
+                .putHeaders("Content-Type", "application/json")
+                .setBody(ByteString.copyFrom(TaskBodies.json(task)))
+                .setOidcToken(
+                    OidcToken.newBuilder()
+                        .setServiceAccountEmail(tasks.invokerServiceAccount())
+                        .setAudience(tasks.oidcAudience())))
+        .build();
+  }
+
   private String handlerUrl(RunnerTask task) {
     String base = tasks.handlerUrl().toString();
     return (base.endsWith("/") ? base : base + "/") + "tasks/" + task.kind().path();
@@ -123,6 +189,6 @@ public final class CloudTasksRunnerQueue implements RunnerQueue {
 
   @Override
   public void close() {
-    client.close();
+    client.thenAccept(CloudTasksClient::close);
   }
 }

@@ -26,6 +26,14 @@ public interface RunnerQueue extends AutoCloseable {
    */
   Enqueued enqueue(RunnerTask task, Duration delay);
 
+  /**
+   * Readies everything an enqueue of a task like {@code example} needs (clients, serializers) and
+   * sends nothing. Called while the service starts, so that the first webhook does not pay for it.
+   *
+   * @throws IllegalStateException when the queue cannot be used at all (the service must not start)
+   */
+  default void warmUp(RunnerTask example) {}
+
   @Override
   default void close() {}
 

@@ -1,19 +1,27 @@
 package io.autorunner.scheduler.webhook;
 
 import io.autorunner.common.event.WorkflowJobEvent;
+import io.autorunner.common.routing.Route;
 import io.autorunner.common.routing.WorkflowJobRouter;
 import io.autorunner.common.signature.WebhookSignature;
+import io.autorunner.scheduler.queue.RunnerQueue;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Runs the webhook's path once on a built-in delivery while the context starts, before the port
- * opens: GitHub waits 10 s for the first answer of a cold instance, and the classes of signature,
- * parsing, routing and the JSON answer are then loaded (and, in the image, in the AOT cache that
- * the build-time training run records). Nothing is enqueued.
+ * opens: GitHub waits 10 s for the first answer of a cold instance. Signature, parsing, routing,
+ * the queue's own preparation ({@link RunnerQueue#warmUp}: its client, the task's serialization)
+ * and the JSON answer are then loaded and have run once. Nothing is enqueued.
+ *
+ * <p>It runs on its own thread from the moment this bean exists, beside the rest of the context
+ * (Spring MVC, Tomcat), and the context waits for it once every singleton is built: a queue that
+ * cannot be used stops the start-up there.
  */
 @Component
 class WebhookWarmup implements SmartInitializingSingleton {
@@ -26,20 +34,46 @@ class WebhookWarmup implements SmartInitializingSingleton {
               + "\"owner\":{\"login\":\"warm\"}},\"organization\":{\"login\":\"warm\"}}")
           .getBytes(StandardCharsets.UTF_8);
 
-  private final WorkflowJobRouter router;
-  private final JsonMapper json;
+  private final CompletableFuture<Void> done = new CompletableFuture<>();
 
-  WebhookWarmup(WorkflowJobRouter router, JsonMapper json) {
-    this.router = router;
-    this.json = json;
+  WebhookWarmup(WorkflowJobRouter router, RunnerQueue queue, JsonMapper json) {
+    Thread warmUp =
+        new Thread(
+            () -> {
+              try {
+                run(router, queue, json);
+                done.complete(null);
+              } catch (RuntimeException | Error e) {
+                done.completeExceptionally(e);
+              }
+            },
+            "webhook-warm-up");
+    warmUp.setDaemon(true);
+    warmUp.start();
+  }
+
+  private static void run(WorkflowJobRouter router, RunnerQueue queue, JsonMapper json) {
+    WebhookSignature signature = new WebhookSignature(List.of(SECRET));
+    signature.verify(DELIVERY, WebhookSignature.sign(DELIVERY, SECRET));
+    Route route = router.route(WorkflowJobEvent.parse(DELIVERY));
+    // With operator routing rules that ignore these labels there is no task to prepare.
+    String taskId = null;
+    if (route.task() != null) {
+      queue.warmUp(route.task());
+      taskId = route.task().taskId();
+    }
+    json.writeValueAsBytes(new WebhookAnswer(route.decision().wireName(), route.reason(), taskId));
   }
 
   @Override
   public void afterSingletonsInstantiated() {
-    WebhookSignature signature = new WebhookSignature(List.of(SECRET));
-    signature.verify(DELIVERY, WebhookSignature.sign(DELIVERY, SECRET));
-    var route = router.route(WorkflowJobEvent.parse(DELIVERY));
-    json.writeValueAsBytes(
-        new WebhookAnswer(route.decision().wireName(), route.reason(), route.task().taskId()));
+    try {
+      done.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
   }
 }

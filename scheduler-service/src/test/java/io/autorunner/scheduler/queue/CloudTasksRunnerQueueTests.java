@@ -60,6 +60,13 @@ class CloudTasksRunnerQueueTests {
   }
 
   @Test
+  void theWarmUpReadiesTheClientAndSendsNothing() {
+    queue.warmUp(createTask());
+
+    assertThat(cloudTasks.getAllServeEvents()).isEmpty();
+  }
+
+  @Test
   void createsANamedHttpTaskWithOidcTokenDeadlineAndJsonBody() {
     cloudTasks.stubFor(
         post(urlPathEqualTo(CREATE_PATH))

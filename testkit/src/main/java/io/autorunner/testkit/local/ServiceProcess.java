@@ -12,7 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** One service jar started as its own JVM on a loopback port, as {@code java -jar} would. */
+/**
+ * One service jar started as its own JVM on a loopback port, as {@code java -jar} would, with
+ * Spring's build-time AOT on as in the images.
+ */
 public final class ServiceProcess implements AutoCloseable {
 
   private final String name;
@@ -34,7 +37,15 @@ public final class ServiceProcess implements AutoCloseable {
     int port = freePort();
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.addAll(List.of("-XX:TieredStopAtLevel=1", "-Xss512k", "-jar", jar.toString()));
+    // As the images run it (deploy/jvm.options): with Spring's build-time AOT, so that every test
+    // and the local default go through the generated bean definitions production uses.
+    command.addAll(
+        List.of(
+            "-XX:TieredStopAtLevel=1",
+            "-Xss512k",
+            "-Dspring.aot.enabled=true",
+            "-jar",
+            jar.toString()));
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(env);
