@@ -5,6 +5,7 @@ import com.google.api.gax.retrying.RetrySettings;
 import com.google.api.gax.rpc.AbortedException;
 import com.google.api.gax.rpc.AlreadyExistsException;
 import com.google.api.gax.rpc.ApiException;
+import com.google.auth.Credentials;
 import com.google.cloud.tasks.v2.CloudTasksClient;
 import com.google.cloud.tasks.v2.CloudTasksSettings;
 import com.google.cloud.tasks.v2.CreateTaskRequest;
@@ -18,6 +19,7 @@ import com.google.protobuf.util.JsonFormat;
 import io.autorunner.common.task.RunnerTask;
 import io.autorunner.scheduler.system.TasksProperties;
 import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -113,17 +115,33 @@ public final class CloudTasksRunnerQueue implements RunnerQueue {
 
   /**
    * Waits for the client and runs the in-process part of an enqueue once: the task's body, the
-   * request and its protobuf JSON both ways, as the HTTP/JSON transport writes and reads them.
+   * request and its protobuf JSON both ways, as the HTTP/JSON transport writes and reads them. It
+   * also fetches the access token (on Cloud Run, from the metadata server), which the first enqueue
+   * would otherwise wait for; a failure there is only logged, as the first enqueue tries again.
    */
   @Override
   public void warmUp(RunnerTask example) {
-    client();
+    CloudTasksClient ready = client();
+    fetchToken(ready);
     Task request = request(example, Duration.ofMinutes(1));
     try {
       String json = JsonFormat.printer().print(request);
       JsonFormat.parser().ignoringUnknownFields().merge(json, Task.newBuilder());
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("cannot write a Cloud Tasks request: " + e.getMessage(), e);
+    }
+  }
+
+  private static void fetchToken(CloudTasksClient client) {
+    try {
+      Credentials credentials = client.getSettings().getCredentialsProvider().getCredentials();
+      if (credentials != null) {
+        credentials.getRequestMetadata(URI.create(client.getSettings().getEndpoint()));
+      }
+    } catch (IOException | RuntimeException e) {
+      log.warn(
+          "no Cloud Tasks access token at start-up (the first enqueue tries again): {}",
+          e.toString());
     }
   }
 

@@ -11,6 +11,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import com.google.api.gax.core.FixedCredentialsProvider;
+import com.google.auth.oauth2.AccessToken;
+import com.google.auth.oauth2.GoogleCredentials;
+import com.google.cloud.tasks.v2.CloudTasksClient;
+import com.google.cloud.tasks.v2.CloudTasksSettings;
 import com.google.cloud.tasks.v2.HttpMethod;
 import io.autorunner.common.task.JobRef;
 import io.autorunner.common.task.RunnerTask;
@@ -19,7 +24,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Date;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,17 +48,19 @@ class CloudTasksRunnerQueueTests {
 
   @BeforeEach
   void connect() {
-    queue =
-        CloudTasksRunnerQueue.create(
-            new TasksProperties(
-                TasksProperties.Mode.CLOUD_TASKS,
-                QUEUE,
-                URI.create("https://handler-abc-uc.a.run.app"),
-                "invoker@gpu-ci-1234.iam.gserviceaccount.com",
-                null,
-                "http://127.0.0.1:" + cloudTasks.getPort(),
-                Duration.ofMinutes(10),
-                new TasksProperties.Local(10, Duration.ofSeconds(1), Duration.ofSeconds(60), "l")));
+    queue = CloudTasksRunnerQueue.create(properties());
+  }
+
+  private static TasksProperties properties() {
+    return new TasksProperties(
+        TasksProperties.Mode.CLOUD_TASKS,
+        QUEUE,
+        URI.create("https://handler-abc-uc.a.run.app"),
+        "invoker@gpu-ci-1234.iam.gserviceaccount.com",
+        null,
+        "http://127.0.0.1:" + cloudTasks.getPort(),
+        Duration.ofMinutes(10),
+        new TasksProperties.Local(10, Duration.ofSeconds(1), Duration.ofSeconds(60), "l"));
   }
 
   @AfterEach
@@ -64,6 +73,46 @@ class CloudTasksRunnerQueueTests {
     queue.warmUp(createTask());
 
     assertThat(cloudTasks.getAllServeEvents()).isEmpty();
+  }
+
+  @Test
+  void theWarmUpFetchesTheAccessTokenTheFirstEnqueueThenUses() throws Exception {
+    cloudTasks.stubFor(
+        post(urlPathEqualTo(CREATE_PATH))
+            .willReturn(
+                aResponse()
+                    .withHeader("Content-Type", "application/json")
+                    .withBody("{\"name\": \"" + QUEUE + "/tasks/abc\"}")));
+    AtomicInteger refreshes = new AtomicInteger();
+    GoogleCredentials credentials =
+        new GoogleCredentials() {
+          @Override
+          public AccessToken refreshAccessToken() {
+            refreshes.incrementAndGet();
+            return new AccessToken(
+                "token-" + refreshes.get(), new Date(System.currentTimeMillis() + 3_600_000));
+          }
+        };
+    CloudTasksSettings.Builder settings = CloudTasksSettings.newHttpJsonBuilder();
+    settings.setEndpoint("http://127.0.0.1:" + cloudTasks.getPort());
+    settings.setCredentialsProvider(FixedCredentialsProvider.create(credentials));
+    queue.close();
+    queue = new CloudTasksRunnerQueue(CloudTasksClient.create(settings.build()), properties());
+
+    queue.warmUp(createTask());
+
+    assertThat(refreshes).hasValue(1);
+    assertThat(cloudTasks.getAllServeEvents()).isEmpty();
+
+    queue.enqueue(createTask());
+
+    assertThat(refreshes).hasValue(1);
+    assertThat(
+            cloudTasks
+                .findAll(postRequestedFor(urlPathEqualTo(CREATE_PATH)))
+                .get(0)
+                .getHeader("Authorization"))
+        .isEqualTo("Bearer token-1");
   }
 
   @Test
