@@ -6,6 +6,12 @@
 # `java -jar` of the fat jar on 17.
 #
 #   bench/startup.sh [RUNS]
+#   bench/startup.sh --compare "EXTRA JVM FLAGS" [PAIRS]
+#
+# The second form judges one change of flags: it alternates the image's launch line without and with
+# the extra flags (PAIRS pairs, default 20) and prints both medians, the median difference and in how
+# many pairs the change was faster. Pairing cancels the drift of a shared machine, which moves single
+# runs by a few hundred ms and would drown a 50 ms effect in separate series.
 #
 # The cache is made as the image build makes it: the AotTraining run (real deliveries against a
 # loopback Cloud Tasks stand-in, nothing leaves the machine), then the AOTMode=on check. Every JVM
@@ -18,6 +24,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
+compare=
+if [ "${1:-}" = --compare ]; then
+  compare=$2
+  shift 2
+  pairs=${1:-20}
+fi
 runs=${1:-5}
 java17=${JAVA17:-java}
 java25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
@@ -78,7 +90,33 @@ measure() {
   echo "   median ${median} ms, best $(head -1 <<< "$sorted") ms"
 }
 
+first2xx() {
+  "$java25" -cp "$work/bench" WebhookBench startup-cmd "$secret" "$port" -- "$@" \
+    | sed -nE 's/^first 2xx webhook after ([0-9]+) ms.*/\1/p'
+}
+
+median_of() { printf '%s\n' "$@" | sort -n | sed -n "$((($# + 1) / 2))p"; }
+
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ -n "$compare" ]; then
+  image=("$java25" @jvm.options "$container" -XX:AOTCache=app.aot)
+  read -r -a extra <<< "$compare"
+  without=() with=() differences=() faster=0
+  for _ in $(seq 1 "$pairs"); do
+    a=$(first2xx "${image[@]}" -jar scheduler-service.jar)
+    b=$(first2xx "${image[@]}" "${extra[@]}" -jar scheduler-service.jar)
+    if [ -z "$a" ] || [ -z "$b" ]; then
+      echo "a run got no 2xx"
+      exit 1
+    fi
+    without+=("$a") with+=("$b") differences+=("$((b - a))")
+    [ "$b" -lt "$a" ] && faster=$((faster + 1))
+  done
+  echo "image line:              median $(median_of "${without[@]}") ms"
+  echo "image line + $compare: median $(median_of "${with[@]}") ms"
+  echo "median difference $(median_of "${differences[@]}") ms; faster in $faster of $pairs pairs"
+  exit 0
+fi
 measure "fat jar, $("$java17" -version 2>&1 | head -1)" "$java17" "$container" -jar "$jar"
 measure "extracted jar, image flags, no AOT cache, $("$java25" -version 2>&1 | head -1)" \
   "$java25" @jvm.options "$container" -jar scheduler-service.jar
