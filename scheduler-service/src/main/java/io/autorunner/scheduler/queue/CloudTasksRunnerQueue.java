@@ -17,12 +17,11 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.autorunner.common.task.RunnerTask;
+import io.autorunner.scheduler.system.Background;
 import io.autorunner.scheduler.system.TasksProperties;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,14 +42,14 @@ public final class CloudTasksRunnerQueue implements RunnerQueue {
   /** GitHub gives up on a webhook after 10 s; the enqueue must answer well within that. */
   private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(5);
 
-  private final CompletableFuture<CloudTasksClient> client;
+  private final Background<CloudTasksClient> client;
   private final TasksProperties tasks;
 
   public CloudTasksRunnerQueue(CloudTasksClient client, TasksProperties tasks) {
-    this(CompletableFuture.completedFuture(client), tasks);
+    this(Background.done(client), tasks);
   }
 
-  private CloudTasksRunnerQueue(CompletableFuture<CloudTasksClient> client, TasksProperties tasks) {
+  private CloudTasksRunnerQueue(Background<CloudTasksClient> client, TasksProperties tasks) {
     this.client = client;
     this.tasks = tasks;
   }
@@ -60,20 +59,8 @@ public final class CloudTasksRunnerQueue implements RunnerQueue {
    * fake) is being built on a daemon thread.
    */
   public static CloudTasksRunnerQueue create(TasksProperties tasks) {
-    CompletableFuture<CloudTasksClient> client = new CompletableFuture<>();
-    Thread builder =
-        new Thread(
-            () -> {
-              try {
-                client.complete(newClient(tasks));
-              } catch (RuntimeException | Error e) {
-                client.completeExceptionally(e);
-              }
-            },
-            "cloud-tasks-client");
-    builder.setDaemon(true);
-    builder.start();
-    return new CloudTasksRunnerQueue(client, tasks);
+    return new CloudTasksRunnerQueue(
+        Background.start("cloud-tasks-client", () -> newClient(tasks)), tasks);
   }
 
   private static CloudTasksClient newClient(TasksProperties tasks) {
@@ -101,18 +88,6 @@ public final class CloudTasksRunnerQueue implements RunnerQueue {
     }
   }
 
-  /** The client, once built; its failure to build, unwrapped. */
-  private CloudTasksClient client() {
-    try {
-      return client.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
-      }
-      throw e;
-    }
-  }
-
   /**
    * Waits for the client and runs the in-process part of an enqueue once: the task's body, the
    * request and its protobuf JSON both ways, as the HTTP/JSON transport writes and reads them. It
@@ -121,7 +96,7 @@ public final class CloudTasksRunnerQueue implements RunnerQueue {
    */
   @Override
   public void warmUp(RunnerTask example) {
-    CloudTasksClient ready = client();
+    CloudTasksClient ready = client.join();
     fetchToken(ready);
     Task request = request(example, Duration.ofMinutes(1));
     try {
@@ -151,7 +126,8 @@ public final class CloudTasksRunnerQueue implements RunnerQueue {
     Task request = request(task, delay);
     try {
       Task created =
-          client()
+          client
+              .join()
               .createTask(
                   CreateTaskRequest.newBuilder().setParent(tasks.queue()).setTask(request).build());
       return new Enqueued(created.getName().isEmpty() ? name : created.getName(), true);
@@ -207,6 +183,6 @@ public final class CloudTasksRunnerQueue implements RunnerQueue {
 
   @Override
   public void close() {
-    client.thenAccept(CloudTasksClient::close);
+    client.whenDone(CloudTasksClient::close);
   }
 }

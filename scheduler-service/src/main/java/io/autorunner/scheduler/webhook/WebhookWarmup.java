@@ -5,10 +5,9 @@ import io.autorunner.common.routing.Route;
 import io.autorunner.common.routing.WorkflowJobRouter;
 import io.autorunner.common.signature.WebhookSignature;
 import io.autorunner.scheduler.queue.RunnerQueue;
+import io.autorunner.scheduler.system.Background;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
@@ -34,25 +33,14 @@ class WebhookWarmup implements SmartInitializingSingleton {
               + "\"owner\":{\"login\":\"warm\"}},\"organization\":{\"login\":\"warm\"}}")
           .getBytes(StandardCharsets.UTF_8);
 
-  private final CompletableFuture<Void> done = new CompletableFuture<>();
+  private final Background<byte[]> done;
 
   WebhookWarmup(WorkflowJobRouter router, RunnerQueue queue, JsonMapper json) {
-    Thread warmUp =
-        new Thread(
-            () -> {
-              try {
-                run(router, queue, json);
-                done.complete(null);
-              } catch (RuntimeException | Error e) {
-                done.completeExceptionally(e);
-              }
-            },
-            "webhook-warm-up");
-    warmUp.setDaemon(true);
-    warmUp.start();
+    done = Background.start("webhook-warm-up", () -> run(router, queue, json));
   }
 
-  private static void run(WorkflowJobRouter router, RunnerQueue queue, JsonMapper json) {
+  /** The webhook's path on the built-in delivery; the JSON answer it would send. */
+  private static byte[] run(WorkflowJobRouter router, RunnerQueue queue, JsonMapper json) {
     WebhookSignature signature = new WebhookSignature(List.of(SECRET));
     signature.verify(DELIVERY, WebhookSignature.sign(DELIVERY, SECRET));
     Route route = router.route(WorkflowJobEvent.parse(DELIVERY));
@@ -62,18 +50,12 @@ class WebhookWarmup implements SmartInitializingSingleton {
       queue.warmUp(route.task());
       taskId = route.task().taskId();
     }
-    json.writeValueAsBytes(new WebhookAnswer(route.decision().wireName(), route.reason(), taskId));
+    return json.writeValueAsBytes(
+        new WebhookAnswer(route.decision().wireName(), route.reason(), taskId));
   }
 
   @Override
   public void afterSingletonsInstantiated() {
-    try {
-      done.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
-      }
-      throw e;
-    }
+    done.join();
   }
 }
