@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Measures the scheduler's cold start: process start → first 2xx answer to a signed webhook, in its
 # production mode (tasks to Cloud Tasks, here a stand-in on 127.0.0.1 that answers createTask like
-# Cloud Tasks), with the launch line of the image (Dockerfile.scheduler: extracted jar,
-# deploy/jvm.options), with and without the AOT cache the image build trains, against a plain
-# `java -jar` of the fat jar on 17.
+# Cloud Tasks), with the launch line of the image (Dockerfile.scheduler: extracted jar, the image's
+# runtime built with deploy/jre.sh, deploy/jvm.options), with and without the AOT cache the image
+# build trains, against a plain `java -jar` of the fat jar on 17.
 #
 #   bench/startup.sh [RUNS]
 #   bench/startup.sh --compare "EXTRA JVM FLAGS" [PAIRS]
@@ -52,15 +52,18 @@ mkdir -p "$work/bench"
 "$java25" -cp "$work/bench" WebhookBench tasks-stub "$tasks_port" > "$work/stub.log" 2>&1 &
 stub=$!
 
-# The image's stage 1 and stage 2, on this machine (see Dockerfile.scheduler).
+# The image's stage 1 and stage 2, on this machine (see Dockerfile.scheduler): the extracted jar, the
+# image's runtime (deploy/jre.sh, jlink from the same Temurin 25), the training run and the check.
 "$java25" -Djarmode=tools -jar "$jar" extract --destination "$work/app" > /dev/null
+JAVA_HOME=$(dirname "$(dirname "$java25")") sh deploy/jre.sh "$work/jre"
+jre=$work/jre/bin/java
 cp deploy/jvm.options "$work/app/jvm.options"
 cd "$work/app"
-"$java25" @jvm.options "$container" -XX:AOTCacheOutput=app.aot \
+"$jre" @jvm.options "$container" -XX:AOTCacheOutput=app.aot \
   -cp scheduler-service.jar io.autorunner.scheduler.training.AotTraining > "$work/training.log" 2>&1 \
   || { echo "the training run failed:"; tail -20 "$work/training.log"; exit 1; }
 PORT=0 AUTORUNNER_WEBHOOK_SECRET=training-only AUTORUNNER_TASKS_MODE=local \
-  "$java25" @jvm.options "$container" -XX:AOTCache=app.aot -XX:AOTMode=on \
+  "$jre" @jvm.options "$container" -XX:AOTCache=app.aot -XX:AOTMode=on \
   -Dspring.context.exit=onRefresh -jar scheduler-service.jar > "$work/check.log" 2>&1 \
   || { echo "the cache does not fit the launch line:"; tail -20 "$work/check.log"; exit 1; }
 echo "$(grep -a 'aot-training:' "$work/training.log"), cache $(du -m app.aot | cut -f1) MB"
@@ -99,7 +102,7 @@ median_of() { printf '%s\n' "$@" | sort -n | sed -n "$((($# + 1) / 2))p"; }
 
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ -n "$compare" ]; then
-  image=("$java25" @jvm.options "$container" -XX:AOTCache=app.aot)
+  image=("$jre" @jvm.options "$container" -XX:AOTCache=app.aot)
   read -r -a extra <<< "$compare"
   without=() with=() differences=() faster=0
   for _ in $(seq 1 "$pairs"); do
@@ -118,8 +121,8 @@ if [ -n "$compare" ]; then
   exit 0
 fi
 measure "fat jar, $("$java17" -version 2>&1 | head -1)" "$java17" "$container" -jar "$jar"
-measure "extracted jar, image flags, no AOT cache, $("$java25" -version 2>&1 | head -1)" \
-  "$java25" @jvm.options "$container" -jar scheduler-service.jar
+measure "extracted jar, the image's runtime and flags, no AOT cache, $("$jre" -version 2>&1 | head -1)" \
+  "$jre" @jvm.options "$container" -jar scheduler-service.jar
 measure "extracted jar + AOT cache (the image's launch line)" \
-  "$java25" @jvm.options "$container" -XX:AOTCache=app.aot -jar scheduler-service.jar
+  "$jre" @jvm.options "$container" -XX:AOTCache=app.aot -jar scheduler-service.jar
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

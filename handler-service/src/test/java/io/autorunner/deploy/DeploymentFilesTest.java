@@ -39,20 +39,25 @@ class DeploymentFilesTest {
     List<String> from = steps.stream().filter(s -> s.startsWith("FROM ")).toList();
 
     assertThat(from)
-        .containsExactly(
-            "FROM maven:3.9-eclipse-temurin-25 AS build", "FROM eclipse-temurin:25-jre");
+        .containsExactly("FROM maven:3.9-eclipse-temurin-25 AS build", "FROM debian:bookworm-slim");
     List<String> build = steps.subList(0, steps.indexOf(from.get(1)));
     List<String> runtime = steps.subList(steps.indexOf(from.get(1)), steps.size());
     assertThat(build)
         .anyMatch(s -> s.startsWith("RUN mvn ") && s.contains("-pl " + module + " -am package"))
         .anyMatch(
             s ->
-                s.contains(
-                    "-Djarmode=tools -jar " + module + "/target/" + module + ".jar extract"));
+                s.contains("-Djarmode=tools -jar " + module + "/target/" + module + ".jar extract"))
+        // The runtime is linked in the build stage from the JDK that built the jar (deploy/jre.sh,
+        // which bench/startup.sh and ImageRuntimeTest use too).
+        .contains("COPY deploy/jre.sh deploy/", "RUN sh deploy/jre.sh /jre");
     // No host build output enters the image: stage 2 copies only from stage 1 and the JVM flags.
     assertThat(steps).noneMatch(s -> s.startsWith("COPY") && s.contains("target"));
     assertThat(runtime.stream().filter(s -> s.startsWith("COPY ")))
-        .containsExactly("COPY --from=build /app/ ./", "COPY deploy/jvm.options ./jvm.options");
+        .containsExactly(
+            "COPY --from=build /jre /opt/java",
+            "COPY --from=build /app/ ./",
+            "COPY deploy/jvm.options ./jvm.options");
+    assertThat(runtime).contains("ENV JAVA_HOME=/opt/java", "ENV PATH=/opt/java/bin:$PATH");
 
     String training =
         runtime.stream().filter(s -> s.contains("-XX:AOTCacheOutput=")).findFirst().orElseThrow();

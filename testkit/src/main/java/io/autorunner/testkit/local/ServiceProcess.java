@@ -34,9 +34,17 @@ public final class ServiceProcess implements AutoCloseable {
   public static ServiceProcess start(
       String name, Path jar, Map<String, String> env, Path log, Duration timeout)
       throws IOException, InterruptedException {
+    return start(
+        name, ProcessHandle.current().info().command().orElse("java"), jar, env, log, timeout);
+  }
+
+  /** As {@link #start(String, Path, Map, Path, Duration)}, on the given {@code java} launcher. */
+  public static ServiceProcess start(
+      String name, String java, Path jar, Map<String, String> env, Path log, Duration timeout)
+      throws IOException, InterruptedException {
     int port = freePort();
     List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.add(java);
     // As the images run it (deploy/jvm.options): with Spring's build-time AOT, so that every test
     // and the local default go through the generated bean definitions production uses.
     command.addAll(
