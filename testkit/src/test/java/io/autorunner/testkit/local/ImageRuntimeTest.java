@@ -3,12 +3,8 @@ package io.autorunner.testkit.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.autorunner.common.signature.WebhookSignature;
 import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,25 +59,8 @@ class ImageRuntimeTest {
             Map.of("AUTORUNNER_WEBHOOK_SECRET", "runtime-secret"),
             work.resolve("scheduler.log"),
             Duration.ofSeconds(90))) {
-      byte[] delivery =
-          ("{\"action\":\"queued\",\"workflow_job\":{\"id\":77,\"run_id\":7,\"run_attempt\":1,"
-                  + "\"labels\":[\"self-hosted\",\"gce\",\"gpu\"],\"status\":\"queued\"},"
-                  + "\"repository\":{\"full_name\":\"acme/models\",\"name\":\"models\","
-                  + "\"private\":true,\"owner\":{\"login\":\"acme\"}},"
-                  + "\"organization\":{\"login\":\"acme\"}}")
-              .getBytes(StandardCharsets.UTF_8);
       HttpResponse<String> answer =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(scheduler.url().resolve("/webhook"))
-                      .header("X-GitHub-Event", "workflow_job")
-                      .header("X-GitHub-Delivery", "runtime-1")
-                      .header(
-                          WebhookSignature.HEADER,
-                          WebhookSignature.sign(delivery, "runtime-secret"))
-                      .POST(HttpRequest.BodyPublishers.ofByteArray(delivery))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
+          SpringAotAdaptersTest.sendQueued(scheduler, "runtime-secret", "runtime-1", 77);
 
       assertThat(answer.statusCode()).isEqualTo(202);
       assertThat(answer.body()).contains("create-runner");

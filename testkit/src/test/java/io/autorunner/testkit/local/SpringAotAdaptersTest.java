@@ -68,24 +68,7 @@ class SpringAotAdaptersTest {
                     "invoker@aot-check.iam.gserviceaccount.com"),
             logs.resolve("scheduler.log"),
             Duration.ofSeconds(90))) {
-      byte[] delivery =
-          ("{\"action\":\"queued\",\"workflow_job\":{\"id\":4242,\"run_id\":42,\"run_attempt\":1,"
-                  + "\"labels\":[\"self-hosted\",\"gce\",\"gpu\"],\"status\":\"queued\"},"
-                  + "\"repository\":{\"full_name\":\"acme/models\",\"name\":\"models\","
-                  + "\"private\":true,\"owner\":{\"login\":\"acme\"}},"
-                  + "\"organization\":{\"login\":\"acme\"}}")
-              .getBytes(StandardCharsets.UTF_8);
-      HttpResponse<String> answer =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(scheduler.url().resolve("/webhook"))
-                      .header("X-GitHub-Event", "workflow_job")
-                      .header("X-GitHub-Delivery", "aot-1")
-                      .header(
-                          WebhookSignature.HEADER, WebhookSignature.sign(delivery, "aot-secret"))
-                      .POST(HttpRequest.BodyPublishers.ofByteArray(delivery))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> answer = sendQueued(scheduler, "aot-secret", "aot-1", 4242);
 
       assertThat(answer.statusCode()).isEqualTo(202);
       assertThat(answer.body()).contains("create-runner");
@@ -136,5 +119,28 @@ class SpringAotAdaptersTest {
           .contains("DRY-RUN: autorunner.compute.mode=dry-run")
           .doesNotContain("accept ANY caller");
     }
+  }
+
+  /** Sends the scheduler a signed "queued" delivery for job {@code jobId} with GPU labels. */
+  static HttpResponse<String> sendQueued(
+      ServiceProcess scheduler, String secret, String deliveryId, long jobId) throws Exception {
+    byte[] delivery =
+        ("{\"action\":\"queued\",\"workflow_job\":{\"id\":"
+                + jobId
+                + ",\"run_id\":42,\"run_attempt\":1,"
+                + "\"labels\":[\"self-hosted\",\"gce\",\"gpu\"],\"status\":\"queued\"},"
+                + "\"repository\":{\"full_name\":\"acme/models\",\"name\":\"models\","
+                + "\"private\":true,\"owner\":{\"login\":\"acme\"}},"
+                + "\"organization\":{\"login\":\"acme\"}}")
+            .getBytes(StandardCharsets.UTF_8);
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(scheduler.url().resolve("/webhook"))
+                .header("X-GitHub-Event", "workflow_job")
+                .header("X-GitHub-Delivery", deliveryId)
+                .header(WebhookSignature.HEADER, WebhookSignature.sign(delivery, secret))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(delivery))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 }
