@@ -75,6 +75,8 @@ export AUTORUNNER_TASKS_QUEUE=projects/bench-project/locations/us-central1/queue
 export AUTORUNNER_TASKS_HANDLER_URL=https://handler-bench.a.run.app
 export AUTORUNNER_TASKS_INVOKER_SERVICE_ACCOUNT=invoker@bench-project.iam.gserviceaccount.com
 
+median_of() { printf '%s\n' "$@" | sort -n | sed -n "$((($# + 1) / 2))p"; }
+
 # Runs one configuration RUNS times; prints each figure, then the median and the best.
 measure() {
   local name=$1
@@ -88,17 +90,13 @@ measure() {
     [[ $line == "first 2xx"* ]] || exit 1
     times+=("$(sed -E 's/.*after ([0-9]+) ms.*/\1/' <<< "$line")")
   done
-  sorted=$(printf '%s\n' "${times[@]}" | sort -n)
-  median=$(sed -n "$(((runs + 1) / 2))p" <<< "$sorted")
-  echo "   median ${median} ms, best $(head -1 <<< "$sorted") ms"
+  echo "   median $(median_of "${times[@]}") ms, best $(printf '%s\n' "${times[@]}" | sort -n | head -1) ms"
 }
 
 first2xx() {
   "$java25" -cp "$work/bench" WebhookBench startup-cmd "$secret" "$port" -- "$@" \
     | sed -nE 's/^first 2xx webhook after ([0-9]+) ms.*/\1/p'
 }
-
-median_of() { printf '%s\n' "$@" | sort -n | sed -n "$((($# + 1) / 2))p"; }
 
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ -n "$compare" ]; then

@@ -122,8 +122,8 @@ public final class CloudTasksRunnerQueue implements RunnerQueue {
 
   @Override
   public Enqueued enqueue(RunnerTask task, java.time.Duration delay) {
-    String name = tasks.queue() + "/tasks/" + task.taskId();
     Task request = request(task, delay);
+    String name = request.getName();
     try {
       Task created =
           client

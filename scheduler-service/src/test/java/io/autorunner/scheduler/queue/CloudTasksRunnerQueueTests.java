@@ -77,12 +77,7 @@ class CloudTasksRunnerQueueTests {
 
   @Test
   void theWarmUpFetchesTheAccessTokenTheFirstEnqueueThenUses() throws Exception {
-    cloudTasks.stubFor(
-        post(urlPathEqualTo(CREATE_PATH))
-            .willReturn(
-                aResponse()
-                    .withHeader("Content-Type", "application/json")
-                    .withBody("{\"name\": \"" + QUEUE + "/tasks/abc\"}")));
+    stubTaskCreated();
     AtomicInteger refreshes = new AtomicInteger();
     GoogleCredentials credentials =
         new GoogleCredentials() {
@@ -117,12 +112,7 @@ class CloudTasksRunnerQueueTests {
 
   @Test
   void createsANamedHttpTaskWithOidcTokenDeadlineAndJsonBody() {
-    cloudTasks.stubFor(
-        post(urlPathEqualTo(CREATE_PATH))
-            .willReturn(
-                aResponse()
-                    .withHeader("Content-Type", "application/json")
-                    .withBody("{\"name\": \"" + QUEUE + "/tasks/abc\"}")));
+    stubTaskCreated();
     RunnerTask task = createTask();
 
     RunnerQueue.Enqueued enqueued = queue.enqueue(task);
@@ -224,6 +214,16 @@ class CloudTasksRunnerQueueTests {
     assertThatThrownBy(() -> queue.enqueue(createTask()))
         .isInstanceOf(QueueUnavailableException.class);
     assertThat(cloudTasks.findAll(postRequestedFor(urlPathEqualTo(CREATE_PATH)))).isEmpty();
+  }
+
+  /** Cloud Tasks answers createTask with the new task's name. */
+  private void stubTaskCreated() {
+    cloudTasks.stubFor(
+        post(urlPathEqualTo(CREATE_PATH))
+            .willReturn(
+                aResponse()
+                    .withHeader("Content-Type", "application/json")
+                    .withBody("{\"name\": \"" + QUEUE + "/tasks/abc\"}")));
   }
 
   private static RunnerTask createTask() {
