@@ -90,7 +90,7 @@ public final class WorkflowJobRouter {
       return Route.ignored("job " + job.id() + " runs on its own runner");
     }
     return Route.enqueue(
-        new RunnerTask.CheckRunner(jobRef(event), job.runnerName()),
+        new RunnerTask.CheckRunner(jobRef(event), job.runnerName(), job.runnerId()),
         "job " + job.id() + " took runner " + job.runnerName() + ", made for another job");
   }
 

@@ -89,11 +89,19 @@ public sealed interface RunnerTask
   /**
    * Job {@code job} started on our runner {@code runnerName}, which was made for another job: that
    * job may now wait with no VM, and needs a replacement if it still queues.
+   *
+   * @param runnerId GitHub's id of the runner the job started on, when the delivery carried it (the
+   *     delayed check a create schedules carries none); a runner of that name with another id is
+   *     not ours
    */
-  record CheckRunner(JobRef job, String runnerName) implements RunnerTask {
+  record CheckRunner(JobRef job, String runnerName, Long runnerId) implements RunnerTask {
     public CheckRunner {
       Objects.requireNonNull(job, "job");
       requireInstanceName(runnerName);
+    }
+
+    public CheckRunner(JobRef job, String runnerName) {
+      this(job, runnerName, null);
     }
 
     @Override

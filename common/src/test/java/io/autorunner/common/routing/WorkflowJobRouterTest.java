@@ -341,7 +341,7 @@ class WorkflowJobRouterTest {
     }
 
     @Test
-    void aJobStartingOnARunnerMadeForAnotherJobAsksForACheck() {
+    void aJobStartingOnARunnerMadeForAnotherJobAsksForACheckNamingTheRunnersId() {
       Route route =
           router.route(queuedGpuJob().action("in_progress").onRunner("ghr-777-1", 5L).build());
 
@@ -349,7 +349,10 @@ class WorkflowJobRouterTest {
       assertThat(route.task())
           .isInstanceOfSatisfying(
               RunnerTask.CheckRunner.class,
-              check -> assertThat(check.runnerName()).isEqualTo("ghr-777-1"));
+              check -> {
+                assertThat(check.runnerName()).isEqualTo("ghr-777-1");
+                assertThat(check.runnerId()).isEqualTo(5L);
+              });
     }
 
     @Test

@@ -344,6 +344,24 @@ public final class GitHubRunnerClient implements RunnerRegistry {
   }
 
   @Override
+  public int runAttempt(JobRef job) {
+    RunJson run =
+        send(
+            "get run " + job.runId(),
+            () ->
+                http.get()
+                    .uri(
+                        "/repos/{owner}/{repo}/actions/runs/{run}",
+                        job.owner(),
+                        job.repositoryName(),
+                        job.runId())
+                    .headers(h -> h.setBearerAuth(credentials.token(job)))
+                    .retrieve()
+                    .body(RunJson.class));
+    return run == null || run.runAttempt() == null ? job.runAttempt() : run.runAttempt();
+  }
+
+  @Override
   public void rerunJob(JobRef job) {
     send(
         "re-run job " + job.jobId(),
@@ -450,7 +468,11 @@ public final class GitHubRunnerClient implements RunnerRegistry {
   private record RunPage(@JsonProperty("workflow_runs") List<RunJson> workflowRuns) {}
 
   @JsonIgnoreProperties(ignoreUnknown = true)
-  private record RunJson(long id) {}
+  private record RunJson(long id, @JsonProperty("run_attempt") Integer runAttempt) {
+    RunJson(long id) {
+      this(id, null);
+    }
+  }
 
   @JsonIgnoreProperties(ignoreUnknown = true)
   private record JobPage(List<ListedJobJson> jobs) {}

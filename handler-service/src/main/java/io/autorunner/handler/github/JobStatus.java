@@ -14,7 +14,11 @@ public record JobStatus(long id, String status, String conclusion, String runner
     this(id, status, conclusion, runnerName, null);
   }
 
-  public boolean queued() {
-    return "queued".equals(status);
+  /** Not yet given to a runner and not over: GitHub's queued, waiting, pending or requested. */
+  public boolean awaitingRunner() {
+    return switch (status == null ? "" : status) {
+      case "queued", "waiting", "pending", "requested" -> true;
+      default -> false;
+    };
   }
 }

@@ -49,6 +49,9 @@ public interface RunnerRegistry {
    */
   List<QueuedJob> queuedJobs(JobRef repository);
 
+  /** The latest attempt of the job's run: above the job's own when it was re-run already. */
+  int runAttempt(JobRef job);
+
   /** The jobs of one attempt of the job's run, to find what became of an earlier attempt. */
   List<JobStatus> attemptJobs(JobRef job, int attempt);
 }

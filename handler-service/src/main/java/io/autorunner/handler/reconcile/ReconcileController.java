@@ -1,7 +1,7 @@
 package io.autorunner.handler.reconcile;
 
 import io.autorunner.common.task.RunnerTask;
-import io.autorunner.handler.task.TaskOutcome;
+import io.autorunner.handler.task.TaskAnswer;
 import io.autorunner.handler.vm.ComputeException;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -10,6 +10,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -30,17 +31,11 @@ class ReconcileController {
 
   /** A job started on a runner made for another job: replace that job's VM if it still queues. */
   @PostMapping("/tasks/check-runner")
-  ResponseEntity<Map<String, String>> checkRunner(@RequestBody RunnerTask.CheckRunner task) {
-    TaskOutcome outcome = reconciler.replaceIfTaken(task);
-    log.info(
-        "check-runner job={} runner={} → {} {}: {}",
-        task.job().jobId(),
-        task.runnerName(),
-        outcome.status().value(),
-        outcome.kind().wireName(),
-        outcome.reason());
-    return ResponseEntity.status(outcome.status())
-        .body(Map.of("outcome", outcome.kind().wireName(), "reason", outcome.reason()));
+  ResponseEntity<Map<String, String>> checkRunner(
+      @RequestBody RunnerTask.CheckRunner task,
+      @RequestHeader(value = "X-CloudTasks-TaskName", required = false) String taskName,
+      @RequestHeader(value = "X-CloudTasks-TaskRetryCount", required = false) String retries) {
+    return TaskAnswer.of(task, taskName, retries, reconciler.replaceIfTaken(task));
   }
 
   @PostMapping("/tasks/reconcile")

@@ -18,6 +18,7 @@ public final class ReconcileReport {
   private final List<Entry> skipped = new ArrayList<>();
   private final List<Entry> failures = new ArrayList<>();
   private final Set<String> failedScopes = new HashSet<>();
+  private final Map<String, List<String>> notes = new LinkedHashMap<>();
 
   /** One subject (a VM, a runner, a job) and why. */
   public record Entry(String name, String reason) {}
@@ -50,6 +51,19 @@ public final class ReconcileReport {
 
   void failed(String name, String reason) {
     failures.add(new Entry(name, reason));
+  }
+
+  /**
+   * A line of what the sweep learnt besides VMs and runners (runner groups, redeliveries, calls).
+   */
+  void note(String topic, String line) {
+    if (line != null && !line.isBlank()) {
+      notes.computeIfAbsent(topic, t -> new ArrayList<>()).add(line);
+    }
+  }
+
+  public Map<String, List<String>> getNotes() {
+    return notes;
   }
 
   void failedScope(String scope, String reason) {
@@ -108,6 +122,7 @@ public final class ReconcileReport {
         + ", skipped "
         + skipped
         + ", failures "
-        + failures;
+        + failures
+        + (notes.isEmpty() ? "" : ", " + notes);
   }
 }

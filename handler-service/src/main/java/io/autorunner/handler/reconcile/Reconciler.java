@@ -1,13 +1,14 @@
 package io.autorunner.handler.reconcile;
 
 import io.autorunner.common.naming.InstanceNaming;
-import io.autorunner.common.policy.OperatingSystem;
 import io.autorunner.common.task.JobRef;
 import io.autorunner.common.task.RunnerTask;
 import io.autorunner.handler.github.GitHubException;
 import io.autorunner.handler.github.GitHubRunner;
 import io.autorunner.handler.github.QueuedJob;
 import io.autorunner.handler.github.RunnerRegistry;
+import io.autorunner.handler.ledger.LedgerUnavailableException;
+import io.autorunner.handler.ledger.ReplacementLedger;
 import io.autorunner.handler.system.ReconcileProperties;
 import io.autorunner.handler.task.RunnerLifecycle;
 import io.autorunner.handler.task.TaskOutcome;
@@ -18,144 +19,189 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Converges on the truth whichever event went missing: a lost webhook, a VM that never booted, a
- * runner another job took, a preempted VM. It reads first (the VMs we manage, our runners on
- * GitHub, the jobs still queued), then deletes and creates the difference. Safe to run
- * concurrently: every action is idempotent, and names are deterministic.
+ * runner another job took, a preempted VM, a create that overshot the cap. It reads first (the VMs
+ * we manage, our runners on GitHub, the jobs still queued in every repository it can see), then
+ * deletes and creates the difference. It remembers nothing between runs: what it needs is read from
+ * GCE and GitHub, or from the shared ledger, so overlapping runs on several instances agree, and
+ * every action is idempotent.
  */
 public class Reconciler {
 
   private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
-  private static final Set<String> STOPPED = Set.of("TERMINATED", "STOPPED", "SUSPENDED");
+
+  /** How long a VM may stand over the cap before the sweep takes it back. */
+  static final Duration CAP_SETTLE = Duration.ofSeconds(15);
 
   private final RunnerMachines machines;
   private final RunnerRegistry github;
-  private final RunnerLifecycle lifecycle;
-  private final RecentRepositories recent;
+  private final Replacements replacements;
   private final InstanceNaming naming;
   private final ReconcileProperties settings;
+  private final int maxInstances;
+  private final SweepSources sources;
   private final Clock clock;
-  private final Map<String, Instant> orphansSince = new ConcurrentHashMap<>();
-  private final ReplacementBudget budget;
-  private final Map<String, String> runnerScopes = new ConcurrentHashMap<>();
 
   public Reconciler(
       RunnerMachines machines,
       RunnerRegistry github,
       RunnerLifecycle lifecycle,
-      RecentRepositories recent,
+      ReplacementLedger ledger,
       InstanceNaming naming,
       ReconcileProperties settings,
-      Clock clock,
-      ReplacementBudget budget) {
-    this.budget = budget;
+      int maxInstances,
+      SweepSources sources,
+      Clock clock) {
     this.machines = machines;
     this.github = github;
-    this.lifecycle = lifecycle;
-    this.recent = recent;
+    this.replacements =
+        new Replacements(lifecycle, ledger, naming, settings.maxReplacementsPerJob());
     this.naming = naming;
     this.settings = settings;
+    this.maxInstances = maxInstances;
+    this.sources = sources;
     this.clock = clock;
   }
 
   public ReconcileReport reconcile() {
-    Instant now = clock.instant();
     ReconcileReport report = new ReconcileReport();
-    List<Machine> vms = machines.list();
-    List<JobRef> seen = seenJobs(vms);
-    Map<String, JobRef> scopes = scopes(seen);
-    Map<String, GitHubRunner> runners = ourRunners(scopes.values(), report);
-    List<QueuedJob> queued = queuedJobs(seen, report);
-    report.found(vms.size(), runners.size(), queued.size());
-
-    vms.forEach(vm -> judge(vm, runners.get(vm.name()), now, report));
-    removeOrphanRunners(vms, runners, scopes, now, report);
-    serveUnservedJobs(vms, runners, queued, now, report);
+    String calls = sources.measured(() -> sweep(report));
+    report.note("githubCalls", calls);
     log.info("reconcile: {}", report.summary());
     return report;
   }
 
-  /** Keep, or delete with a reason. A VM whose runner is busy is never touched. */
-  private void judge(Machine vm, GitHubRunner runner, Instant now, ReconcileReport report) {
+  private void sweep(ReconcileReport report) {
+    Instant now = clock.instant();
+    List<Machine> vms = machines.list();
+    sources.checkRunnerGroups().forEach(line -> report.note("runnerGroup", line));
+    List<JobRef> repositories = repositories(vms);
+    Map<String, JobRef> scopes = scopes(vms, repositories);
+    Map<String, ScopedRunner> runners = ourRunners(scopes.values(), report);
+    List<QueuedJob> queued = queuedJobs(repositories, report);
+    report.found(vms.size(), runners.size(), queued.size());
+
+    List<Machine> kept = new ArrayList<>();
+    for (Machine vm : vms) {
+      ScopedRunner runner = runners.get(vm.name());
+      if (!judge(vm, runner == null ? null : runner.runner(), now, report)) {
+        kept.add(vm);
+      }
+    }
+    enforceCap(kept, runners, now, report);
+    removeOrphanRunners(vms, runners, now, report);
+    serveUnservedJobs(vms, runners, queued, now, report);
+    report.note("redelivered", sources.redeliverFailedWebhooks());
+  }
+
+  /** Keep, or delete with a reason; true when deleted. A VM whose runner is busy stays. */
+  private boolean judge(Machine vm, GitHubRunner runner, Instant now, ReconcileReport report) {
     Duration age = Duration.between(vm.created(), now);
     boolean runnersKnown = vm.job() == null || !report.failedScope(scopeKey(vm.job()));
-    String reason = null;
-    if (STOPPED.contains(vm.status())) {
+    String reason;
+    if (vm.stopped()) {
       reason = "stopped (" + vm.status() + ")";
     } else if (age.compareTo(settings.maxLifetime()) > 0) {
       reason = "older than autorunner.reconcile.max-lifetime " + settings.maxLifetime();
     } else if (runner != null && runner.busy()) {
       report.kept(vm.name(), "runner busy");
-      return;
+      return false;
     } else if (age.compareTo(settings.bootTimeout()) < 0) {
       report.kept(vm.name(), "inside its boot window");
-      return;
+      return false;
     } else if (!runnersKnown) {
       report.kept(vm.name(), "its runners could not be listed");
-      return;
+      return false;
     } else if (runner == null) {
       reason = "its runner finished or never registered";
     } else if (!runner.online()) {
       reason = "its runner is offline past the boot window";
-    } else if (vm.job() != null && stillQueued(vm.job())) {
+    } else if (vm.job() != null && stillAwaitingRunner(vm.job())) {
       report.kept(vm.name(), "idle runner, its job is still queued");
-      return;
+      return false;
     } else {
       reason = "its runner is idle and its job is no longer queued";
     }
     delete(vm, runner, reason, report);
+    return true;
+  }
+
+  /**
+   * The cap's backstop: VMs past {@code max-instances}, newest first, that stood over it longer
+   * than a create needs to notice and undo its own overshoot. Busy VMs are never touched.
+   */
+  private void enforceCap(
+      List<Machine> vms, Map<String, ScopedRunner> runners, Instant now, ReconcileReport report) {
+    List<Machine> running =
+        vms.stream()
+            .filter(vm -> !vm.stopped())
+            .sorted(Comparator.comparing(Machine::created).thenComparing(Machine::name))
+            .toList();
+    for (Machine vm : running.subList(Math.min(maxInstances, running.size()), running.size())) {
+      ScopedRunner runner = runners.get(vm.name());
+      boolean busy = runner != null && runner.runner().busy();
+      if (!busy && Duration.between(vm.created(), now).compareTo(CAP_SETTLE) > 0) {
+        delete(
+            vm,
+            runner == null ? null : runner.runner(),
+            "over autorunner.limits.max-instances=" + maxInstances,
+            report);
+      }
+    }
   }
 
   private void delete(Machine vm, GitHubRunner runner, String reason, ReconcileReport report) {
     try {
-      machines.delete(vm.name());
+      boolean deleted = machines.delete(vm.name());
       if (runner != null && !runner.busy() && vm.job() != null) {
         github.deleteRunner(vm.job(), runner.id());
       }
-      report.deletedVm(vm.name(), reason);
+      if (deleted) {
+        report.deletedVm(vm.name(), reason);
+      } else {
+        report.kept(vm.name(), "gone or being deleted by another caller");
+      }
     } catch (ComputeException | GitHubException e) {
       report.failed(vm.name(), "delete: " + e.getMessage());
     }
   }
 
-  /** A runner of ours with no VM behind it, seen so across the grace period, goes. */
+  /**
+   * A runner of ours with no VM behind it goes once no create can still be inserting its VM: a
+   * create registers the runner, then inserts within a few minutes, so a runner minted longer ago
+   * than {@code orphan-runner-grace} with no VM is dead, whatever its job does. The time comes from
+   * the runner's own label, so every instance, and a restarted one, judges alike.
+   */
   private void removeOrphanRunners(
-      List<Machine> vms,
-      Map<String, GitHubRunner> runners,
-      Map<String, JobRef> scopes,
-      Instant now,
-      ReconcileReport report) {
+      List<Machine> vms, Map<String, ScopedRunner> runners, Instant now, ReconcileReport report) {
     Set<String> vmNames = new HashSet<>();
     vms.forEach(vm -> vmNames.add(vm.name()));
-    orphansSince.keySet().removeIf(name -> !runners.containsKey(name) || vmNames.contains(name));
-    for (GitHubRunner runner : runners.values()) {
+    for (ScopedRunner scoped : runners.values()) {
+      GitHubRunner runner = scoped.runner();
       if (vmNames.contains(runner.name()) || runner.busy()) {
         continue;
       }
-      Instant since = orphansSince.computeIfAbsent(runner.name(), n -> now);
-      if (Duration.between(since, now).compareTo(settings.orphanRunnerGrace()) < 0) {
-        report.kept(runner.name(), "runner without VM, inside its grace period");
-        continue;
-      }
-      JobRef scope = scopes.get(runnerScope(runner));
-      if (scope == null) {
+      Optional<Instant> minted = runner.mintedAt();
+      if (minted.isPresent()
+          && Duration.between(minted.get(), now).compareTo(settings.orphanRunnerGrace()) < 0) {
+        report.kept(runner.name(), "runner without VM, its create may still be inserting it");
         continue;
       }
       try {
-        github.deleteRunner(scope, runner.id());
-        orphansSince.remove(runner.name());
+        github.deleteRunner(scoped.scope(), runner.id());
         report.deletedRunner(runner.name(), "registered with no VM behind it");
       } catch (GitHubException e) {
         report.failed(runner.name(), "delete runner: " + e.getMessage());
@@ -165,11 +211,11 @@ public class Reconciler {
 
   /**
    * Jobs queued past the grace period with no VM booting or idle for them: the lost-webhook and
-   * stolen-runner cases. Bounded per job and per run.
+   * stolen-runner cases. Bounded per job (in the shared ledger) and per run.
    */
   private void serveUnservedJobs(
       List<Machine> vms,
-      Map<String, GitHubRunner> runners,
+      Map<String, ScopedRunner> runners,
       List<QueuedJob> queued,
       Instant now,
       ReconcileReport report) {
@@ -186,27 +232,26 @@ public class Reconciler {
         continue;
       }
       List<Machine> own = vmsByJob.getOrDefault(job.job().jobId(), List.of());
-      boolean served = own.stream().anyMatch(vm -> serving(vm, runners.get(vm.name()), now));
-      if (served) {
-        continue;
-      }
-      String name = nameFor(job, own);
-      if (name == null || !budget.allows(job.job().jobId(), settings.maxReplacementsPerJob())) {
-        report.skipped(job.job().jobId(), "replacement bound reached");
+      if (own.stream().anyMatch(vm -> serving(vm, runnerOf(runners, vm), now))) {
         continue;
       }
       if (created >= settings.maxCreatesPerRun()) {
         report.skipped(job.job().jobId(), "autorunner.reconcile.max-creates-per-run reached");
         continue;
       }
-      TaskOutcome outcome =
-          lifecycle.create(new RunnerTask.CreateRunner(job.job(), job.labels(), name));
-      budget.spent(job.job().jobId(), name);
-      created++;
-      if (outcome.kind() == TaskOutcome.Kind.DONE) {
-        report.createdVm(name, "job " + job.job().jobId() + " queued with no VM serving it");
-      } else {
-        report.failed(name, "create: " + outcome.reason());
+      try {
+        Optional<Replacements.Attempt> attempt = replacements.replace(job.job(), job.labels(), own);
+        if (attempt.isEmpty()) {
+          report.skipped(job.job().jobId(), "replacement bound reached");
+        } else if (attempt.get().created()) {
+          created++;
+          report.createdVm(
+              attempt.get().name(), "job " + job.job().jobId() + " queued with no VM serving it");
+        } else {
+          report.failed(attempt.get().name(), "create: " + attempt.get().outcome().reason());
+        }
+      } catch (LedgerUnavailableException e) {
+        report.failed("job " + job.job().jobId(), "replacement ledger: " + e.getMessage());
       }
     }
   }
@@ -221,11 +266,22 @@ public class Reconciler {
     if (vm == null || vm.job() == null) {
       return TaskOutcome.done("VM " + task.runnerName() + " is gone or says not whose it is");
     }
+    if (task.runnerId() != null
+        && vm.runnerId().isPresent()
+        && vm.runnerId().getAsLong() != task.runnerId()) {
+      return TaskOutcome.refused(
+          "not our runner: runner "
+              + task.runnerId()
+              + " is not runner "
+              + vm.runnerId().getAsLong()
+              + " registered for VM "
+              + vm.name());
+    }
     // The job the VM was made for: another job took its runner (in_progress), or this is the
     // delayed check of the job's own VM, enqueued when the VM was asked for.
     JobRef victim = vm.job();
     try {
-      if (!github.job(victim).map(status -> status.queued()).orElse(false)) {
+      if (!github.job(victim).map(status -> status.awaitingRunner()).orElse(false)) {
         return TaskOutcome.done("job " + victim.jobId() + " no longer queues; nothing to replace");
       }
       List<String> labels =
@@ -247,22 +303,20 @@ public class Reconciler {
           return TaskOutcome.done("job " + victim.jobId() + " is served by " + other.name());
         }
       }
-      String name = nameFor(new QueuedJob(victim, labels, now), own);
-      if (name == null || !budget.allows(victim.jobId(), settings.maxReplacementsPerJob())) {
+      Optional<Replacements.Attempt> attempt = replacements.replace(victim, labels, own);
+      if (attempt.isEmpty()) {
         return TaskOutcome.done("job " + victim.jobId() + ": replacement bound reached");
       }
-      TaskOutcome outcome = lifecycle.create(new RunnerTask.CreateRunner(victim, labels, name));
-      if (outcome.kind() == TaskOutcome.Kind.DONE) {
-        budget.spent(victim.jobId(), name);
+      if (attempt.get().created()) {
         log.info(
             "job {} took runner {}; job {} gets replacement {}",
             task.job().jobId(),
             task.runnerName(),
             victim.jobId(),
-            name);
+            attempt.get().name());
       }
-      return outcome;
-    } catch (GitHubException.Transient e) {
+      return attempt.get().outcome();
+    } catch (GitHubException.Transient | LedgerUnavailableException e) {
       return TaskOutcome.retry(e.getMessage());
     } catch (GitHubException.Permanent e) {
       return TaskOutcome.refused(e.getMessage());
@@ -276,40 +330,12 @@ public class Reconciler {
   private boolean serving(Machine vm, GitHubRunner runner, Instant now) {
     boolean booting = Duration.between(vm.created(), now).compareTo(settings.bootTimeout()) < 0;
     boolean taken = runner != null && runner.busy();
-    return !STOPPED.contains(vm.status())
-        && !taken
-        && (booting || (runner != null && runner.online()));
+    return !vm.stopped() && !taken && (booting || (runner != null && runner.online()));
   }
 
-  /** The original name when it is free, else the first replacement name never used. */
-  private String nameFor(QueuedJob job, List<Machine> own) {
-    boolean windows = job.labels().stream().anyMatch(l -> l.equalsIgnoreCase("windows"));
-    String original =
-        naming.instanceName(
-            job.job().jobId(),
-            job.job().runAttempt(),
-            windows ? OperatingSystem.WINDOWS : OperatingSystem.LINUX);
-    Set<String> taken = new HashSet<>();
-    own.forEach(
-        vm -> {
-          taken.add(vm.name());
-          budget.retire(vm.name());
-        });
-    if (!taken.contains(original) && !budget.used(original)) {
-      return original;
-    }
-    for (int n = 1; n <= 99; n++) {
-      String candidate = naming.replacementName(original, n);
-      if (!taken.contains(candidate) && !budget.used(candidate)) {
-        return candidate;
-      }
-    }
-    return null;
-  }
-
-  private boolean stillQueued(JobRef job) {
+  private boolean stillAwaitingRunner(JobRef job) {
     try {
-      return github.job(job).map(status -> status.queued()).orElse(false);
+      return github.job(job).map(status -> status.awaitingRunner()).orElse(false);
     } catch (GitHubException e) {
       // Unknown is not "over": keep the VM this time.
       return true;
@@ -323,29 +349,45 @@ public class Reconciler {
         .allMatch(t -> lower.contains(t.toLowerCase(Locale.ROOT)));
   }
 
-  /** Where our runners live: each organisation, or each user repository, of VMs and recent jobs. */
-  private Map<String, JobRef> scopes(List<JobRef> seen) {
+  /** The VMs' own repositories first (they carry the organisation), then every other source. */
+  private List<JobRef> repositories(List<Machine> vms) {
+    Map<String, JobRef> byName = new LinkedHashMap<>();
+    vms.stream()
+        .map(Machine::job)
+        .filter(job -> job != null)
+        .forEach(job -> byName.putIfAbsent(job.repository().toLowerCase(Locale.ROOT), job));
+    sources
+        .repositories()
+        .forEach(job -> byName.putIfAbsent(job.repository().toLowerCase(Locale.ROOT), job));
+    return List.copyOf(byName.values());
+  }
+
+  /** Where our runners live: each organisation, or each user repository. */
+  private static Map<String, JobRef> scopes(List<Machine> vms, List<JobRef> repositories) {
     Map<String, JobRef> scopes = new LinkedHashMap<>();
-    seen.forEach(job -> scopes.putIfAbsent(scopeKey(job), job));
+    vms.stream()
+        .map(Machine::job)
+        .filter(job -> job != null)
+        .forEach(job -> scopes.putIfAbsent(scopeKey(job), job));
+    repositories.forEach(job -> scopes.putIfAbsent(scopeKey(job), job));
     return scopes;
   }
 
-  /** The jobs of the VMs we manage, then one job of each repository seen in recent tasks. */
-  private List<JobRef> seenJobs(List<Machine> vms) {
-    List<JobRef> seen = new ArrayList<>();
-    vms.stream().map(Machine::job).filter(job -> job != null).forEach(seen::add);
-    seen.addAll(recent.recent());
-    return seen;
+  /** A runner of ours and the scope it was listed in, which is where it is deleted. */
+  private record ScopedRunner(GitHubRunner runner, JobRef scope) {}
+
+  private static GitHubRunner runnerOf(Map<String, ScopedRunner> runners, Machine vm) {
+    ScopedRunner scoped = runners.get(vm.name());
+    return scoped == null ? null : scoped.runner();
   }
 
-  private Map<String, GitHubRunner> ourRunners(Iterable<JobRef> scopes, ReconcileReport report) {
-    Map<String, GitHubRunner> runners = new LinkedHashMap<>();
+  private Map<String, ScopedRunner> ourRunners(Iterable<JobRef> scopes, ReconcileReport report) {
+    Map<String, ScopedRunner> runners = new LinkedHashMap<>();
     for (JobRef scope : scopes) {
       try {
         for (GitHubRunner runner : github.listRunners(scope)) {
           if (naming.isOurs(runner.name())) {
-            runners.put(runner.name(), runner);
-            runnerScopes.put(runner.name(), scopeKey(scope));
+            runners.put(runner.name(), new ScopedRunner(runner, scope));
           }
         }
       } catch (GitHubException e) {
@@ -355,19 +397,9 @@ public class Reconciler {
     return runners;
   }
 
-  private String runnerScope(GitHubRunner runner) {
-    return runnerScopes.get(runner.name());
-  }
-
-  private List<QueuedJob> queuedJobs(List<JobRef> seen, ReconcileReport report) {
-    Map<String, JobRef> repositories = new LinkedHashMap<>();
-    seen.forEach(job -> repositories.putIfAbsent(repoKey(job), job));
-    for (String configured : settings.repositories()) {
-      JobRef ref = new JobRef(1, 1, 1, configured, null, null);
-      repositories.putIfAbsent(repoKey(ref), ref);
-    }
+  private List<QueuedJob> queuedJobs(List<JobRef> repositories, ReconcileReport report) {
     List<QueuedJob> queued = new ArrayList<>();
-    for (JobRef repository : repositories.values()) {
+    for (JobRef repository : repositories) {
       try {
         queued.addAll(github.queuedJobs(repository));
       } catch (GitHubException e) {
@@ -381,9 +413,5 @@ public class Reconciler {
     return job.organization() != null
         ? "org:" + job.organization().toLowerCase(Locale.ROOT)
         : "repo:" + job.repository().toLowerCase(Locale.ROOT);
-  }
-
-  private static String repoKey(JobRef job) {
-    return job.repository().toLowerCase(Locale.ROOT);
   }
 }

@@ -11,10 +11,12 @@ import io.autorunner.handler.bootstrap.StartupScripts;
 import io.autorunner.handler.github.GitHubCredentials;
 import io.autorunner.handler.github.GitHubRunnerClient;
 import io.autorunner.handler.github.RunnerRegistry;
+import io.autorunner.handler.ledger.InMemoryReplacementLedger;
+import io.autorunner.handler.ledger.ReplacementLedger;
+import io.autorunner.handler.reconcile.ConfiguredSweepSources;
 import io.autorunner.handler.reconcile.PeriodicReconcile;
-import io.autorunner.handler.reconcile.RecentRepositories;
 import io.autorunner.handler.reconcile.Reconciler;
-import io.autorunner.handler.reconcile.ReplacementBudget;
+import io.autorunner.handler.reconcile.SweepSources;
 import io.autorunner.handler.task.LifecycleCounters;
 import io.autorunner.handler.task.RunnerLifecycle;
 import io.autorunner.handler.vm.RunnerMachines;
@@ -117,36 +119,31 @@ class HandlerConfiguration {
   }
 
   @Bean
-  RecentRepositories recentRepositories(Clock clock) {
-    return new RecentRepositories(clock);
-  }
-
-  @Bean
   RunnerLifecycle runnerLifecycle(
       PolicyProperties policy,
+      RoutingProperties routing,
       RunnerMachines machines,
       RunnerRegistry github,
       StartupScripts scripts,
       LimitsProperties limits,
-      RecentRepositories recent,
       PreemptionProperties preemption,
       LifecycleCounters counters,
-      ReplacementBudget budget) {
+      ReplacementLedger ledger) {
     return new RunnerLifecycle(
         new LabelPolicy(policy),
+        routing.rules(),
         machines,
         github,
         scripts,
         limits.maxInstances(),
-        recent,
         preemption,
         counters,
-        budget);
+        ledger);
   }
 
   @Bean
-  ReplacementBudget replacementBudget() {
-    return new ReplacementBudget();
+  ReplacementLedger replacementLedger() {
+    return new InMemoryReplacementLedger();
   }
 
   @Bean
@@ -155,23 +152,30 @@ class HandlerConfiguration {
   }
 
   @Bean
+  SweepSources sweepSources(ReconcileProperties reconcile, RoutingProperties routing) {
+    return new ConfiguredSweepSources(reconcile.repositories(), routing.allowedRepositories());
+  }
+
+  @Bean
   Reconciler reconciler(
       RunnerMachines machines,
       RunnerRegistry github,
       RunnerLifecycle lifecycle,
-      RecentRepositories recent,
+      ReplacementLedger ledger,
       NamingProperties naming,
       ReconcileProperties reconcile,
-      Clock clock,
-      ReplacementBudget budget) {
+      LimitsProperties limits,
+      SweepSources sources,
+      Clock clock) {
     return new Reconciler(
         machines,
         github,
         lifecycle,
-        recent,
+        ledger,
         new InstanceNaming(naming.prefix()),
         reconcile,
-        clock,
-        budget);
+        limits.maxInstances(),
+        sources,
+        clock);
   }
 }

@@ -3,6 +3,7 @@ package io.autorunner.handler.task;
 import io.autorunner.common.policy.LabelDecision;
 import io.autorunner.common.policy.LabelPolicy;
 import io.autorunner.common.policy.RunnerSpec;
+import io.autorunner.common.routing.RoutingRules;
 import io.autorunner.common.task.JobRef;
 import io.autorunner.common.task.RunnerTask;
 import io.autorunner.handler.bootstrap.StartupScripts;
@@ -11,8 +12,8 @@ import io.autorunner.handler.github.GitHubRunner;
 import io.autorunner.handler.github.JitRunner;
 import io.autorunner.handler.github.JobStatus;
 import io.autorunner.handler.github.RunnerRegistry;
-import io.autorunner.handler.reconcile.RecentRepositories;
-import io.autorunner.handler.reconcile.ReplacementBudget;
+import io.autorunner.handler.ledger.LedgerUnavailableException;
+import io.autorunner.handler.ledger.ReplacementLedger;
 import io.autorunner.handler.system.PreemptionProperties;
 import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.CreatedMachine;
@@ -21,149 +22,174 @@ import io.autorunner.handler.vm.MachineRequest;
 import io.autorunner.handler.vm.RunnerMachines;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates, deletes and releases runners. Every step is idempotent because Cloud Tasks delivers at
- * least once: an existing VM is success, a missing VM on delete is success, and a JIT runner left
- * by a half-done attempt is cleaned up by the registry before a new one is registered.
+ * Creates, deletes and releases runners. Every step is idempotent under repetition and under
+ * concurrency, because Cloud Tasks delivers at least once and several at a time to several handler
+ * instances: an existing VM is success, a missing VM on delete is success, a runner name another
+ * attempt holds is waited for rather than taken, and the cap is checked against what GCE lists.
  */
 public class RunnerLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(RunnerLifecycle.class);
 
   private final LabelPolicy policy;
+  private final RoutingRules rules;
   private final RunnerMachines machines;
   private final RunnerRegistry github;
   private final StartupScripts scripts;
-  private final int maxInstances;
-  private final RecentRepositories recent;
-  private final PreemptionProperties preemption;
+  private final InstanceCap cap;
+  private final PreemptionReruns preemptions;
   private final LifecycleCounters counters;
-  private final ReplacementBudget budget;
+  private final ReplacementLedger ledger;
 
   public RunnerLifecycle(
       LabelPolicy policy,
+      RoutingRules rules,
       RunnerMachines machines,
       RunnerRegistry github,
       StartupScripts scripts,
       int maxInstances,
-      RecentRepositories recent,
       PreemptionProperties preemption,
       LifecycleCounters counters,
-      ReplacementBudget budget) {
-    this.budget = budget;
-    this.recent = recent;
-    this.preemption = preemption;
-    this.counters = counters;
+      ReplacementLedger ledger) {
     this.policy = policy;
+    this.rules = rules;
     this.machines = machines;
     this.github = github;
     this.scripts = scripts;
-    this.maxInstances = maxInstances;
+    this.cap = new InstanceCap(maxInstances);
+    this.preemptions = new PreemptionReruns(machines, github, preemption, counters);
+    this.counters = counters;
+    this.ledger = ledger;
   }
 
   /** A queued job gets its VM: resolve the spec, respect the cap, mint a JIT runner, insert. */
   public TaskOutcome create(RunnerTask.CreateRunner task) {
-    String name = task.instanceName();
-    recent.saw(task.job());
+    JobRef job = task.job();
+    if (!rules.allows(job.owner(), job.repository())) {
+      return TaskOutcome.refused(
+          "repository " + job.repository() + " is outside the allowed owners and repositories");
+    }
     LabelDecision decision = policy.resolve(task.labels());
     if (decision instanceof LabelDecision.Refused refused) {
       return TaskOutcome.refused("labels refused: " + refused.reason());
     }
-    RunnerSpec spec = ((LabelDecision.Accepted) decision).spec();
-    try {
-      // One listing serves both the idempotency check and the cap.
-      List<Machine> existing = machines.list();
-      if (existing.stream().anyMatch(vm -> vm.name().equals(name))) {
-        return TaskOutcome.done("VM " + name + " exists already");
-      }
-      // A create that arrives after its job was cancelled or served (a retried task, a release
-      // that overtook it) must not leave a VM behind that nothing will delete.
-      Optional<JobStatus> status = github.job(task.job());
-      if (status.isPresent() && !status.get().queued()) {
-        return TaskOutcome.done(
-            "job " + task.job().jobId() + " is " + status.get().status() + "; no VM needed");
-      }
-      if (spec.spot() && rerunOfPreemptedJob(task.job(), status)) {
-        spec = spec.withStandardProvisioning();
-        counters.standardAfterPreemption();
-        log.info(
-            "job {} attempt {} re-runs a preempted job: standard provisioning",
-            task.job().jobId(),
-            task.job().runAttempt());
-      }
-      int running = existing.size();
-      if (running >= maxInstances) {
-        return TaskOutcome.atCapacity(
-            running + " VMs exist and autorunner.limits.max-instances is " + maxInstances);
-      }
-      String script;
-      JitRunner runner = github.createJitRunner(task.job(), name, spec.labels());
-      try {
-        script = scripts.render(spec, runner);
-      } catch (IllegalStateException | IllegalArgumentException unrenderable) {
-        dropRunner(task.job(), runner);
-        return TaskOutcome.refused("startup script: " + unrenderable.getMessage());
-      }
-      CreatedMachine created;
-      try {
-        created = machines.create(new MachineRequest(name, spec, task.job(), script));
-      } catch (ComputeException failed) {
-        // The runner would only be an offline ghost on GitHub; the next attempt registers anew.
-        dropRunner(task.job(), runner);
-        throw failed;
-      }
-      if (!created.alreadyExisted()) {
-        counters.created();
-      }
-      return TaskOutcome.done(
-          (created.alreadyExisted() ? "VM existed already: " : "VM created: ")
-              + name
-              + " in "
-              + created.zone()
-              + " ("
-              + spec.machineType()
-              + (spec.hasGpu()
-                  ? ", " + spec.accelerator().count() + "x " + spec.accelerator().type()
-                  : "")
-              + (created.spot() ? ", spot" : ", standard")
-              + ")");
-    } catch (ComputeException.Capacity e) {
-      return TaskOutcome.retry("no capacity: " + e.getMessage());
-    } catch (ComputeException.Transient | GitHubException.Transient e) {
-      return TaskOutcome.retry(e.getMessage());
-    } catch (ComputeException.Permanent | GitHubException.Permanent e) {
-      return TaskOutcome.refused(e.getMessage());
+    RunnerSpec requested = ((LabelDecision.Accepted) decision).spec();
+    return typed(() -> createVm(task, requested));
+  }
+
+  private TaskOutcome createVm(RunnerTask.CreateRunner task, RunnerSpec requested) {
+    String name = task.instanceName();
+    // One listing serves both the idempotency check and the cap.
+    List<Machine> existing = machines.list();
+    if (existing.stream().anyMatch(vm -> vm.name().equals(name))) {
+      return TaskOutcome.done("VM " + name + " exists already");
     }
+    // A create that arrives after its job was cancelled or served (a retried task, a release
+    // that overtook it) must not leave a VM behind that nothing will delete.
+    Optional<JobStatus> status = github.job(task.job());
+    if (status.isPresent() && !status.get().awaitingRunner()) {
+      return TaskOutcome.done(
+          "job " + task.job().jobId() + " is " + status.get().status() + "; no VM needed");
+    }
+    RunnerSpec spec = preemptions.provisioningFor(task.job(), status, requested);
+    Optional<String> full = cap.full(existing);
+    if (full.isPresent()) {
+      return TaskOutcome.atCapacity(full.get());
+    }
+    JitRunner runner = github.createJitRunner(task.job(), name, spec.labels());
+    String script;
+    try {
+      script = scripts.render(spec, runner);
+    } catch (IllegalStateException | IllegalArgumentException unrenderable) {
+      dropRunner(task.job(), runner);
+      return TaskOutcome.refused("startup script: " + unrenderable.getMessage());
+    }
+    CreatedMachine created =
+        insert(new MachineRequest(name, spec, task.job(), runner.runnerId(), script), runner);
+    if (created.alreadyExisted()) {
+      // Another attempt's VM holds the name, with that attempt's runner: ours serves nothing.
+      dropRunner(task.job(), runner);
+      return TaskOutcome.done("VM existed already: " + name + " in " + created.zone());
+    }
+    counters.created();
+    Optional<String> over = cap.overflowing(name, machines.list());
+    if (over.isPresent()) {
+      return undoOverCap(task.job(), name, runner, over.get());
+    }
+    return TaskOutcome.created(
+        "VM created: " + name + " in " + created.zone() + " (" + describe(spec, created) + ")");
+  }
+
+  /** Inserts; frees the runner unless the insert may still complete and boot with its config. */
+  private CreatedMachine insert(MachineRequest request, JitRunner runner) {
+    try {
+      return machines.create(request);
+    } catch (ComputeException.Transient failed) {
+      if (!failed.mayStillSucceed()) {
+        dropRunner(request.job(), runner);
+      }
+      throw failed;
+    } catch (ComputeException failed) {
+      dropRunner(request.job(), runner);
+      throw failed;
+    }
+  }
+
+  /** Another create won the race for the last place: this VM goes again, and the task waits. */
+  private TaskOutcome undoOverCap(JobRef job, String name, JitRunner runner, String why) {
+    Optional<GitHubRunner> registered = github.findRunner(job, name);
+    if (registered.isPresent() && registered.get().busy()) {
+      // It booted and took a job already: deleting it would kill that job.
+      log.warn("VM {} is over the cap ({}) but its runner is busy; it stays", name, why);
+      return TaskOutcome.created("VM created: " + name + " (over the cap, but busy at once)");
+    }
+    machines.delete(name);
+    counters.deleted();
+    dropRunner(job, runner);
+    return TaskOutcome.atCapacity("VM " + name + " was one too many (" + why + "); deleted again");
   }
 
   /** A job finished on our runner: the VM goes, and the runner if GitHub still lists it. */
   public TaskOutcome delete(RunnerTask.DeleteRunner task) {
     String name = task.runnerName();
-    try {
-      String preempted = "failure".equals(task.conclusion()) ? afterPreemption(task) : "";
-      machines
-          .find(name)
-          .map(Machine::job)
-          .filter(madeFor -> madeFor.jobId() != task.job().jobId())
-          .ifPresent(madeFor -> budget.servedAnotherJob(madeFor.jobId()));
-      boolean deleted = machines.delete(name);
-      if (deleted) {
-        counters.deleted();
-      }
-      String runner = removeRunner(task.job(), github.findRunner(task.job(), name));
-      return TaskOutcome.done(
-          (deleted ? "VM " + name + " deleted" : "VM " + name + " was gone already")
-              + "; "
-              + runner
-              + preempted);
-    } catch (ComputeException.Transient | ComputeException.Capacity | GitHubException.Transient e) {
-      return TaskOutcome.retry(e.getMessage());
-    } catch (ComputeException.Permanent | GitHubException.Permanent e) {
-      return TaskOutcome.refused(e.getMessage());
-    }
+    return typed(
+        () -> {
+          Optional<Machine> vm = machines.find(name);
+          Optional<String> notOurs =
+              vm.flatMap(m -> RunnerOwnership.notOurs(m, task.job(), task.runnerId()));
+          if (notOurs.isPresent()) {
+            return TaskOutcome.refused("not our runner: " + notOurs.get());
+          }
+          Optional<GitHubRunner> runner = github.findRunner(task.job(), name);
+          Optional<String> foreign =
+              runner.flatMap(r -> RunnerOwnership.notOurs(r, task.runnerId()));
+          if (vm.isEmpty() && foreign.isPresent()) {
+            return TaskOutcome.refused("not our runner: " + foreign.get());
+          }
+          String preempted =
+              "failure".equals(task.conclusion()) ? preemptions.afterFailure(task) : "";
+          vm.map(Machine::job)
+              .filter(madeFor -> madeFor.jobId() != task.job().jobId())
+              .ifPresent(madeFor -> refund(madeFor.jobId(), name));
+          boolean deleted = vm.isPresent() && machines.delete(name);
+          if (deleted) {
+            counters.deleted();
+          }
+          String removed =
+              foreign.isPresent()
+                  ? "runner of that name is not ours"
+                  : removeRunner(task.job(), runner);
+          return TaskOutcome.done(
+              (deleted ? "VM " + name + " deleted" : "VM " + name + " was gone already")
+                  + "; "
+                  + removed
+                  + preempted);
+        });
   }
 
   /**
@@ -172,79 +198,48 @@ public class RunnerLifecycle {
    */
   public TaskOutcome release(RunnerTask.ReleaseRunner task) {
     String name = task.instanceName();
+    return typed(
+        () -> {
+          Optional<Machine> machine = machines.find(name);
+          Optional<GitHubRunner> runner = github.findRunner(task.job(), name);
+          if (runner.isPresent() && runner.get().busy()) {
+            return TaskOutcome.done(
+                "runner " + name + " is busy with another job; its completion will delete the VM");
+          }
+          if (machine.isEmpty() && runner.isEmpty()) {
+            return TaskOutcome.done("no VM or runner " + name + " to release");
+          }
+          boolean deleted = machine.isPresent() && machines.delete(name);
+          String removed = removeRunner(task.job(), runner);
+          return TaskOutcome.done(
+              (deleted ? "VM " + name + " released" : "VM " + name + " was gone already")
+                  + "; "
+                  + removed);
+        });
+  }
+
+  /** The one place failures become answers: transient ones retry, permanent ones are refused. */
+  private static TaskOutcome typed(Supplier<TaskOutcome> work) {
     try {
-      Optional<Machine> machine = machines.find(name);
-      Optional<GitHubRunner> runner = github.findRunner(task.job(), name);
-      if (runner.isPresent() && runner.get().busy()) {
-        return TaskOutcome.done(
-            "runner " + name + " is busy with another job; its completion will delete the VM");
-      }
-      if (machine.isEmpty() && runner.isEmpty()) {
-        return TaskOutcome.done("no VM or runner " + name + " to release");
-      }
-      boolean deleted = machine.isPresent() && machines.delete(name);
-      String removed = removeRunner(task.job(), runner);
-      return TaskOutcome.done(
-          (deleted ? "VM " + name + " released" : "VM " + name + " was gone already")
-              + "; "
-              + removed);
-    } catch (ComputeException.Transient | ComputeException.Capacity | GitHubException.Transient e) {
+      return work.get();
+    } catch (ComputeException.Capacity e) {
+      return TaskOutcome.retry("no capacity: " + e.getMessage());
+    } catch (ComputeException.Transient | GitHubException.Transient e) {
       return TaskOutcome.retry(e.getMessage());
+    } catch (LedgerUnavailableException e) {
+      return TaskOutcome.retry("replacement ledger: " + e.getMessage());
     } catch (ComputeException.Permanent | GitHubException.Permanent e) {
       return TaskOutcome.refused(e.getMessage());
     }
   }
 
-  /**
-   * A job failed on our runner: if GCE reclaimed its Spot VM, that is not the job's fault. Re-run
-   * it (within the bound), and say so in the log, since GitHub shows only a failed job.
-   */
-  private String afterPreemption(RunnerTask.DeleteRunner task) {
-    if (!machines.wasPreempted(task.runnerName())) {
-      return "";
-    }
-    counters.preempted();
-    JobRef job = task.job();
-    if (job.runAttempt() > preemption.maxReruns()) {
-      log.warn(
-          "job {} of {} failed: Spot VM {} was preempted; attempt {} is past"
-              + " autorunner.preemption.max-reruns={}, so it stays failed",
-          job.jobId(),
-          job.repository(),
-          task.runnerName(),
-          job.runAttempt(),
-          preemption.maxReruns());
-      return "; preempted, re-run limit reached";
-    }
+  private void refund(long jobId, String name) {
     try {
-      github.rerunJob(job);
-      counters.rerun();
-      log.warn(
-          "job {} of {} failed: Spot VM {} was preempted; re-run requested (attempt {})",
-          job.jobId(),
-          job.repository(),
-          task.runnerName(),
-          job.runAttempt() + 1);
-      return "; preempted, job re-run";
-    } catch (GitHubException.Permanent e) {
-      // Most often: an earlier delivery of this task re-ran it already.
-      log.warn("job {}: preempted, but GitHub refused the re-run: {}", job.jobId(), e.getMessage());
-      return "; preempted, re-run refused: " + e.getMessage();
+      ledger.refund(jobId, name);
+    } catch (LedgerUnavailableException e) {
+      // Without the refund the job's bound is only stricter: the safe direction.
+      log.warn("could not refund {} to job {}: {}", name, jobId, e.getMessage());
     }
-  }
-
-  /** True when the previous attempt of this job ran on a Spot VM that was preempted. */
-  private boolean rerunOfPreemptedJob(JobRef job, Optional<JobStatus> status) {
-    if (!preemption.standardOnRerun()
-        || job.runAttempt() < 2
-        || status.isEmpty()
-        || status.get().name() == null) {
-      return false;
-    }
-    return github.attemptJobs(job, job.runAttempt() - 1).stream()
-        .filter(previous -> status.get().name().equals(previous.name()))
-        .map(JobStatus::runnerName)
-        .anyMatch(runner -> runner != null && machines.wasPreempted(runner));
   }
 
   private String removeRunner(JobRef job, Optional<GitHubRunner> runner) {
@@ -260,9 +255,17 @@ public class RunnerLifecycle {
     try {
       github.deleteRunner(job, runner.runnerId());
     } catch (GitHubException e) {
-      // Not fatal: the next attempt meets the name conflict and removes the idle runner then.
+      // Not fatal: the reconciler removes a runner with no VM once no create can be using it.
       log.warn(
           "could not remove runner {} after a failed create: {}", runner.name(), e.getMessage());
     }
+  }
+
+  private static String describe(RunnerSpec spec, CreatedMachine created) {
+    return spec.machineType()
+        + (spec.hasGpu()
+            ? ", " + spec.accelerator().count() + "x " + spec.accelerator().type()
+            : "")
+        + (created.spot() ? ", spot" : ", standard");
   }
 }

@@ -7,27 +7,35 @@ import org.springframework.http.HttpStatus;
  * What a task came to, and so what Cloud Tasks must do: 2xx ends the task (done, or refused for a
  * reason retrying cannot fix), 429/503 make it retry with backoff.
  */
-public record TaskOutcome(Kind kind, String reason) {
+public record TaskOutcome(Kind kind, String reason, boolean vmCreated) {
 
   public TaskOutcome {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(reason, "reason");
+    if (vmCreated && kind != Kind.DONE) {
+      throw new IllegalArgumentException("only a done task can have created a VM");
+    }
   }
 
   public static TaskOutcome done(String reason) {
-    return new TaskOutcome(Kind.DONE, reason);
+    return new TaskOutcome(Kind.DONE, reason, false);
+  }
+
+  /** Done, and this very call inserted a new VM (not one an earlier attempt made). */
+  public static TaskOutcome created(String reason) {
+    return new TaskOutcome(Kind.DONE, reason, true);
   }
 
   public static TaskOutcome refused(String reason) {
-    return new TaskOutcome(Kind.REFUSED, reason);
+    return new TaskOutcome(Kind.REFUSED, reason, false);
   }
 
   public static TaskOutcome retry(String reason) {
-    return new TaskOutcome(Kind.RETRY, reason);
+    return new TaskOutcome(Kind.RETRY, reason, false);
   }
 
   public static TaskOutcome atCapacity(String reason) {
-    return new TaskOutcome(Kind.AT_CAPACITY, reason);
+    return new TaskOutcome(Kind.AT_CAPACITY, reason, false);
   }
 
   public HttpStatus status() {

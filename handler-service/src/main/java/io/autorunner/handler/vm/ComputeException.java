@@ -17,8 +17,23 @@ public abstract sealed class ComputeException extends RuntimeException
 
   /** A 5xx, 429 or timeout: retry. */
   public static final class Transient extends ComputeException {
+    private final boolean mayStillSucceed;
+
     public Transient(String message, Throwable cause) {
+      this(message, cause, false);
+    }
+
+    /**
+     * @param mayStillSucceed the operation was started and not seen to end (a timeout): it may yet
+     *     complete, so nothing it relies on may be torn down
+     */
+    public Transient(String message, Throwable cause, boolean mayStillSucceed) {
       super(message, cause);
+      this.mayStillSucceed = mayStillSucceed;
+    }
+
+    public boolean mayStillSucceed() {
+      return mayStillSucceed;
     }
   }
 

@@ -22,6 +22,12 @@ public final class MachineLabels {
   /** {@code true} or {@code false}. */
   public static final String GPU = "autorunner-gpu";
 
+  /**
+   * GitHub's id of the runner registered for the VM. A {@code completed} delivery deletes the VM
+   * only when its {@code runner_id} is this one: a runner elsewhere named like ours is not ours.
+   */
+  public static final String RUNNER_ID = "autorunner-runner-id";
+
   /** {@code true} or {@code false}: false after the standard-provisioning fallback. */
   public static final String SPOT = "autorunner-spot";
 

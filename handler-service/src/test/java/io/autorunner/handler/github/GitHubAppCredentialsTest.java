@@ -223,7 +223,7 @@ class GitHubAppCredentialsTest {
             Duration.ofSeconds(2),
             Duration.ofSeconds(5));
 
-    assertThat(client.job(job("acme", 555L))).map(JobStatus::queued).contains(true);
+    assertThat(client.job(job("acme", 555L))).map(JobStatus::awaitingRunner).contains(true);
   }
 
   @Test

@@ -209,7 +209,7 @@ class GitHubRunnerClientTest {
 
     JobStatus job = client.job(orgJob()).orElseThrow();
 
-    assertThat(job.queued()).isTrue();
+    assertThat(job.awaitingRunner()).isTrue();
     assertThat(job.runnerName()).isNull();
   }
 

@@ -5,16 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.autorunner.common.naming.InstanceNaming;
 import io.autorunner.common.policy.LabelPolicy;
 import io.autorunner.common.policy.PolicyProperties;
+import io.autorunner.common.routing.RoutingRules;
 import io.autorunner.common.task.JobRef;
 import io.autorunner.common.task.RunnerTask;
 import io.autorunner.handler.bootstrap.StartupScripts;
 import io.autorunner.handler.github.JobStatus;
 import io.autorunner.handler.github.QueuedJob;
+import io.autorunner.handler.ledger.InMemoryReplacementLedger;
 import io.autorunner.handler.system.ReconcileProperties;
 import io.autorunner.handler.task.RunnerLifecycle;
 import io.autorunner.handler.testing.Fixtures;
 import io.autorunner.handler.testing.InMemoryMachines;
 import io.autorunner.handler.testing.InMemoryRegistry;
+import io.autorunner.handler.vm.ComputeException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +37,7 @@ class ReconcilerTests {
   private RunnerLifecycle lifecycle;
   private MutableClock clock;
   private Reconciler reconciler;
-  private final ReplacementBudget budget = new ReplacementBudget();
+  private InMemoryReplacementLedger ledger;
 
   @BeforeEach
   void setUp() {
@@ -42,37 +45,46 @@ class ReconcilerTests {
     machines.now = T0;
     github = new InMemoryRegistry();
     clock = new MutableClock(T0);
-    RecentRepositories recent = new RecentRepositories(clock);
-    lifecycle =
-        new RunnerLifecycle(
-            new LabelPolicy(PolicyProperties.defaults()),
-            machines,
-            github,
-            new StartupScripts(Fixtures.githubProperties()),
-            10,
-            recent,
-            new io.autorunner.handler.system.PreemptionProperties(1, false),
-            new io.autorunner.handler.task.LifecycleCounters(),
-            budget);
-    reconciler =
-        new Reconciler(
-            machines,
-            github,
-            lifecycle,
-            recent,
-            new InstanceNaming("ghr"),
-            new ReconcileProperties(
-                Duration.ofMinutes(10),
-                Duration.ofHours(7),
-                Duration.ofMinutes(10),
-                Duration.ofMinutes(5),
-                2,
-                5,
-                List.of("self-hosted", "gce"),
-                List.of("acme/models"),
-                null),
-            clock,
-            budget);
+    github.clock = clock;
+    ledger = new InMemoryReplacementLedger();
+    lifecycle = lifecycle(10);
+    reconciler = reconciler(10);
+  }
+
+  private RunnerLifecycle lifecycle(int maxInstances) {
+    return new RunnerLifecycle(
+        new LabelPolicy(PolicyProperties.defaults()),
+        new RoutingRules(List.of("self-hosted", "gce"), null, null, false),
+        machines,
+        github,
+        new StartupScripts(Fixtures.githubProperties()),
+        maxInstances,
+        new io.autorunner.handler.system.PreemptionProperties(1, false),
+        new io.autorunner.handler.task.LifecycleCounters(),
+        ledger);
+  }
+
+  /** A reconciler as another handler instance would have it: nothing shared but the ledger. */
+  private Reconciler reconciler(int maxInstances) {
+    return new Reconciler(
+        machines,
+        github,
+        lifecycle,
+        ledger,
+        new InstanceNaming("ghr"),
+        new ReconcileProperties(
+            Duration.ofMinutes(10),
+            Duration.ofHours(7),
+            Duration.ofMinutes(10),
+            Duration.ofMinutes(5),
+            2,
+            5,
+            List.of("self-hosted", "gce"),
+            List.of(),
+            null),
+        maxInstances,
+        new ConfiguredSweepSources(List.of("acme/models"), List.of()),
+        clock);
   }
 
   @Test
@@ -282,6 +294,85 @@ class ReconcilerTests {
     }
 
     assertThat(github.deletedIds.size() + github.runners.size()).isLessThanOrEqualTo(2);
+  }
+
+  @Test
+  void theReplacementBoundHoldsAcrossInstancesAndRestarts() {
+    github.queued.add(new QueuedJob(job(15), GPU, T0));
+    for (int round = 0; round < 6; round++) {
+      clock.advance(Duration.ofMinutes(11));
+      machines.now = clock.instant();
+      // A fresh reconciler each round: another instance, or this one after a restart.
+      reconciler(10).reconcile();
+      machines.created.keySet().forEach(name -> machines.status.put(name, "TERMINATED"));
+    }
+
+    assertThat(ledger.of(15).counted()).isEqualTo(2);
+    assertThat(github.deletedIds.size() + github.runners.size()).isEqualTo(2);
+  }
+
+  @Test
+  void aCreateThatFailedSpendsNothingOfTheJobsBound() {
+    github.queued.add(new QueuedJob(job(16), GPU, T0));
+    clock.advance(Duration.ofMinutes(6));
+    machines.failCreate = new ComputeException.Capacity("no T4 anywhere", null);
+
+    ReconcileReport first = reconciler.reconcile();
+    reconciler.reconcile();
+    machines.failCreate = null;
+    ReconcileReport third = reconciler.reconcile();
+
+    assertThat(first.getFailures()).isNotEmpty();
+    assertThat(third.getCreatedVms())
+        .extracting(ReconcileReport.Entry::name)
+        .containsExactly("ghr-16-1");
+    assertThat(ledger.of(16).counted()).isEqualTo(1);
+  }
+
+  @Test
+  void vmsOverTheCapPastTheSettleWindowGoNewestFirstAndBusyOnesStay() {
+    lifecycle.create(create(30));
+    machines.now = machines.now.plusSeconds(1);
+    lifecycle.create(create(31));
+    machines.now = machines.now.plusSeconds(1);
+    lifecycle.create(create(32));
+    machines.now = machines.now.plusSeconds(1);
+    lifecycle.create(create(33));
+    github.markBusy("ghr-33-1");
+    clock.advance(Duration.ofSeconds(20));
+
+    ReconcileReport report = reconciler(2).reconcile();
+
+    assertThat(report.getDeletedVms())
+        .extracting(ReconcileReport.Entry::name)
+        .containsExactly("ghr-32-1");
+    assertThat(machines.created).containsOnlyKeys("ghr-30-1", "ghr-31-1", "ghr-33-1");
+  }
+
+  @Test
+  void aRunnerWithoutVmMintedLongerAgoThanTheGraceGoesAtTheFirstSweep() {
+    lifecycle.create(create(17));
+    machines.created.clear();
+    machines.createdAt.clear();
+    clock.advance(Duration.ofMinutes(11));
+
+    ReconcileReport report = reconciler(10).reconcile();
+
+    assertThat(report.getDeletedRunners())
+        .extracting(ReconcileReport.Entry::name)
+        .containsExactly("ghr-17-1");
+  }
+
+  @Test
+  void aCheckForARunnerOfThatNameWithAnotherIdMakesNoReplacement() {
+    lifecycle.create(create(27));
+    github.markBusy("ghr-27-1");
+    github.jobs.put(27L, new JobStatus(27, "queued", null, null));
+
+    var outcome = reconciler.replaceIfTaken(new RunnerTask.CheckRunner(job(28), "ghr-27-1", 999L));
+
+    assertThat(outcome.reason()).contains("not our runner");
+    assertThat(machines.created).hasSize(1);
   }
 
   private static JobRef job(long id) {

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.autorunner.common.policy.LabelPolicy;
 import io.autorunner.common.policy.PolicyProperties;
+import io.autorunner.common.routing.RoutingRules;
 import io.autorunner.common.task.JobRef;
 import io.autorunner.common.task.RunnerTask;
 import io.autorunner.handler.bootstrap.StartupScripts;
 import io.autorunner.handler.github.GitHubException;
 import io.autorunner.handler.github.JobStatus;
+import io.autorunner.handler.ledger.InMemoryReplacementLedger;
 import io.autorunner.handler.testing.Fixtures;
 import io.autorunner.handler.testing.InMemoryMachines;
 import io.autorunner.handler.testing.InMemoryRegistry;
@@ -25,6 +27,7 @@ class RunnerLifecycleTests {
   private InMemoryRegistry github;
   private RunnerLifecycle lifecycle;
   private boolean standardOnRerun;
+  private RoutingRules rules = new RoutingRules(List.of("self-hosted", "gce"), null, null, false);
   private final LifecycleCounters counters = new LifecycleCounters();
 
   @BeforeEach
@@ -152,6 +155,7 @@ class RunnerLifecycleTests {
 
   @Test
   void deleteRetriesWhenComputeEngineFailsTransiently() {
+    lifecycle.create(queuedGpuJob());
     machines.failDelete = new ComputeException.Transient("503 from GCE", null);
 
     TaskOutcome outcome =
@@ -259,17 +263,137 @@ class RunnerLifecycleTests {
     assertThat(machines.created.get("ghr-4243-2").spec().spot()).isTrue();
   }
 
+  @Test
+  void aJobGitHubReportsAsWaitingStillGetsItsVm() {
+    github.jobs.put(4242L, new JobStatus(4242, "waiting", null, null));
+
+    TaskOutcome outcome = lifecycle.create(queuedGpuJob());
+
+    assertThat(outcome.vmCreated()).isTrue();
+    assertThat(machines.created).containsKey("ghr-4242-1");
+  }
+
+  @Test
+  void aCreateForARepositoryOutsideTheAllowListsIsRefusedAndMakesNothing() {
+    rules = new RoutingRules(List.of("self-hosted", "gce"), List.of("other-org"), List.of(), false);
+    lifecycle = lifecycle(3);
+
+    TaskOutcome outcome = lifecycle.create(queuedGpuJob());
+
+    assertThat(outcome.kind()).isEqualTo(TaskOutcome.Kind.REFUSED);
+    assertThat(outcome.reason()).contains("acme/models", "outside the allowed");
+    assertThat(machines.created).isEmpty();
+    assertThat(github.runners).isEmpty();
+  }
+
+  @Test
+  void aCreateThatLosesTheRaceForTheLastPlaceDeletesItsVmFreesItsRunnerAndAnswers429() {
+    lifecycle = lifecycle(1);
+    // Another handler instance inserts its VM between this create's check and its insert; GCE
+    // stamps that one earlier.
+    machines.beforeCreate =
+        () ->
+            machines.add(
+                "ghr-1-1", new JobRef(1, 1, 1, "acme/models", "acme", 555L), machines.now, 9L);
+    machines.now = machines.now.plusMillis(5);
+
+    TaskOutcome outcome = lifecycle.create(queuedGpuJob());
+
+    assertThat(outcome.kind()).isEqualTo(TaskOutcome.Kind.AT_CAPACITY);
+    assertThat(outcome.status().value()).isEqualTo(429);
+    assertThat(machines.created).containsOnlyKeys("ghr-1-1");
+    assertThat(machines.deleted).containsExactly("ghr-4242-1");
+    assertThat(github.runners).isEmpty();
+  }
+
+  @Test
+  void theCreateRankedFirstKeepsItsVmWhenALaterOneOvershoots() {
+    lifecycle = lifecycle(1);
+    machines.beforeCreate =
+        () ->
+            machines.add(
+                "ghr-1-1",
+                new JobRef(1, 1, 1, "acme/models", "acme", 555L),
+                machines.now.plusMillis(5),
+                9L);
+
+    TaskOutcome outcome = lifecycle.create(queuedGpuJob());
+
+    assertThat(outcome.vmCreated()).isTrue();
+    assertThat(machines.created).containsKeys("ghr-4242-1", "ghr-1-1");
+  }
+
+  @Test
+  void anInsertThatTimedOutKeepsItsRunnerSinceTheVmMayStillBootWithIt() {
+    machines.failCreate = new ComputeException.Transient("insert did not finish", null, true);
+
+    TaskOutcome outcome = lifecycle.create(queuedGpuJob());
+
+    assertThat(outcome.kind()).isEqualTo(TaskOutcome.Kind.RETRY);
+    assertThat(github.runners).containsKey("ghr-4242-1");
+    assertThat(github.deletedIds).isEmpty();
+  }
+
+  @Test
+  void anInsertThatFailedOutrightFreesItsRunner() {
+    machines.failCreate = new ComputeException.Transient("503 on insert", null);
+
+    lifecycle.create(queuedGpuJob());
+
+    assertThat(github.runners).isEmpty();
+  }
+
+  @Test
+  void aCompletedDeliveryNamingAnotherRunnerIdLeavesOurVmAlone() {
+    lifecycle.create(queuedGpuJob());
+
+    TaskOutcome outcome =
+        lifecycle.delete(new RunnerTask.DeleteRunner(JOB, "ghr-4242-1", 999L, "success"));
+
+    assertThat(outcome.kind()).isEqualTo(TaskOutcome.Kind.REFUSED);
+    assertThat(outcome.reason()).contains("not our runner", "999");
+    assertThat(machines.created).containsKey("ghr-4242-1");
+    assertThat(github.runners).containsKey("ghr-4242-1");
+  }
+
+  @Test
+  void aCompletedDeliveryFromAnotherOrganisationLeavesOurVmAlone() {
+    lifecycle.create(queuedGpuJob());
+    JobRef elsewhere = new JobRef(77, 78, 1, "evil/repo", "evil", 9L);
+
+    TaskOutcome outcome =
+        lifecycle.delete(new RunnerTask.DeleteRunner(elsewhere, "ghr-4242-1", null, "success"));
+
+    assertThat(outcome.kind()).isEqualTo(TaskOutcome.Kind.REFUSED);
+    assertThat(machines.created).containsKey("ghr-4242-1");
+  }
+
+  @Test
+  void aRedeliveredDeleteOfAPreemptedJobReRunsItOnlyOnce() {
+    lifecycle.create(queuedGpuJob());
+    machines.preempt("ghr-4242-1");
+    RunnerTask.DeleteRunner delete =
+        new RunnerTask.DeleteRunner(JOB, "ghr-4242-1", 101L, "failure");
+
+    lifecycle.delete(delete);
+    TaskOutcome again = lifecycle.delete(delete);
+
+    assertThat(github.reruns).containsExactly(4242L);
+    assertThat(again.reason()).contains("re-run already");
+    assertThat(counters.reruns()).isEqualTo(1);
+  }
+
   private RunnerLifecycle lifecycle(int maxInstances) {
     return new RunnerLifecycle(
         new LabelPolicy(PolicyProperties.defaults()),
+        rules,
         machines,
         github,
         new StartupScripts(Fixtures.githubProperties()),
         maxInstances,
-        new io.autorunner.handler.reconcile.RecentRepositories(java.time.Clock.systemUTC()),
         new io.autorunner.handler.system.PreemptionProperties(1, standardOnRerun),
         counters,
-        new io.autorunner.handler.reconcile.ReplacementBudget());
+        new InMemoryReplacementLedger());
   }
 
   private static RunnerTask.CreateRunner queuedGpuJob() {

@@ -3,6 +3,7 @@ package io.autorunner.handler.testing;
 import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.CreatedMachine;
 import io.autorunner.handler.vm.Machine;
+import io.autorunner.handler.vm.MachineLabels;
 import io.autorunner.handler.vm.MachineRequest;
 import io.autorunner.handler.vm.RunnerMachines;
 import java.time.Instant;
@@ -23,6 +24,9 @@ public final class InMemoryMachines implements RunnerMachines {
   public ComputeException failCreate;
   public ComputeException failDelete;
 
+  /** Runs inside the next create, before its insert: another instance's insert racing it. */
+  public Runnable beforeCreate;
+
   /** The time new VMs are stamped with. */
   public Instant now = Instant.parse("2026-11-27T12:00:00Z");
 
@@ -31,9 +35,31 @@ public final class InMemoryMachines implements RunnerMachines {
     if (failCreate != null) {
       throw failCreate;
     }
+    if (beforeCreate != null) {
+      Runnable race = beforeCreate;
+      beforeCreate = null;
+      race.run();
+    }
     boolean existed = created.putIfAbsent(request.name(), request) != null;
     createdAt.putIfAbsent(request.name(), now);
     return new CreatedMachine(request.name(), "us-central1-a", request.spec().spot(), existed);
+  }
+
+  /** A VM made by someone else (another handler instance), created at {@code at}. */
+  public void add(String name, io.autorunner.common.task.JobRef job, Instant at, long runnerId) {
+    created.put(
+        name,
+        new MachineRequest(
+            name,
+            ((io.autorunner.common.policy.LabelDecision.Accepted)
+                    new io.autorunner.common.policy.LabelPolicy(
+                            io.autorunner.common.policy.PolicyProperties.defaults())
+                        .resolve(List.of("self-hosted", "gce")))
+                .spec(),
+            job,
+            runnerId,
+            "#!/bin/sh"));
+    createdAt.put(name, at);
   }
 
   @Override
@@ -74,7 +100,7 @@ public final class InMemoryMachines implements RunnerMachines {
         r.name(),
         "us-central1-a",
         status.getOrDefault(r.name(), "RUNNING"),
-        Map.of(),
+        Map.of(MachineLabels.RUNNER_ID, Long.toString(r.runnerId())),
         createdAt.getOrDefault(r.name(), now),
         r.job());
   }

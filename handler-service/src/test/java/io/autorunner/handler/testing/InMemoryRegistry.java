@@ -24,13 +24,19 @@ public final class InMemoryRegistry implements RunnerRegistry {
   private final AtomicLong ids = new AtomicLong(100);
   public GitHubException failJit;
 
+  /** Stamps each runner's minted-at label, as the real client does. */
+  public java.time.Clock clock = java.time.Clock.systemUTC();
+
   @Override
   public JitRunner createJitRunner(JobRef job, String runnerName, List<String> labels) {
     if (failJit != null) {
       throw failJit;
     }
     long id = ids.incrementAndGet();
-    runners.put(runnerName, new GitHubRunner(id, runnerName, "offline", false, labels));
+    List<String> withMinted = new ArrayList<>(labels);
+    withMinted.removeIf(l -> l.startsWith("autorunner-minted-"));
+    withMinted.add("autorunner-minted-" + clock.instant().getEpochSecond());
+    runners.put(runnerName, new GitHubRunner(id, runnerName, "offline", false, withMinted));
     return new JitRunner(id, runnerName, "ZW5jb2RlZC1qaXQtY29uZmln");
   }
 
@@ -50,9 +56,18 @@ public final class InMemoryRegistry implements RunnerRegistry {
     return Optional.ofNullable(jobs.get(job.jobId()));
   }
 
+  /** The latest attempt of each run, by run id; a re-run moves it on. */
+  public final Map<Long, Integer> runAttempts = new LinkedHashMap<>();
+
   @Override
   public void rerunJob(JobRef job) {
     reruns.add(job.jobId());
+    runAttempts.merge(job.runId(), job.runAttempt() + 1, Math::max);
+  }
+
+  @Override
+  public int runAttempt(JobRef job) {
+    return runAttempts.getOrDefault(job.runId(), job.runAttempt());
   }
 
   @Override

@@ -56,11 +56,11 @@ public final class Requests {
   }
 
   public static MachineRequest request(RunnerSpec spec) {
-    return new MachineRequest("ghr-4242-1", spec, job(), SCRIPT);
+    return new MachineRequest("ghr-4242-1", spec, job(), 77, SCRIPT);
   }
 
   public static MachineRequest request(String name, RunnerSpec spec) {
-    return new MachineRequest(name, spec, job(), SCRIPT);
+    return new MachineRequest(name, spec, job(), 77, SCRIPT);
   }
 
   public static GceProperties gce(List<String> zones) {

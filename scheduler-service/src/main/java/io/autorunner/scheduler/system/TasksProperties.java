@@ -56,12 +56,28 @@ public record TasksProperties(
             "autorunner.tasks.invoker-service-account is required with"
                 + " autorunner.tasks.mode=cloud-tasks");
       }
-      if (!"https".equals(handlerUrl.getScheme())) {
+      if (!"https".equals(handlerUrl.getScheme()) && !plainHttpToLoopback(handlerUrl)) {
         throw new IllegalArgumentException(
             "autorunner.tasks.handler-url must be the handler's https URL with"
-                + " autorunner.tasks.mode=cloud-tasks");
+                + " autorunner.tasks.mode=cloud-tasks (http only to a loopback host, e.g. beside"
+                + " a Cloud Tasks emulator)");
       }
     }
+  }
+
+  /**
+   * Plain http carries the task's OIDC token in clear: acceptable only when the handler is on this
+   * very machine (an emulator or a local fake of Cloud Tasks delivers there).
+   */
+  static boolean plainHttpToLoopback(URI url) {
+    if (!"http".equals(url.getScheme()) || url.getHost() == null) {
+      return false;
+    }
+    String host = url.getHost();
+    return host.equals("localhost")
+        || host.equals("[::1]")
+        || host.equals("::1")
+        || host.matches("127(\\.[0-9]{1,3}){3}");
   }
 
   /** The OIDC audience the handler checks: the configured one, else the handler URL. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.autorunner.common.config.Startup;
 import io.autorunner.scheduler.SchedulerApplication;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -37,6 +38,43 @@ class StartupValidationTests {
                 "--autorunner.tasks.queue=projects/my-proj-1/locations/us-central1/queues/runners",
                 "--autorunner.tasks.handler-url=https://handler.example"))
         .startsWith("autorunner.tasks.invoker-service-account is required");
+  }
+
+  @Test
+  void cloudTasksModeRefusesPlainHttpToAnotherHost() {
+    assertThat(
+            problemStarting(
+                "--autorunner.webhook.secret=s",
+                "--autorunner.tasks.mode=cloud-tasks",
+                "--autorunner.tasks.queue=projects/my-proj-1/locations/us-central1/queues/runners",
+                "--autorunner.tasks.invoker-service-account=inv@my-proj-1.iam.gserviceaccount.com",
+                "--autorunner.tasks.handler-url=http://handler.example"))
+        .startsWith("autorunner.tasks.handler-url must be the handler's https URL");
+  }
+
+  @Test
+  void cloudTasksModeAcceptsPlainHttpToALoopbackHandler() {
+    for (String url : List.of("http://127.0.0.1:8081", "http://localhost:9000", "http://[::1]:1")) {
+      assertThat(TasksProperties.plainHttpToLoopback(java.net.URI.create(url))).as(url).isTrue();
+    }
+    assertThat(TasksProperties.plainHttpToLoopback(java.net.URI.create("http://127.evil.com")))
+        .isFalse();
+    assertThat(
+            new TasksProperties(
+                    TasksProperties.Mode.CLOUD_TASKS,
+                    "projects/my-proj-1/locations/us-central1/queues/runners",
+                    java.net.URI.create("http://127.0.0.1:8081"),
+                    "inv@my-proj-1.iam.gserviceaccount.com",
+                    null,
+                    "http://127.0.0.1:9999",
+                    java.time.Duration.ofMinutes(10),
+                    new TasksProperties.Local(
+                        10,
+                        java.time.Duration.ofSeconds(1),
+                        java.time.Duration.ofSeconds(60),
+                        "local"))
+                .handlerUrl())
+        .hasToString("http://127.0.0.1:8081");
   }
 
   @Test

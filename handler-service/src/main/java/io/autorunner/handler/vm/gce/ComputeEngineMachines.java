@@ -263,6 +263,12 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
       log.info("VM {}: already gone from {} (404)", name, zone);
       return false;
     }
+    if (failure.get().verdict() == GceFailure.Verdict.NOT_READY) {
+      // Two reconcile runs, or a reconcile run and a delete task, overlapping: the other one's
+      // delete is under way, and deleting is all either wanted.
+      log.info("VM {}: being deleted already in {} (resourceNotReady)", name, zone);
+      return false;
+    }
     throw failed("delete " + name + " in " + zone, failure.get());
   }
 
@@ -335,17 +341,41 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
       if (finished.isPresent()) {
         return Optional.of(GceFailure.of(finished.get()));
       }
+      if (accepted(future)) {
+        // GCE took the request and only watching it failed: the operation may still complete.
+        throw new ComputeException.Transient(
+            what + " was accepted, then its operation could not be read: " + e.getCause(),
+            e.getCause(),
+            true);
+      }
       if (e.getCause() instanceof ApiException api) {
         return Optional.of(GceFailure.of(api));
       }
-      throw new ComputeException.Transient(what + " failed: " + e.getCause(), e.getCause());
+      throw new ComputeException.Transient(what + " failed: " + e.getCause(), e.getCause(), true);
     } catch (TimeoutException e) {
       future.cancel(false);
       // The operation may still finish: the retry finds the VM by name instead of inserting again.
-      throw new ComputeException.Transient(what + " did not finish within " + operationTimeout, e);
+      throw new ComputeException.Transient(
+          what + " did not finish within " + operationTimeout, e, true);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ComputeException.Transient(what + " was interrupted", e);
+      throw new ComputeException.Transient(what + " was interrupted", e, true);
+    }
+  }
+
+  /** True when GCE answered the request itself with an operation: it runs, whatever came after. */
+  private static boolean accepted(OperationFuture<Operation, Operation> f) {
+    if (!f.getInitialFuture().isDone()) {
+      return false;
+    }
+    try {
+      f.getInitialFuture().get();
+      return true;
+    } catch (ExecutionException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 
@@ -376,7 +406,7 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
       case QUOTA_ZERO ->
           new ComputeException.Permanent(
               message + " (a quota of 0: ask for a quota raise)", failure.cause());
-      case QUOTA, TRANSIENT, NO_CAPACITY ->
+      case QUOTA, TRANSIENT, NO_CAPACITY, NOT_READY ->
           new ComputeException.Transient(message, failure.cause());
       case ALREADY_EXISTS, NOT_FOUND, NOT_OFFERED, PERMANENT ->
           new ComputeException.Permanent(message, failure.cause());

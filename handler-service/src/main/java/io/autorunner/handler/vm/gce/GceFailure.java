@@ -33,6 +33,11 @@ record GceFailure(int httpStatus, List<String> codes, String text, Throwable cau
     ALREADY_EXISTS,
     /** The resource is gone (delete) or never was. */
     NOT_FOUND,
+    /**
+     * The resource is busy with another operation ({@code resourceNotReady}): most often another
+     * caller's delete of the same VM is under way.
+     */
+    NOT_READY,
     /** The zone is out of the machine or GPU: try the next zone. */
     NO_CAPACITY,
     /** The zone does not offer this machine or accelerator type: try the next zone. */
@@ -157,6 +162,9 @@ record GceFailure(int httpStatus, List<String> codes, String text, Throwable cau
     }
     if (httpStatus == 404) {
       return Verdict.NOT_FOUND;
+    }
+    if (hasCode("resourceNotReady") || hasCode("RESOURCE_NOT_READY")) {
+      return Verdict.NOT_READY;
     }
     if (httpStatus == 429 || httpStatus >= 500 || httpStatus <= 0) {
       return Verdict.TRANSIENT;

@@ -178,6 +178,7 @@ public final class InstanceFactory {
     labels.put(MachineLabels.JOB_ID, Long.toString(job.jobId()));
     labels.put(MachineLabels.RUN_ID, Long.toString(job.runId()));
     labels.put(MachineLabels.REPOSITORY, labelValue(job.repository()));
+    labels.put(MachineLabels.RUNNER_ID, Long.toString(request.runnerId()));
     labels.put(MachineLabels.GPU, Boolean.toString(request.spec().hasGpu()));
     labels.put(MachineLabels.SPOT, Boolean.toString(spot));
     return labels;

@@ -221,7 +221,7 @@ class InstanceFactoryTest {
   }
 
   @Test
-  void labelsNameTheJobRunRepositoryGpuAndProvisioning() {
+  void labelsNameTheJobRunRepositoryRunnerGpuAndProvisioning() {
     Instance vm = factory.instance(request(t4Spec()), ZONE, true);
 
     assertThat(vm.getLabelsMap())
@@ -231,6 +231,7 @@ class InstanceFactoryTest {
                 "autorunner-job-id", "4242",
                 "autorunner-run-id", "777",
                 "autorunner-repository", "octo-org_my_repo",
+                "autorunner-runner-id", "77",
                 "autorunner-gpu", "true",
                 "autorunner-spot", "true"));
   }

@@ -1,0 +1,64 @@
+package io.autorunner.handler.task;
+
+import io.autorunner.common.task.JobRef;
+import io.autorunner.handler.github.GitHubRunner;
+import io.autorunner.handler.vm.Machine;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Whether a delivery about runner {@code name} is about our runner of that name. Any repository
+ * admin in the organisation can register a runner called like ours; its job finishing must not
+ * delete our VM mid-job. Ours is the runner whose id the VM carries, in the VM's job's scope.
+ */
+final class RunnerOwnership {
+
+  private RunnerOwnership() {}
+
+  /**
+   * Why the delivery's runner is not the one behind {@code vm}, or empty when it is (or when an
+   * older delivery or VM carries no runner id and the scope matches).
+   */
+  static Optional<String> notOurs(Machine vm, JobRef delivered, Long deliveredRunnerId) {
+    OptionalLong recorded = vm.runnerId();
+    if (deliveredRunnerId != null
+        && recorded.isPresent()
+        && recorded.getAsLong() != deliveredRunnerId) {
+      return Optional.of(
+          "runner "
+              + deliveredRunnerId
+              + " is not runner "
+              + recorded.getAsLong()
+              + " registered for VM "
+              + vm.name());
+    }
+    if (vm.job() != null && !scope(vm.job()).equals(scope(delivered))) {
+      return Optional.of(
+          "the delivery's runner lives in "
+              + scope(delivered)
+              + ", VM "
+              + vm.name()
+              + "'s runner in "
+              + scope(vm.job()));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Why a registered runner is not the delivery's, or empty when the ids agree (or are unknown).
+   */
+  static Optional<String> notOurs(GitHubRunner runner, Long deliveredRunnerId) {
+    return deliveredRunnerId != null && runner.id() != deliveredRunnerId
+        ? Optional.of(
+            "runner " + deliveredRunnerId + " is not runner " + runner.id() + " of that name")
+        : Optional.empty();
+  }
+
+  /** Organisation runners serve the organisation; a user's runners serve one repository. */
+  static String scope(JobRef job) {
+    return job.organization() != null
+        ? "org:" + job.organization().toLowerCase(Locale.ROOT)
+        : "repo:" + job.repository().toLowerCase(Locale.ROOT);
+  }
+}
