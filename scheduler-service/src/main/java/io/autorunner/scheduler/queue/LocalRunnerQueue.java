@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -32,6 +33,9 @@ public final class LocalRunnerQueue implements RunnerQueue {
   /** Names remembered for deduplication; Cloud Tasks remembers a name for about an hour or more. */
   private static final int REMEMBERED_NAMES = 100_000;
 
+  /** How soon a task that found every dispatch slot taken looks again. */
+  private static final Duration DISPATCH_WAIT = Duration.ofMillis(25);
+
   private final TasksProperties tasks;
   private final HttpClient http;
   private final ScheduledExecutorService scheduler;
@@ -44,12 +48,14 @@ public final class LocalRunnerQueue implements RunnerQueue {
                   return size() > REMEMBERED_NAMES;
                 }
               }));
+  private final Semaphore inFlight;
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong failedAttempts = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
 
   public LocalRunnerQueue(TasksProperties tasks) {
     this.tasks = tasks;
+    this.inFlight = new Semaphore(tasks.local().maxConcurrentDispatches());
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     this.scheduler =
         Executors.newScheduledThreadPool(
@@ -78,6 +84,18 @@ public final class LocalRunnerQueue implements RunnerQueue {
   }
 
   private void attempt(RunnerTask task, int retries, int executions) {
+    if (!inFlight.tryAcquire()) {
+      // As many tasks in flight as the queue dispatches at once: this one waits its turn.
+      try {
+        scheduler.schedule(
+            () -> attempt(task, retries, executions),
+            DISPATCH_WAIT.toMillis(),
+            TimeUnit.MILLISECONDS);
+      } catch (RuntimeException shutDown) {
+        log.warn("task {} not dispatched: the local queue is shut down", task.taskId());
+      }
+      return;
+    }
     HttpRequest request =
         HttpRequest.newBuilder(target(task))
             .timeout(tasks.dispatchDeadline())
@@ -91,6 +109,7 @@ public final class LocalRunnerQueue implements RunnerQueue {
     http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
         .whenComplete(
             (response, error) -> {
+              inFlight.release();
               if (error == null && response.statusCode() / 100 == 2) {
                 delivered.incrementAndGet();
                 return;

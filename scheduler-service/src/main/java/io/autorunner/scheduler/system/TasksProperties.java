@@ -98,15 +98,20 @@ public record TasksProperties(
    * @param minBackoff first retry delay; doubles each time
    * @param maxBackoff the longest retry delay
    * @param queueName the name sent in {@code X-CloudTasks-QueueName}
+   * @param maxConcurrentDispatches tasks in flight to the handler at once, like the Cloud Tasks
+   *     queue's {@code maxConcurrentDispatches} that {@code deploy/setup.sh} sets
    */
   public record Local(
       @DefaultValue("10") int maxAttempts,
       @DefaultValue("1s") Duration minBackoff,
       @DefaultValue("60s") Duration maxBackoff,
-      @DefaultValue("local") String queueName) {
+      @DefaultValue("local") String queueName,
+      @DefaultValue("10") int maxConcurrentDispatches) {
 
     public Local {
       Require.between(maxAttempts, 1, 100, "autorunner.tasks.local.max-attempts");
+      Require.between(
+          maxConcurrentDispatches, 1, 1000, "autorunner.tasks.local.max-concurrent-dispatches");
       Require.that(
           minBackoff != null && maxBackoff != null && !minBackoff.isNegative(),
           "autorunner.tasks.local.min-backoff and max-backoff must be durations");

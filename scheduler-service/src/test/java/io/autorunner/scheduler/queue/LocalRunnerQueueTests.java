@@ -125,6 +125,58 @@ class LocalRunnerQueueTests {
   }
 
   @Test
+  void neverHasMoreTasksInFlightThanItsDispatchLimit() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger now = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger most =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger served =
+        new java.util.concurrent.atomic.AtomicInteger();
+    com.sun.net.httpserver.HttpServer slow =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress("127.0.0.1", 0), 50);
+    slow.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+    slow.createContext(
+        "/",
+        exchange -> {
+          most.accumulateAndGet(now.incrementAndGet(), Math::max);
+          try {
+            Thread.sleep(150); // a handler at work on an insert
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          now.decrementAndGet();
+          exchange.getRequestBody().readAllBytes();
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+          served.incrementAndGet();
+        });
+    slow.start();
+    try {
+      queue =
+          new LocalRunnerQueue(
+              new TasksProperties(
+                  TasksProperties.Mode.LOCAL,
+                  null,
+                  URI.create("http://127.0.0.1:" + slow.getAddress().getPort()),
+                  null,
+                  null,
+                  null,
+                  Duration.ofSeconds(30),
+                  new TasksProperties.Local(
+                      10, Duration.ofMillis(20), Duration.ofMillis(100), "q", 3)));
+
+      for (int job = 1; job <= 9; job++) {
+        queue.enqueue(createTask(job));
+      }
+
+      awaitTrue(() -> served.get() == 9);
+      assertThat(most.get()).isEqualTo(3);
+    } finally {
+      slow.stop(0);
+    }
+  }
+
+  @Test
   void backoffDoublesUpToTheMaximum() {
     queue =
         new LocalRunnerQueue(
@@ -136,7 +188,8 @@ class LocalRunnerQueueTests {
                 null,
                 null,
                 Duration.ofSeconds(30),
-                new TasksProperties.Local(10, Duration.ofSeconds(1), Duration.ofSeconds(5), "q")));
+                new TasksProperties.Local(
+                    10, Duration.ofSeconds(1), Duration.ofSeconds(5), "q", 10)));
 
     assertThat(List.of(1, 2, 3, 4, 5).stream().map(queue::backoff))
         .containsExactly(
@@ -157,7 +210,7 @@ class LocalRunnerQueueTests {
         null,
         Duration.ofSeconds(30),
         new TasksProperties.Local(
-            maxAttempts, Duration.ofMillis(20), Duration.ofMillis(100), "local-test"));
+            maxAttempts, Duration.ofMillis(20), Duration.ofMillis(100), "local-test", 10));
   }
 
   private static RunnerTask createTask(long jobId) {

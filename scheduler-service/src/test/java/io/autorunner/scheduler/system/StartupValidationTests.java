@@ -72,7 +72,8 @@ class StartupValidationTests {
                         10,
                         java.time.Duration.ofSeconds(1),
                         java.time.Duration.ofSeconds(60),
-                        "local"))
+                        "local",
+                        10))
                 .handlerUrl())
         .hasToString("http://127.0.0.1:8081");
   }

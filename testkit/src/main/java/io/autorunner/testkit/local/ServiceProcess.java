@@ -22,12 +22,22 @@ public final class ServiceProcess implements AutoCloseable {
   private final Process process;
   private final int port;
   private final Path log;
+  private final List<String> command;
+  private final Map<String, String> env;
 
-  private ServiceProcess(String name, Process process, int port, Path log) {
+  private ServiceProcess(
+      String name,
+      Process process,
+      int port,
+      Path log,
+      List<String> command,
+      Map<String, String> env) {
     this.name = name;
     this.process = process;
     this.port = port;
     this.log = log;
+    this.command = command;
+    this.env = env;
   }
 
   /** Starts {@code jar} with {@code env} (plus PORT) and waits until {@code /healthz} answers. */
@@ -42,7 +52,10 @@ public final class ServiceProcess implements AutoCloseable {
   public static ServiceProcess start(
       String name, String java, Path jar, Map<String, String> env, Path log, Duration timeout)
       throws IOException, InterruptedException {
-    int port = freePort();
+    return launch(name, command(java, jar), env, freePort(), log, timeout);
+  }
+
+  private static List<String> command(String java, Path jar) {
     List<String> command = new ArrayList<>();
     command.add(java);
     // As the images run it (deploy/jvm.options): with Spring's build-time AOT, so that every test
@@ -54,14 +67,45 @@ public final class ServiceProcess implements AutoCloseable {
             "-Dspring.aot.enabled=true",
             "-jar",
             jar.toString()));
+    return List.copyOf(command);
+  }
+
+  private static ServiceProcess launch(
+      String name,
+      List<String> command,
+      Map<String, String> env,
+      int port,
+      Path log,
+      Duration timeout)
+      throws IOException, InterruptedException {
     ProcessBuilder builder =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().putAll(env);
     builder.environment().put("PORT", Integer.toString(port));
     Process process = builder.start();
-    ServiceProcess service = new ServiceProcess(name, process, port, log);
+    ServiceProcess service = new ServiceProcess(name, process, port, log, command, Map.copyOf(env));
     service.awaitHealthy(timeout);
     return service;
+  }
+
+  /** Kills the process at once (SIGKILL), as Cloud Run may: no shutdown hook, no goodbye. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  /** Starts the same service again on the same port (a new instance behind the same address). */
+  public ServiceProcess restart(Duration timeout) throws IOException, InterruptedException {
+    if (process.isAlive()) {
+      close();
+    }
+    return launch(name, command, env, port, log, timeout);
+  }
+
+  public boolean alive() {
+    return process.isAlive();
   }
 
   public URI url() {
