@@ -3,33 +3,52 @@ package io.autorunner.testkit.local;
 import io.autorunner.testkit.gce.FakeComputeEngine;
 import io.autorunner.testkit.github.FakeGitHub;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * autorunner on one machine, with no cloud account: the scheduler (local queue) and the handler
  * (Compute Engine client pointed at the fake) as real processes, GitHub and Compute Engine as the
  * stateful fakes. GitHub's webhooks reach the scheduler signed; the handler's API calls reach the
- * fakes over loopback HTTP.
+ * fakes over loopback HTTP. The handler may run as several instances behind a round-robin front, as
+ * on Cloud Run, and any of them may be killed and started again.
  */
 public final class LocalSystem implements AutoCloseable {
 
   public static final String SECRET = "local-webhook-secret";
 
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
   private final FakeComputeEngine gce;
   private final FakeGitHub github;
-  private final ServiceProcess handler;
+  private final List<ServiceProcess> handlers;
+  private final RoundRobinProxy front;
   private final ServiceProcess scheduler;
 
   private LocalSystem(
-      FakeComputeEngine gce, FakeGitHub github, ServiceProcess handler, ServiceProcess scheduler) {
+      FakeComputeEngine gce,
+      FakeGitHub github,
+      List<ServiceProcess> handlers,
+      RoundRobinProxy front,
+      ServiceProcess scheduler) {
     this.gce = gce;
     this.github = github;
-    this.handler = handler;
+    this.handlers = handlers;
+    this.front = front;
     this.scheduler = scheduler;
+  }
+
+  /** One handler instance. */
+  public static LocalSystem start(Path root, Path logs, Map<String, String> extraHandlerEnv)
+      throws IOException, InterruptedException {
+    return start(root, logs, extraHandlerEnv, 1);
   }
 
   /**
@@ -37,14 +56,17 @@ public final class LocalSystem implements AutoCloseable {
    *
    * @param root the repository root, where the service jars were built
    * @param logs where each service's log goes
+   * @param handlerInstances how many handler processes share the work behind one address
    */
-  public static LocalSystem start(Path root, Path logs, Map<String, String> extraHandlerEnv)
+  public static LocalSystem start(
+      Path root, Path logs, Map<String, String> extraHandlerEnv, int handlerInstances)
       throws IOException, InterruptedException {
     Files.createDirectories(logs);
     FakeComputeEngine gce = new FakeComputeEngine();
     FakeGitHub github = new FakeGitHub();
     github.bootRunnersOn(gce);
-    ServiceProcess handler = null;
+    List<ServiceProcess> handlers = new CopyOnWriteArrayList<>();
+    RoundRobinProxy front = null;
     try {
       Map<String, String> handlerEnv = new LinkedHashMap<>();
       handlerEnv.put("AUTORUNNER_HANDLER_AUTH", "none");
@@ -61,37 +83,47 @@ public final class LocalSystem implements AutoCloseable {
       handlerEnv.put("AUTORUNNER_RECONCILE_QUEUED_GRACE", "5s");
       handlerEnv.put("AUTORUNNER_RECONCILE_ORPHAN_RUNNER_GRACE", "5s");
       handlerEnv.putAll(extraHandlerEnv);
-      handler =
-          ServiceProcess.start(
-              "handler",
-              root.resolve("handler-service/target/handler-service.jar"),
-              handlerEnv,
-              logs.resolve("handler.log"),
-              Duration.ofSeconds(90));
+      for (int i = 0; i < handlerInstances; i++) {
+        handlers.add(
+            ServiceProcess.start(
+                handlerName(i, handlerInstances),
+                root.resolve("handler-service/target/handler-service.jar"),
+                handlerEnv,
+                logs.resolve(handlerName(i, handlerInstances) + ".log"),
+                START_TIMEOUT));
+      }
+      List<ServiceProcess> instances = handlers;
+      front = new RoundRobinProxy(() -> instances.stream().map(ServiceProcess::url).toList());
       Map<String, String> schedulerEnv = new LinkedHashMap<>();
       schedulerEnv.put("AUTORUNNER_WEBHOOK_SECRET", SECRET);
       schedulerEnv.put("AUTORUNNER_TASKS_MODE", "local");
-      schedulerEnv.put("AUTORUNNER_TASKS_HANDLER_URL", handler.url().toString());
+      schedulerEnv.put("AUTORUNNER_TASKS_HANDLER_URL", front.url().toString());
       schedulerEnv.put("AUTORUNNER_TASKS_LOCAL_MIN_BACKOFF", "500ms");
       schedulerEnv.put("AUTORUNNER_TASKS_LOCAL_MAX_BACKOFF", "5s");
       schedulerEnv.put("AUTORUNNER_TASKS_LOCAL_MAX_ATTEMPTS", "30");
+      schedulerEnv.put("AUTORUNNER_TASKS_LOCAL_MAX_CONCURRENT_DISPATCHES", "10");
       ServiceProcess scheduler =
           ServiceProcess.start(
               "scheduler",
               root.resolve("scheduler-service/target/scheduler-service.jar"),
               schedulerEnv,
               logs.resolve("scheduler.log"),
-              Duration.ofSeconds(90));
+              START_TIMEOUT);
       github.setWebhook(scheduler.url().resolve("/webhook"), SECRET);
-      return new LocalSystem(gce, github, handler, scheduler);
+      return new LocalSystem(gce, github, handlers, front, scheduler);
     } catch (IOException | InterruptedException | RuntimeException e) {
-      if (handler != null) {
-        handler.close();
+      handlers.forEach(ServiceProcess::close);
+      if (front != null) {
+        front.close();
       }
       github.close();
       gce.close();
       throw e;
     }
+  }
+
+  private static String handlerName(int index, int count) {
+    return count == 1 ? "handler" : "handler-" + (index + 1);
   }
 
   public FakeComputeEngine gce() {
@@ -102,8 +134,28 @@ public final class LocalSystem implements AutoCloseable {
     return github;
   }
 
+  /** The first handler instance. */
   public ServiceProcess handler() {
-    return handler;
+    return handlers.get(0);
+  }
+
+  /** Where tasks reach the handler: the front of all its instances. */
+  public URI handlerUrl() {
+    return handlers.size() == 1 ? handlers.get(0).url() : front.url();
+  }
+
+  public int handlerInstances() {
+    return handlers.size();
+  }
+
+  /** Kills handler instance {@code index} with SIGKILL: whatever it was doing stops mid-way. */
+  public void killHandler(int index) throws InterruptedException {
+    handlers.get(index).kill();
+  }
+
+  /** Starts handler instance {@code index} again (after {@link #killHandler}), same address. */
+  public void restartHandler(int index) throws IOException, InterruptedException {
+    handlers.set(index, handlers.get(index).restart(START_TIMEOUT));
   }
 
   public ServiceProcess scheduler() {
@@ -113,7 +165,8 @@ public final class LocalSystem implements AutoCloseable {
   @Override
   public void close() {
     scheduler.close();
-    handler.close();
+    new ArrayList<>(handlers).forEach(ServiceProcess::close);
+    front.close();
     github.close();
     gce.close();
   }
