@@ -84,6 +84,27 @@ public final class InstanceNaming {
         + digest36(original + "-r" + n, MAX_WINDOWS - windowsPrefix.length() - 1);
   }
 
+  /**
+   * The job a Linux-form name ({@code prefix-JOB-ATTEMPT[-rN]}) was made for; empty for other names
+   * (Windows names are digests and say nothing).
+   */
+  public java.util.OptionalLong jobIdOf(String name) {
+    if (name == null || !name.startsWith(prefix + "-")) {
+      return java.util.OptionalLong.empty();
+    }
+    java.util.regex.Matcher m =
+        Pattern.compile("([1-9][0-9]{0,18})-[1-9][0-9]{0,9}(?:-r[1-9][0-9]?)?")
+            .matcher(name.substring(prefix.length() + 1));
+    if (!m.matches()) {
+      return java.util.OptionalLong.empty();
+    }
+    try {
+      return java.util.OptionalLong.of(Long.parseLong(m.group(1)));
+    } catch (NumberFormatException e) {
+      return java.util.OptionalLong.empty();
+    }
+  }
+
   /** True when a runner or VM name is one autorunner made (with this prefix). */
   public boolean isOurs(String name) {
     return name != null && ours.matcher(name).matches();

@@ -255,4 +255,16 @@ class InstanceNamingTest {
             () -> naming.replacementName("someone-else", 1))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @org.junit.jupiter.api.Test
+  void theJobOfALinuxNameIsReadBackAndOtherNamesSayNothing() {
+    InstanceNaming naming = new InstanceNaming("ghr");
+
+    org.assertj.core.api.Assertions.assertThat(naming.jobIdOf("ghr-30433642148-2"))
+        .hasValue(30433642148L);
+    org.assertj.core.api.Assertions.assertThat(naming.jobIdOf("ghr-7-1-r3")).hasValue(7L);
+    org.assertj.core.api.Assertions.assertThat(naming.jobIdOf("ghr-7")).isEmpty();
+    org.assertj.core.api.Assertions.assertThat(naming.jobIdOf("other-7-1")).isEmpty();
+    org.assertj.core.api.Assertions.assertThat(naming.jobIdOf("ghrw1a2b")).isEmpty();
+  }
 }

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Set;
 
 /** The repositories named in configuration: the configured sweep list and the allow-list. */
-public final class ConfiguredSweepSources implements SweepSources {
+public class ConfiguredSweepSources implements SweepSources {
 
   private final List<JobRef> repositories;
 

@@ -18,6 +18,7 @@ public final class ReconcileReport {
   private final List<Entry> skipped = new ArrayList<>();
   private final List<Entry> failures = new ArrayList<>();
   private final Set<String> failedScopes = new HashSet<>();
+  private boolean queuedListingFailed;
   private final Map<String, List<String>> notes = new LinkedHashMap<>();
 
   /** One subject (a VM, a runner, a job) and why. */
@@ -64,6 +65,15 @@ public final class ReconcileReport {
 
   public Map<String, List<String>> getNotes() {
     return notes;
+  }
+
+  void failedQueuedListing(String repository, String reason) {
+    queuedListingFailed = true;
+    failures.add(new Entry(repository, "list queued jobs: " + reason));
+  }
+
+  boolean queuedListingFailed() {
+    return queuedListingFailed;
   }
 
   void failedScope(String scope, String reason) {

@@ -46,6 +46,9 @@ public class Reconciler {
   /** How long a VM may stand over the cap before the sweep takes it back. */
   static final Duration CAP_SETTLE = Duration.ofSeconds(15);
 
+  /** A runner minted this recently may belong to a create between its mint and its insert. */
+  private static final Duration ORPHAN_MIN_AGE = Duration.ofMinutes(1);
+
   private final RunnerMachines machines;
   private final RunnerRegistry github;
   private final Replacements replacements;
@@ -102,7 +105,7 @@ public class Reconciler {
       }
     }
     enforceCap(kept, runners, now, report);
-    removeOrphanRunners(vms, runners, now, report);
+    removeOrphanRunners(vms, runners, waitingJobs(queued, report), now, report);
     serveUnservedJobs(vms, runners, queued, now, report);
     report.note("redelivered", sources.redeliverFailedWebhooks());
   }
@@ -183,10 +186,16 @@ public class Reconciler {
    * A runner of ours with no VM behind it goes once no create can still be inserting its VM: a
    * create registers the runner, then inserts within a few minutes, so a runner minted longer ago
    * than {@code orphan-runner-grace} with no VM is dead, whatever its job does. The time comes from
-   * the runner's own label, so every instance, and a restarted one, judges alike.
+   * the runner's own label, so every instance, and a restarted one, judges alike. When the sweep
+   * saw every repository, a runner whose job waits no more goes at once (past a minute, so a create
+   * that just minted it is not overtaken).
    */
   private void removeOrphanRunners(
-      List<Machine> vms, Map<String, ScopedRunner> runners, Instant now, ReconcileReport report) {
+      List<Machine> vms,
+      Map<String, ScopedRunner> runners,
+      Optional<Set<Long>> waiting,
+      Instant now,
+      ReconcileReport report) {
     Set<String> vmNames = new HashSet<>();
     vms.forEach(vm -> vmNames.add(vm.name()));
     for (ScopedRunner scoped : runners.values()) {
@@ -194,9 +203,15 @@ public class Reconciler {
       if (vmNames.contains(runner.name()) || runner.busy()) {
         continue;
       }
-      Optional<Instant> minted = runner.mintedAt();
-      if (minted.isPresent()
-          && Duration.between(minted.get(), now).compareTo(settings.orphanRunnerGrace()) < 0) {
+      Duration age = runner.mintedAt().map(at -> Duration.between(at, now)).orElse(Duration.ZERO);
+      boolean legacy = runner.mintedAt().isEmpty();
+      java.util.OptionalLong job = naming.jobIdOf(runner.name());
+      boolean jobOver =
+          waiting.isPresent()
+              && job.isPresent()
+              && !waiting.get().contains(job.getAsLong())
+              && age.compareTo(ORPHAN_MIN_AGE) > 0;
+      if (!legacy && !jobOver && age.compareTo(settings.orphanRunnerGrace()) < 0) {
         report.kept(runner.name(), "runner without VM, its create may still be inserting it");
         continue;
       }
@@ -397,13 +412,23 @@ public class Reconciler {
     return runners;
   }
 
+  /** The ids of jobs awaiting a runner, when the sweep saw every repository; else unknown. */
+  private Optional<Set<Long>> waitingJobs(List<QueuedJob> queued, ReconcileReport report) {
+    if (!sources.coversEveryRepository() || report.queuedListingFailed()) {
+      return Optional.empty();
+    }
+    Set<Long> ids = new HashSet<>();
+    queued.forEach(q -> ids.add(q.job().jobId()));
+    return Optional.of(ids);
+  }
+
   private List<QueuedJob> queuedJobs(List<JobRef> repositories, ReconcileReport report) {
     List<QueuedJob> queued = new ArrayList<>();
     for (JobRef repository : repositories) {
       try {
         queued.addAll(github.queuedJobs(repository));
       } catch (GitHubException e) {
-        report.failed(repository.repository(), "list queued jobs: " + e.getMessage());
+        report.failedQueuedListing(repository.repository(), e.getMessage());
       }
     }
     return queued;

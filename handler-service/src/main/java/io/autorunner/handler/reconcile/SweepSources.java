@@ -16,6 +16,14 @@ public interface SweepSources {
    */
   List<JobRef> repositories();
 
+  /**
+   * True when {@link #repositories} named every repository our runners can serve (the App's
+   * installations, listed in full): then a job not queued in any of them is not waiting for us.
+   */
+  default boolean coversEveryRepository() {
+    return false;
+  }
+
   /** Redelivers failed {@code workflow_job} deliveries of the last hours; says what it did. */
   String redeliverFailedWebhooks();
 

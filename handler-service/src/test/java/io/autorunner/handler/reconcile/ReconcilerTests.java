@@ -66,6 +66,10 @@ class ReconcilerTests {
 
   /** A reconciler as another handler instance would have it: nothing shared but the ledger. */
   private Reconciler reconciler(int maxInstances) {
+    return reconciler(maxInstances, new ConfiguredSweepSources(List.of("acme/models"), List.of()));
+  }
+
+  private Reconciler reconciler(int maxInstances, SweepSources sources) {
     return new Reconciler(
         machines,
         github,
@@ -83,7 +87,7 @@ class ReconcilerTests {
             List.of(),
             null),
         maxInstances,
-        new ConfiguredSweepSources(List.of("acme/models"), List.of()),
+        sources,
         clock);
   }
 
@@ -361,6 +365,47 @@ class ReconcilerTests {
     assertThat(report.getDeletedRunners())
         .extracting(ReconcileReport.Entry::name)
         .containsExactly("ghr-17-1");
+  }
+
+  @Test
+  void aRunnerWithoutVmWhoseJobWaitsNoMoreGoesAtOnceWhenEveryRepositoryWasSwept() {
+    lifecycle.create(create(18));
+    machines.created.clear();
+    machines.createdAt.clear();
+    clock.advance(Duration.ofMinutes(2));
+    SweepSources everything =
+        new ConfiguredSweepSources(List.of("acme/models"), List.of()) {
+          @Override
+          public boolean coversEveryRepository() {
+            return true;
+          }
+        };
+
+    ReconcileReport partial = reconciler(10).reconcile();
+    ReconcileReport complete = reconciler(10, everything).reconcile();
+
+    assertThat(partial.getDeletedRunners()).isEmpty();
+    assertThat(complete.getDeletedRunners())
+        .extracting(ReconcileReport.Entry::name)
+        .containsExactly("ghr-18-1");
+  }
+
+  @Test
+  void aRunnerWithoutVmWhoseJobStillWaitsIsLeftToItsCreate() {
+    lifecycle.create(create(19));
+    machines.created.clear();
+    machines.createdAt.clear();
+    github.queued.add(new QueuedJob(job(19), GPU, T0));
+    clock.advance(Duration.ofMinutes(2));
+    SweepSources everything =
+        new ConfiguredSweepSources(List.of("acme/models"), List.of()) {
+          @Override
+          public boolean coversEveryRepository() {
+            return true;
+          }
+        };
+
+    assertThat(reconciler(10, everything).reconcile().getDeletedRunners()).isEmpty();
   }
 
   @Test
