@@ -25,6 +25,8 @@ import org.springframework.validation.annotation.Validated;
  * @param diskType boot disk type
  * @param maxRunDuration the hard cap on a VM's life that no bug can outlive (GCE deletes it)
  * @param spotFallbackToStandard when Spot capacity is out in every zone, try standard provisioning
+ * @param operationTimeout how long a create waits for GCE's insert (or delete) operation; a runner
+ *     minted for a create is held that long (plus a margin) before another attempt may replace it
  */
 @Validated
 @ConfigurationProperties("autorunner.gce")
@@ -46,9 +48,16 @@ public record GceProperties(
         String windowsImage,
     @DefaultValue("pd-balanced") @NotBlank String diskType,
     @DefaultValue("6h") Duration maxRunDuration,
-    @DefaultValue("false") boolean spotFallbackToStandard) {
+    @DefaultValue("false") boolean spotFallbackToStandard,
+    @DefaultValue("3m") Duration operationTimeout) {
 
   public GceProperties {
+    if (operationTimeout != null
+        && (operationTimeout.compareTo(Duration.ofSeconds(1)) < 0
+            || operationTimeout.compareTo(Duration.ofMinutes(10)) > 0)) {
+      throw new IllegalArgumentException(
+          "autorunner.gce.operation-timeout must be between 1s and 10m, not " + operationTimeout);
+    }
     if (maxRunDuration != null
         && (maxRunDuration.compareTo(Duration.ofMinutes(30)) < 0
             || maxRunDuration.compareTo(Duration.ofDays(7)) > 0)) {

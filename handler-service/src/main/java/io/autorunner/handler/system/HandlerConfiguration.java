@@ -25,7 +25,6 @@ import io.autorunner.handler.vm.gce.ComputeEngineMachines;
 import io.autorunner.handler.vm.gce.InstanceFactory;
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -41,9 +40,6 @@ import org.springframework.core.Ordered;
 class HandlerConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(HandlerConfiguration.class);
-
-  /** Long enough for a GPU VM insert; shorter than Cloud Tasks' dispatch deadline. */
-  private static final Duration OPERATION_TIMEOUT = Duration.ofMinutes(3);
 
   @Bean
   Clock clock() {
@@ -93,7 +89,7 @@ class HandlerConfiguration {
               factory,
               ComputeEngineMachines.createClient(gce),
               ComputeEngineMachines.createOperationsClient(gce),
-              OPERATION_TIMEOUT);
+              gce.operationTimeout());
         } catch (IOException e) {
           throw new IllegalStateException("cannot create the Compute Engine client", e);
         }

@@ -86,7 +86,8 @@ public final class Requests {
         "projects/windows-cloud/global/images/family/windows-2022",
         "pd-balanced",
         Duration.ofHours(6),
-        spotFallback);
+        spotFallback,
+        Duration.ofMinutes(3));
   }
 
   public static PolicyProperties policy(Map<String, String> imageAliases) {
