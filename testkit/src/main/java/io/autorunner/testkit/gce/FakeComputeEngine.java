@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -38,8 +39,10 @@ import tools.jackson.databind.node.ObjectNode;
  * A fake Compute Engine on loopback speaking the REST subset that google-cloud-compute's {@code
  * InstancesClient} uses: instances insert, get, delete, list and aggregatedList (with filters), and
  * zone operations get, list and wait. It keeps state over time: an inserted instance is
- * PROVISIONING, then STAGING, then RUNNING after {@link #setBootDelay}; operations are RUNNING
- * until {@link #setOperationDelay} has passed, then DONE. Faults come on demand and all methods are
+ * PROVISIONING, then STAGING, then RUNNING after {@link #setBootDelay}; insert operations are
+ * RUNNING until {@link #setOperationDelay} has passed, then DONE; a deleted instance is STOPPING
+ * for {@link #setDeleteDelay}, then gone. Creation timestamps strictly increase, and {@link
+ * #lifetimes} keeps when every instance lived. Faults come on demand and all methods are
  * thread-safe.
  *
  * <p>Point the client at {@link #baseUrl()} with {@code
@@ -72,12 +75,15 @@ public final class FakeComputeEngine implements AutoCloseable {
   private final Set<String> zonesOutOfAll = new HashSet<>();
   private final List<FakeInstance> inserted = new ArrayList<>();
   private final List<FakeInstance> created = new ArrayList<>();
+  private final List<Vm> lived = new ArrayList<>();
+  private Instant lastCreation = Instant.EPOCH;
   private QuotaFault quota;
   private int failNext;
   private double failProbability;
   private Random random = new Random(42);
   private Duration bootDelay = Duration.ofMillis(300);
   private Duration operationDelay = Duration.ofMillis(100);
+  private Duration deleteDelay = Duration.ofMillis(200);
 
   private final List<Consumer<FakeInstance>> runningListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<FakeInstance>> goneListeners = new CopyOnWriteArrayList<>();
@@ -142,10 +148,23 @@ public final class FakeComputeEngine implements AutoCloseable {
     }
   }
 
-  /** Time an insert or delete operation stays RUNNING before it is DONE: slow operations. */
+  /**
+   * Time an insert operation stays RUNNING before it is DONE: slow operations. Deletes take {@link
+   * #setDeleteDelay}.
+   */
   public void setOperationDelay(Duration delay) {
     synchronized (lock) {
       operationDelay = Objects.requireNonNull(delay);
+    }
+  }
+
+  /**
+   * Time a delete takes: the instance is STOPPING until its delete operation is DONE, and a second
+   * delete meanwhile answers 400 {@code resourceNotReady}, as GCE does.
+   */
+  public void setDeleteDelay(Duration delay) {
+    synchronized (lock) {
+      deleteDelay = Objects.requireNonNull(delay);
     }
   }
 
@@ -233,6 +252,7 @@ public final class FakeComputeEngine implements AutoCloseable {
       instances.remove(vm.key());
       vm.status = "GONE";
       vm.preempted = true;
+      vm.gone = Instant.now();
       Op op = newOp(vm.project, vm.zone, "compute.instances.preempted", vm);
       op.status = "DONE";
       op.endTime = Instant.now();
@@ -291,6 +311,16 @@ public final class FakeComputeEngine implements AutoCloseable {
   public List<FakeInstance> created() {
     synchronized (lock) {
       return List.copyOf(created);
+    }
+  }
+
+  /**
+   * Every instance ever created (not the inserts that failed for capacity or quota), oldest first:
+   * when it was inserted and when it disappeared, so a test can tell how many VMs lived at once.
+   */
+  public List<VmLifetime> lifetimes() {
+    synchronized (lock) {
+      return lived.stream().map(Vm::lifetime).toList();
     }
   }
 
@@ -374,7 +404,7 @@ public final class FakeComputeEngine implements AutoCloseable {
                 + name
                 + "' already exists");
       }
-      Vm vm = new Vm(project, zone, name, ids.incrementAndGet(), body.deepCopy(), Instant.now());
+      Vm vm = new Vm(project, zone, name, ids.incrementAndGet(), body.deepCopy(), nextCreation());
       inserted.add(vm.snapshot());
       op = newOp(project, zone, "insert", vm);
       String[] failure = insertFailure(zone, vm);
@@ -386,11 +416,23 @@ public final class FakeComputeEngine implements AutoCloseable {
       } else {
         instances.put(key, vm);
         created.add(vm.snapshot());
+        lived.add(vm);
         scheduleBoot(vm);
       }
       scheduleDone(op, operationDelay);
       return Response.json(200, op.json());
     }
+  }
+
+  /**
+   * The creation time of the next instance: now to the millisecond, and later than every earlier
+   * one, so callers can order instances by {@code creationTimestamp} even when two inserts land in
+   * the same millisecond.
+   */
+  private Instant nextCreation() {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    lastCreation = now.isAfter(lastCreation) ? now : lastCreation.plusMillis(1);
+    return lastCreation;
   }
 
   /** The error an insert's operation ends with, or null: {code, message, http status, text}. */
@@ -467,6 +509,7 @@ public final class FakeComputeEngine implements AutoCloseable {
         if (vm != null && vm.id == op.targetId) {
           instances.remove(vm.key());
           vm.status = "GONE";
+          vm.gone = Instant.now();
           gone = vm.snapshot();
         }
       }
@@ -499,10 +542,23 @@ public final class FakeComputeEngine implements AutoCloseable {
       if (vm == null) {
         return notFound(project, zone, name);
       }
+      if (vm.deleting) {
+        return error(
+            400,
+            "resourceNotReady",
+            "The resource 'projects/"
+                + project
+                + "/zones/"
+                + zone
+                + "/instances/"
+                + name
+                + "' is not ready");
+      }
       vm.status = "STOPPING";
+      vm.deleting = true;
       deletes.incrementAndGet();
       Op op = newOp(project, zone, "delete", vm);
-      scheduleDone(op, operationDelay);
+      scheduleDone(op, deleteDelay);
       return Response.json(200, op.json());
     }
   }
@@ -763,6 +819,8 @@ public final class FakeComputeEngine implements AutoCloseable {
     final Instant created;
     String status = "PROVISIONING";
     boolean preempted;
+    boolean deleting;
+    Instant gone;
 
     Vm(String project, String zone, String name, long id, JsonNode resource, Instant created) {
       this.project = project;
@@ -777,12 +835,20 @@ public final class FakeComputeEngine implements AutoCloseable {
       return FakeComputeEngine.key(project, zone, name);
     }
 
-    FakeInstance snapshot() {
+    VmLifetime lifetime() {
+      return new VmLifetime(project, zone, name, labels(), created, gone, preempted);
+    }
+
+    Map<String, String> labels() {
       Map<String, String> labels = new HashMap<>();
       resource
           .path("labels")
           .properties()
           .forEach(e -> labels.put(e.getKey(), e.getValue().asString()));
+      return Map.copyOf(labels);
+    }
+
+    FakeInstance snapshot() {
       Map<String, String> metadata = new HashMap<>();
       for (JsonNode item : resource.path("metadata").path("items")) {
         metadata.put(item.path("key").asString(""), item.path("value").asString(""));
@@ -793,7 +859,7 @@ public final class FakeComputeEngine implements AutoCloseable {
           name,
           id,
           status,
-          Map.copyOf(labels),
+          labels(),
           Map.copyOf(metadata),
           resource,
           created,

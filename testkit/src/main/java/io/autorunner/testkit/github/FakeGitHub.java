@@ -1,21 +1,16 @@
 package io.autorunner.testkit.github;
 
-import io.autorunner.common.signature.WebhookSignature;
 import io.autorunner.testkit.gce.FakeComputeEngine;
 import io.autorunner.testkit.gce.FakeInstance;
 import io.autorunner.testkit.http.JsonServer;
 import io.autorunner.testkit.http.JsonServer.Request;
 import io.autorunner.testkit.http.JsonServer.Response;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,9 +22,6 @@ import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,10 +34,17 @@ import tools.jackson.databind.JsonNode;
  * A fake GitHub on loopback: the runner REST endpoints the handler uses, with real state, and the
  * dispatcher GitHub is. Tests queue jobs ({@link #queueJob}); a JIT runner "boots" when its VM is
  * RUNNING in an attached {@link FakeComputeEngine} (or by {@link #bootRunner}); GitHub hands the
- * oldest queued job whose labels an idle runner carries to that runner, whichever VM was made for
- * which job, so runners do get taken by other jobs. The job runs for {@link #setRunTime}, then
- * completes; the JIT runner deregisters and its VM powers off. Every change sends a signed {@code
- * workflow_job} webhook, asynchronously, to the configured URL.
+ * oldest queued job to an idle runner that carries all its labels and may serve its repository,
+ * whichever VM was made for which job, so runners do get taken by other jobs. An organisation
+ * runner serves only the repositories its runner group admits ({@link RunnerGroup#admits}); a
+ * repository runner only its repository. The job runs for {@link #setRunTime}, then completes; the
+ * JIT runner deregisters and its VM powers off. Every change sends a signed {@code workflow_job}
+ * webhook, asynchronously, to the configured URL, and the App's delivery log records it ({@code
+ * /app/hook/deliveries}, with redelivery).
+ *
+ * <p>Also served: repositories ({@code GET /repos/{o}/{r}}, private unless {@link #addRepository}
+ * says otherwise), runner groups, the installation's repositories and workflow runs with their
+ * attempts, with ETags and rate-limit headers; {@link #apiCalls} counts what was served.
  *
  * <p>All methods are thread-safe. Webhooks go out on one sender thread, in the order the changes
  * happened, never on a thread serving a REST call.
@@ -54,35 +53,33 @@ public final class FakeGitHub implements AutoCloseable {
 
   private static final System.Logger log = System.getLogger(FakeGitHub.class.getName());
   private static final String DOCS = "https://docs.github.com/rest";
-  private static final Duration WEBHOOK_TIMEOUT = Duration.ofSeconds(10);
 
   /** The path prefix of the fake's own control endpoints (see {@link #queueJob}). */
   public static final String CONTROL = "/_fake";
 
   private final JsonServer server;
   private final ScheduledExecutorService clock;
-  private final ExecutorService sender;
-  private final HttpClient http;
   private final Object lock = new Object();
+  private final Repositories repositories;
+  private final RunnerGroups runnerGroups;
+  private final HookDeliveries hookDeliveries;
+  private final Webhooks webhooks;
+  private final WorkflowRuns runs;
+  private final AppInstallations installations;
+  private final ApiMeter meter = new ApiMeter();
 
   // Guarded by lock.
   private final Map<Long, JobState> jobs = new LinkedHashMap<>();
   private final Map<Long, RunnerState> runners = new LinkedHashMap<>();
   private final Set<String> userAccounts = new HashSet<>();
-  private final Map<String, Long> installations = new HashMap<>();
   private final Set<String> goneMachines = new HashSet<>();
   private Random random = new Random(7);
-  private URI webhookUrl;
-  private String webhookSecret = "fake-secret";
   private Duration runTime = Duration.ofMillis(500);
   private Duration runnerBootDelay = Duration.ZERO;
   private Duration lostRunnerDelay = Duration.ofMillis(200);
-  private double redeliveryFraction;
   private int failNext;
   private FakeComputeEngine gce;
 
-  private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
-  private final AtomicInteger pendingDeliveries = new AtomicInteger();
   private final AtomicLong jobIds = new AtomicLong(30_000_000_000L);
   private final AtomicLong runIds = new AtomicLong(10_000_000_000L);
   private final AtomicLong runnerIds = new AtomicLong(1000);
@@ -97,19 +94,35 @@ public final class FakeGitHub implements AutoCloseable {
   /** Starts on {@code port} of 127.0.0.1 (0 for a free one). */
   public FakeGitHub(int port) {
     this.clock = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "fake-github-clock"));
-    this.sender = Executors.newSingleThreadExecutor(r -> daemon(r, "fake-github-webhooks"));
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
     this.server =
         new JsonServer(
             "fake-github",
             port,
             message -> error(400, "Problems parsing JSON: " + message),
             what -> error(404, "Not Found"));
+    this.repositories = new Repositories(lock, this::isUser, this::baseUrl);
+    this.runnerGroups =
+        new RunnerGroups(
+            lock,
+            this::isUser,
+            new RunnerGroups.Members() {
+              @Override
+              public void groupDeleted(String org, long groupId) {
+                moveToDefaultGroup(org, groupId);
+              }
+
+              @Override
+              public void admissionChanged() {
+                dispatch();
+              }
+            });
+    this.hookDeliveries = new HookDeliveries(this::baseUrl);
+    this.webhooks = new Webhooks(lock, () -> random, hookDeliveries);
+    this.installations =
+        new AppInstallations(lock, this::isUser, this::baseUrl, repositories, meter);
+    this.runs = new WorkflowRuns(lock, jobs, repositories, meter, this::rerunLocked);
     server.filter(this::authenticate);
+    server.decorate(meter::decorate);
     String org = "/orgs/([^/]+)";
     String repo = "/repos/([^/]+)/([^/]+)";
     server.route("POST", org + "/actions/runners/generate-jitconfig", r -> jit(r, orgScope(r)));
@@ -121,17 +134,12 @@ public final class FakeGitHub implements AutoCloseable {
     server.route("DELETE", org + "/actions/runners/([0-9]+)", r -> deleteRunner(r, orgScope(r), 1));
     server.route(
         "DELETE", repo + "/actions/runners/([0-9]+)", r -> deleteRunner(r, repoScope(r), 2));
+    new RunnerGroupEndpoints(lock, runnerGroups, repositories, this::baseUrl).routes(server);
+    server.route("GET", repo, repositories::get);
     server.route("GET", repo + "/actions/jobs/([0-9]+)", this::getJob);
-    server.route("GET", repo + "/actions/runs", this::listRuns);
-    server.route("GET", repo + "/actions/runs/([0-9]+)/jobs", this::listRunJobs);
-    server.route("POST", repo + "/actions/jobs/([0-9]+)/rerun", this::rerunJob);
-    server.route("GET", "/app", r -> Response.json(200, app()));
-    server.route("GET", "/app/installations/([0-9]+)", this::getInstallation);
-    server.route("POST", "/app/installations/([0-9]+)/access_tokens", this::createToken);
-    server.route("GET", org + "/installation", r -> installationOf(r.param(0), true));
-    server.route("GET", "/users/([^/]+)/installation", r -> installationOf(r.param(0), false));
-    server.route(
-        "GET", repo + "/installation", r -> installationOf(r.param(0), !isUser(r.param(0))));
+    runs.routes(server, repo);
+    installations.routes(server, org, repo);
+    hookDeliveries.routes(server, webhooks::redeliver);
     // Control endpoints for manual runs of the program (no GitHub equivalent; no auth).
     server.route("POST", CONTROL + "/jobs", this::controlQueue);
     server.route("POST", CONTROL + "/jobs/([0-9]+)/cancel", this::controlCancel);
@@ -153,10 +161,7 @@ public final class FakeGitHub implements AutoCloseable {
 
   /** Where webhooks go (the scheduler's webhook endpoint) and the secret they are signed with. */
   public void setWebhook(URI url, String secret) {
-    synchronized (lock) {
-      webhookUrl = url;
-      webhookSecret = Objects.requireNonNull(secret, "secret");
-    }
+    webhooks.target(url, secret);
   }
 
   /** How long a job runs once a runner took it. */
@@ -182,9 +187,59 @@ public final class FakeGitHub implements AutoCloseable {
 
   /** The share of deliveries sent twice (same body, same delivery id), like a redelivery. */
   public void setRedeliveryFraction(double fraction) {
+    webhooks.redeliveryFraction(fraction);
+  }
+
+  /**
+   * The share of {@code queued} deliveries (drawn from the seeded random) that fail without
+   * reaching the receiver. The App's delivery log records them as GitHub records a delivery it
+   * could not make (status "failed to connect to network", status code 0), so they can be found and
+   * redelivered through {@code /app/hook/deliveries}. Redeliveries are never lost.
+   */
+  public void loseQueuedDeliveries(double fraction) {
+    webhooks.loseQueuedFraction(fraction);
+  }
+
+  /**
+   * The next {@code count} {@code queued} deliveries are lost, as {@link #loseQueuedDeliveries}.
+   */
+  public void loseNextQueuedDeliveries(int count) {
+    webhooks.loseNextQueued(count);
+  }
+
+  /**
+   * Runner-group writes (create, update, delete, repository access) answer 403 "Resource not
+   * accessible by integration", as for an App without the permission to manage runner groups. Reads
+   * still work.
+   */
+  public void refuseRunnerGroupWrites(boolean refuse) {
+    runnerGroups.refuseWrites(refuse);
+  }
+
+  /**
+   * Registers {@code owner/name} with that visibility (or changes a known one's); its owner is an
+   * organisation unless marked with {@link #userAccount}. Repositories a job is queued for without
+   * one are made private.
+   */
+  public Repository addRepository(String fullName, boolean isPrivate) {
+    Repository repository = repositories.register(fullName, isPrivate);
     synchronized (lock) {
-      redeliveryFraction = fraction;
+      dispatch();
     }
+    return repository;
+  }
+
+  /**
+   * Limits the App installation to these repositories: {@code GET /installation/repositories} lists
+   * only them, with {@code repository_selection: selected}. Unknown ones are made private.
+   */
+  public void restrictInstallationTo(Collection<String> fullNames) {
+    repositories.restrictInstallation(fullNames);
+  }
+
+  /** The App installation may access every repository again (the default). */
+  public void installOnAllRepositories() {
+    repositories.installOnAll();
   }
 
   public void setSeed(long seed) {
@@ -238,6 +293,7 @@ public final class FakeGitHub implements AutoCloseable {
     }
     long runId = runIds.incrementAndGet();
     List<Long> ids = new ArrayList<>();
+    repositories.ensure(repository);
     synchronized (lock) {
       int index = 0;
       for (List<String> labels : jobLabels) {
@@ -279,15 +335,19 @@ public final class FakeGitHub implements AutoCloseable {
     }
   }
 
-  /** Re-runs a completed job as GitHub does: a new job id, the same run, {@code run_attempt+1}. */
+  /**
+   * Re-runs a job as GitHub does: a new job id, the same run, the next {@code run_attempt}. Refused
+   * (IllegalStateException) while the run's latest attempt is not completed.
+   */
   public long rerun(long jobId) {
     synchronized (lock) {
       JobState job = jobs.get(jobId);
       if (job == null) {
         throw new IllegalArgumentException("no job " + jobId);
       }
-      if (!"completed".equals(job.status)) {
-        throw new IllegalStateException("job " + jobId + " is not completed");
+      String refused = runs.refusal(job);
+      if (refused != null) {
+        throw new IllegalStateException("job " + jobId + " cannot be re-run: " + refused);
       }
       return rerunLocked(job).id;
     }
@@ -377,7 +437,31 @@ public final class FakeGitHub implements AutoCloseable {
 
   /** Every delivery made, redeliveries included, in the order they were answered. */
   public List<Delivery> deliveries() {
-    return List.copyOf(deliveries);
+    return webhooks.deliveries();
+  }
+
+  /** The repositories the fake knows, in the order it met them. */
+  public List<Repository> repositories() {
+    return repositories.all();
+  }
+
+  public Optional<Repository> repository(String fullName) {
+    return repositories.find(fullName);
+  }
+
+  /** An organisation's runner groups, its Default one (id 1) first; empty for a user account. */
+  public List<RunnerGroup> runnerGroups(String org) {
+    return runnerGroups.groups(org);
+  }
+
+  /** The REST calls served so far (control endpoints not counted), and how many were 304s. */
+  public ApiCalls apiCalls() {
+    return meter.snapshot();
+  }
+
+  /** The REST calls served so far, then counts from zero again. */
+  public ApiCalls resetApiCalls() {
+    return meter.reset();
   }
 
   /**
@@ -405,19 +489,16 @@ public final class FakeGitHub implements AutoCloseable {
 
   /** Waits until every webhook queued so far was answered; false on timeout. */
   public boolean awaitDeliveries(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (pendingDeliveries.get() > 0) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      Thread.sleep(10);
-    }
-    return true;
+    return webhooks.awaitDeliveries(timeout);
   }
 
   // ---------------------------------------------------------------- the dispatcher
 
-  /** GitHub's rule: the oldest queued job goes to any idle online runner carrying its labels. */
+  /**
+   * GitHub's rule: the oldest queued job goes to any idle online runner that carries all its labels
+   * and may serve its repository: a repository runner only its own repository's jobs; an
+   * organisation runner only jobs of the organisation's repositories that its runner group admits.
+   */
   private void dispatch() {
     List<JobState> queued =
         jobs.values().stream()
@@ -425,9 +506,10 @@ public final class FakeGitHub implements AutoCloseable {
             .sorted(Comparator.comparing((JobState j) -> j.createdAt).thenComparing(j -> j.id))
             .toList();
     for (JobState job : queued) {
+      Repository repository = repositories.ensure(job.repository);
       List<RunnerState> idle =
           runners.values().stream()
-              .filter(r -> "online".equals(r.status) && !r.busy && r.serves(job, this::isUser))
+              .filter(r -> "online".equals(r.status) && !r.busy && serves(r, job, repository))
               .toList();
       if (idle.isEmpty()) {
         continue;
@@ -439,11 +521,41 @@ public final class FakeGitHub implements AutoCloseable {
       job.runnerId = runner.id;
       job.runnerName = runner.name;
       job.runnerGroupId = runner.groupId;
+      job.runnerGroupName = groupName(runner);
       job.startedAt = Instant.now();
       send(job, "in_progress");
       long runnerId = runner.id;
       long jobId = job.id;
       clock.schedule(() -> finishJob(runnerId, jobId), runTime.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private boolean serves(RunnerState runner, JobState job, Repository repository) {
+    if (!runner.carriesAll(job.labels)) {
+      return false;
+    }
+    String org = runner.organization();
+    if (org == null) {
+      return runner.scope.equals(RunnerState.REPO + job.repository.toLowerCase(Locale.ROOT));
+    }
+    return runnerGroups.admits(org, runner.groupId, repository);
+  }
+
+  private String groupName(RunnerState runner) {
+    String org = runner.organization();
+    return org == null
+        ? "Default"
+        : runnerGroups.find(org, runner.groupId).map(RunnerGroup::name).orElse("Default");
+  }
+
+  /** GitHub moves the runners of a deleted group to the organisation's default group. */
+  private void moveToDefaultGroup(String org, long groupId) {
+    synchronized (lock) {
+      for (RunnerState runner : runners.values()) {
+        if (org.equalsIgnoreCase(runner.organization()) && runner.groupId == groupId) {
+          runner.groupId = RunnerGroups.DEFAULT;
+        }
+      }
     }
   }
 
@@ -567,95 +679,27 @@ public final class FakeGitHub implements AutoCloseable {
   // ---------------------------------------------------------------- webhooks
 
   private void send(JobState job, String action) {
-    URI url = webhookUrl;
-    String secret = webhookSecret;
-    boolean twice = redeliveryFraction > 0 && random.nextDouble() < redeliveryFraction;
-    byte[] body = JsonServer.JSON.writeValueAsBytes(payload(job, action));
-    String deliveryId = UUID.randomUUID().toString();
-    long jobId = job.id;
-    pendingDeliveries.incrementAndGet();
-    sender.execute(
-        () -> {
-          try {
-            deliver(url, secret, deliveryId, action, jobId, body, false);
-            if (twice) {
-              deliver(url, secret, deliveryId, action, jobId, body, true);
-            }
-          } finally {
-            pendingDeliveries.decrementAndGet();
-          }
-        });
+    Repository repository = repositories.ensure(job.repository);
+    webhooks.send(
+        action,
+        job.id,
+        installations.id(job.owner()),
+        repository.id(),
+        payload(job, action, repository));
   }
 
-  private void deliver(
-      URI url,
-      String secret,
-      String deliveryId,
-      String action,
-      long jobId,
-      byte[] body,
-      boolean redelivery) {
-    String signature = WebhookSignature.sign(body, secret);
-    String text = new String(body, StandardCharsets.UTF_8);
-    if (url == null) {
-      deliveries.add(
-          new Delivery(
-              deliveryId, action, jobId, text, signature, 0, redelivery, Instant.now(), null));
-      return;
-    }
-    int status;
-    String error = null;
-    try {
-      HttpRequest request =
-          HttpRequest.newBuilder(url)
-              .timeout(WEBHOOK_TIMEOUT)
-              .header("Content-Type", "application/json")
-              .header("User-Agent", "GitHub-Hookshot/fake")
-              .header("X-GitHub-Event", "workflow_job")
-              .header("X-GitHub-Delivery", deliveryId)
-              .header("X-GitHub-Hook-ID", "1")
-              .header(WebhookSignature.HEADER, signature)
-              .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-              .build();
-      status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-    } catch (java.io.IOException e) {
-      status = -1;
-      error = e.toString();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      status = -1;
-      error = "interrupted";
-    }
-    deliveries.add(
-        new Delivery(
-            deliveryId, action, jobId, text, signature, status, redelivery, Instant.now(), error));
-  }
-
-  private Map<String, Object> payload(JobState job, String action) {
-    String owner = job.owner();
-    String repoName = job.repository.substring(job.repository.indexOf('/') + 1);
-    boolean organization = !isUser(owner);
-    Map<String, Object> workflowJob = job.json();
-    Map<String, Object> ownerJson = new LinkedHashMap<>();
-    ownerJson.put("login", owner);
-    ownerJson.put("id", accountId(owner));
-    ownerJson.put("type", organization ? "Organization" : "User");
-    Map<String, Object> repository = new LinkedHashMap<>();
-    repository.put("id", Math.abs((long) job.repository.hashCode()) + 1);
-    repository.put("name", repoName);
-    repository.put("full_name", job.repository);
-    repository.put("private", true);
-    repository.put("owner", ownerJson);
-    repository.put("html_url", "https://github.com/" + job.repository);
+  private Map<String, Object> payload(JobState job, String action, Repository repo) {
+    String owner = repo.owner();
+    boolean organization = !repo.ownedByUser();
     Map<String, Object> payload = new LinkedHashMap<>();
     payload.put("action", action);
-    payload.put("workflow_job", workflowJob);
-    payload.put("repository", repository);
+    payload.put("workflow_job", job.json());
+    payload.put("repository", repositories.json(repo));
     if (organization) {
       payload.put("organization", Map.of("login", owner, "id", accountId(owner)));
     }
     payload.put("sender", Map.of("login", "octocat", "id", 1, "type", "User"));
-    payload.put("installation", Map.of("id", installationId(owner)));
+    payload.put("installation", Map.of("id", installations.id(owner)));
     return payload;
   }
 
@@ -676,6 +720,21 @@ public final class FakeGitHub implements AutoCloseable {
       return error(401, "Requires authentication");
     }
     return null;
+  }
+
+  private static final java.util.regex.Pattern JWT =
+      java.util.regex.Pattern.compile(
+          "(?i)bearer\\s+[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
+
+  /**
+   * The App's own endpoints take the App's JWT ({@code Bearer header.claims.signature}); an
+   * installation token there is refused, as GitHub refuses it. Null when the request carries a JWT.
+   */
+  static Response requireJwt(Request request) {
+    String auth = request.header("Authorization");
+    return auth != null && JWT.matcher(auth.trim()).matches()
+        ? null
+        : error(401, "A JSON web token could not be decoded");
   }
 
   private record Scope(String key, boolean valid) {}
@@ -704,7 +763,16 @@ public final class FakeGitHub implements AutoCloseable {
       return error(422, "Invalid request. labels must hold 1 to 100 items.");
     }
     String work = body.path("work_folder").asString("_work");
+    long groupId = body.path("runner_group_id").asLong();
     synchronized (lock) {
+      // An organisation's runners join one of its groups; a repository has only the default one.
+      boolean groupExists =
+          scope.key().startsWith(RunnerState.ORG)
+              ? runnerGroups.find(request.param(0), groupId).isPresent()
+              : groupId == RunnerGroups.DEFAULT;
+      if (!groupExists) {
+        return error(404, "Not Found");
+      }
       boolean taken =
           runners.values().stream()
               .anyMatch(r -> r.scope.equals(scope.key()) && r.name.equalsIgnoreCase(name));
@@ -713,18 +781,15 @@ public final class FakeGitHub implements AutoCloseable {
       }
       RunnerState runner =
           new RunnerState(
-              runnerIds.incrementAndGet(),
-              name,
-              scope.key(),
-              List.copyOf(labels),
-              body.path("runner_group_id").asLong());
+              runnerIds.incrementAndGet(), name, scope.key(), List.copyOf(labels), groupId);
       runners.put(runner.id, runner);
       jitConfigs.incrementAndGet();
       Map<String, Object> answer = new LinkedHashMap<>();
       answer.put("runner", runner.json());
       answer.put(
           "encoded_jit_config",
-          JitConfigs.encode(runner.id, name, runner.groupId, baseUrl().toString(), work));
+          JitConfigs.encode(
+              runner.id, name, runner.groupId, groupName(runner), baseUrl().toString(), work));
       return Response.json(201, answer);
     }
   }
@@ -798,83 +863,6 @@ public final class FakeGitHub implements AutoCloseable {
     }
   }
 
-  /**
-   * {@code GET /repos/{o}/{r}/actions/runs?status=}: a run is queued while all its jobs queue, in
-   * progress while some have started and some are not completed, completed after that.
-   */
-  private Response listRuns(Request request) {
-    String repository = request.param(0) + "/" + request.param(1);
-    String wanted = request.query().get("status");
-    int perPage =
-        Math.min(
-            100, Math.max(1, Integer.parseInt(request.query().getOrDefault("per_page", "30"))));
-    int page = Math.max(1, Integer.parseInt(request.query().getOrDefault("page", "1")));
-    synchronized (lock) {
-      Map<Long, List<JobState>> runs = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
-      for (JobState job : jobs.values()) {
-        if (job.repository.equalsIgnoreCase(repository)) {
-          runs.computeIfAbsent(job.runId, id -> new ArrayList<>()).add(job);
-        }
-      }
-      List<Map<String, Object>> listed = new ArrayList<>();
-      int skip = (page - 1) * perPage;
-      for (Map.Entry<Long, List<JobState>> run : runs.entrySet()) {
-        String status = runStatus(run.getValue());
-        if (wanted != null && !wanted.equals(status)) {
-          continue;
-        }
-        if (skip > 0) {
-          skip--;
-          continue;
-        }
-        if (listed.size() < perPage) {
-          Map<String, Object> json = new LinkedHashMap<>();
-          json.put("id", run.getKey());
-          json.put("status", status);
-          json.put(
-              "run_attempt", run.getValue().stream().mapToInt(j -> j.runAttempt).max().orElse(1));
-          listed.add(json);
-        }
-      }
-      return Response.json(200, Map.of("total_count", listed.size(), "workflow_runs", listed));
-    }
-  }
-
-  private static String runStatus(List<JobState> jobs) {
-    boolean allQueued = jobs.stream().allMatch(j -> "queued".equals(j.status));
-    boolean allCompleted = jobs.stream().allMatch(j -> "completed".equals(j.status));
-    return allQueued ? "queued" : allCompleted ? "completed" : "in_progress";
-  }
-
-  private Response listRunJobs(Request request) {
-    String repository = request.param(0) + "/" + request.param(1);
-    long runId = Long.parseLong(request.param(2));
-    synchronized (lock) {
-      List<Map<String, Object>> listed = new ArrayList<>();
-      for (JobState job : jobs.values()) {
-        if (job.runId == runId && job.repository.equalsIgnoreCase(repository)) {
-          listed.add(job.json());
-        }
-      }
-      return Response.json(200, Map.of("total_count", listed.size(), "jobs", listed));
-    }
-  }
-
-  private Response rerunJob(Request request) {
-    synchronized (lock) {
-      JobState job = jobs.get(Long.parseLong(request.param(2)));
-      if (job == null
-          || !job.repository.equalsIgnoreCase(request.param(0) + "/" + request.param(1))) {
-        return error(404, "Not Found");
-      }
-      if (!"completed".equals(job.status)) {
-        return error(403, "This job is not completed and cannot be re-run.");
-      }
-      rerunLocked(job);
-      return Response.json(201, Map.of());
-    }
-  }
-
   /** {@code {"repository": "o/r", "labels": [...]}}: queues a job, answers its id. */
   private Response controlQueue(Request request) {
     JsonNode body = request.json();
@@ -901,86 +889,12 @@ public final class FakeGitHub implements AutoCloseable {
     state.put("reruns", rerunCount());
     state.put("deliveries", deliveries().size());
     state.put(
+        "deliveries_not_received", deliveries().stream().filter(d -> !d.reachedReceiver()).count());
+    state.put("api_calls", apiCalls().total());
+    state.put("api_calls_not_modified", apiCalls().notModified());
+    state.put(
         "deliveries_outside_2xx", deliveries().stream().filter(d -> !d.answered2xx()).count());
     return state;
-  }
-
-  // The App endpoints github-api calls to trade an App JWT for an installation token.
-
-  private Map<String, Object> app() {
-    Map<String, Object> app = new LinkedHashMap<>();
-    app.put("id", 1);
-    app.put("slug", "autorunner-fake");
-    app.put("name", "autorunner (fake)");
-    app.put("owner", Map.of("login", "autorunner", "id", 1, "type", "Organization"));
-    app.put("html_url", "https://github.com/apps/autorunner-fake");
-    app.put("permissions", Map.of("organization_self_hosted_runners", "write"));
-    app.put("events", List.of("workflow_job"));
-    app.put("created_at", "2024-01-01T00:00:00Z");
-    app.put("updated_at", "2024-01-01T00:00:00Z");
-    return app;
-  }
-
-  private Response getInstallation(Request request) {
-    long id = Long.parseLong(request.param(0));
-    synchronized (lock) {
-      for (Map.Entry<String, Long> entry : installations.entrySet()) {
-        if (entry.getValue() == id) {
-          return Response.json(200, installation(entry.getKey(), !isUser(entry.getKey())));
-        }
-      }
-    }
-    return error(404, "Not Found");
-  }
-
-  private Response installationOf(String login, boolean organization) {
-    if (organization == isUser(login)) {
-      return error(404, "Not Found");
-    }
-    return Response.json(200, installation(login, organization));
-  }
-
-  private Map<String, Object> installation(String login, boolean organization) {
-    long id = installationId(login);
-    Map<String, Object> installation = new LinkedHashMap<>();
-    installation.put("id", id);
-    installation.put(
-        "account",
-        Map.of(
-            "login",
-            login,
-            "id",
-            accountId(login),
-            "type",
-            organization ? "Organization" : "User"));
-    installation.put("app_id", 1);
-    installation.put("app_slug", "autorunner-fake");
-    installation.put("target_id", accountId(login));
-    installation.put("target_type", organization ? "Organization" : "User");
-    installation.put("repository_selection", "all");
-    installation.put(
-        "access_tokens_url", baseUrl() + "/app/installations/" + id + "/access_tokens");
-    installation.put("repositories_url", baseUrl() + "/installation/repositories");
-    installation.put("html_url", "https://github.com/settings/installations/" + id);
-    installation.put("permissions", Map.of("organization_self_hosted_runners", "write"));
-    installation.put("events", List.of("workflow_job"));
-    installation.put("created_at", "2024-01-01T00:00:00Z");
-    installation.put("updated_at", "2024-01-01T00:00:00Z");
-    return installation;
-  }
-
-  private Response createToken(Request request) {
-    Map<String, Object> token = new LinkedHashMap<>();
-    token.put("token", "ghs_fake" + UUID.randomUUID().toString().replace("-", ""));
-    token.put(
-        "expires_at",
-        Instant.now()
-            .plus(Duration.ofHours(1))
-            .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
-            .toString());
-    token.put("permissions", Map.of("organization_self_hosted_runners", "write"));
-    token.put("repository_selection", "all");
-    return Response.json(201, token);
   }
 
   // ---------------------------------------------------------------- helpers
@@ -991,14 +905,7 @@ public final class FakeGitHub implements AutoCloseable {
     }
   }
 
-  private long installationId(String login) {
-    synchronized (lock) {
-      return installations.computeIfAbsent(
-          login.toLowerCase(Locale.ROOT), k -> 50_000_000L + installations.size() + 1);
-    }
-  }
-
-  private static long accountId(String login) {
+  static long accountId(String login) {
     return Math.abs((long) login.toLowerCase(Locale.ROOT).hashCode()) + 1;
   }
 
@@ -1011,159 +918,10 @@ public final class FakeGitHub implements AutoCloseable {
     return Response.json(status, body);
   }
 
-  /** Mutable state of one job attempt; guarded by the fake's lock. */
-  private static final class JobState {
-    final long id;
-    final long runId;
-    final int runAttempt;
-    final String repository;
-    final List<String> labels;
-    final String name;
-    final Long rerunOf;
-    final Instant createdAt = Instant.now();
-    String status = "queued";
-    String conclusion;
-    Long runnerId;
-    String runnerName;
-    Long runnerGroupId;
-    Instant startedAt;
-    Instant completedAt;
-
-    JobState(
-        long id,
-        long runId,
-        int runAttempt,
-        String repository,
-        List<String> labels,
-        String name,
-        Long rerunOf) {
-      this.id = id;
-      this.runId = runId;
-      this.runAttempt = runAttempt;
-      this.repository = repository;
-      this.labels = labels;
-      this.name = name;
-      this.rerunOf = rerunOf;
-    }
-
-    String owner() {
-      return repository.substring(0, repository.indexOf('/'));
-    }
-
-    Job snapshot() {
-      return new Job(
-          id,
-          runId,
-          runAttempt,
-          repository,
-          labels,
-          name,
-          status,
-          conclusion,
-          runnerId,
-          runnerName,
-          createdAt,
-          startedAt,
-          completedAt,
-          rerunOf);
-    }
-
-    /** The job as the REST API and the webhook's {@code workflow_job} show it. */
-    Map<String, Object> json() {
-      String api = "https://api.github.com/repos/" + repository;
-      Map<String, Object> json = new LinkedHashMap<>();
-      json.put("id", id);
-      json.put("run_id", runId);
-      json.put("workflow_name", "CI");
-      json.put("head_branch", "main");
-      json.put("run_url", api + "/actions/runs/" + runId);
-      json.put("run_attempt", runAttempt);
-      json.put("node_id", "CR_fake" + id);
-      json.put("head_sha", String.format("%040x", id));
-      json.put("url", api + "/actions/jobs/" + id);
-      json.put(
-          "html_url", "https://github.com/" + repository + "/actions/runs/" + runId + "/job/" + id);
-      json.put("status", status);
-      json.put("conclusion", conclusion);
-      json.put("created_at", createdAt.toString());
-      json.put("started_at", (startedAt != null ? startedAt : createdAt).toString());
-      json.put("completed_at", completedAt == null ? null : completedAt.toString());
-      json.put("name", name);
-      json.put("steps", List.of());
-      json.put("check_run_url", api + "/check-runs/" + id);
-      json.put("labels", labels);
-      json.put("runner_id", runnerId);
-      json.put("runner_name", runnerName);
-      json.put("runner_group_id", runnerGroupId);
-      json.put("runner_group_name", runnerGroupId == null ? null : "Default");
-      return json;
-    }
-  }
-
-  /** Mutable state of one runner; guarded by the fake's lock. */
-  private static final class RunnerState {
-    final long id;
-    final String name;
-    final String scope;
-    final List<String> labels;
-    final long groupId;
-    final String os;
-    String status = "offline";
-    boolean busy;
-    boolean used;
-    Long jobId;
-    String machine;
-    Runnable powerOff;
-
-    RunnerState(long id, String name, String scope, List<String> labels, long groupId) {
-      this.id = id;
-      this.name = name;
-      this.scope = scope;
-      this.labels = labels;
-      this.groupId = groupId;
-      this.os = labels.stream().anyMatch("windows"::equalsIgnoreCase) ? "Windows" : "Linux";
-    }
-
-    /** Labels are matched case-insensitively; the scope must cover the job's repository. */
-    boolean serves(JobState job, java.util.function.Predicate<String> isUser) {
-      boolean inScope =
-          scope.equals("repo:" + job.repository.toLowerCase(Locale.ROOT))
-              || (!isUser.test(job.owner())
-                  && scope.equals("org:" + job.owner().toLowerCase(Locale.ROOT)));
-      if (!inScope) {
-        return false;
-      }
-      Set<String> mine =
-          labels.stream().map(l -> l.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
-      return job.labels.stream().allMatch(l -> mine.contains(l.toLowerCase(Locale.ROOT)));
-    }
-
-    Runner snapshot() {
-      return new Runner(id, name, scope, labels, status, busy, jobId, machine);
-    }
-
-    Map<String, Object> json() {
-      Map<String, Object> json = new LinkedHashMap<>();
-      json.put("id", id);
-      json.put("name", name);
-      json.put("os", os);
-      json.put("status", status);
-      json.put("busy", busy);
-      json.put("ephemeral", true);
-      json.put("runner_group_id", groupId);
-      List<Map<String, Object>> labelJson = new ArrayList<>();
-      for (int i = 0; i < labels.size(); i++) {
-        labelJson.add(Map.of("id", i + 1, "name", labels.get(i), "type", "custom"));
-      }
-      json.put("labels", labelJson);
-      return json;
-    }
-  }
-
   @Override
   public void close() {
     server.close();
     clock.shutdownNow();
-    sender.shutdownNow();
+    webhooks.close();
   }
 }

@@ -28,11 +28,16 @@ final class JitConfigs {
   private JitConfigs() {}
 
   static String encode(long runnerId, String name, long groupId, String serverUrl, String work) {
+    return encode(runnerId, name, groupId, "Default", serverUrl, work);
+  }
+
+  static String encode(
+      long runnerId, String name, long groupId, String groupName, String serverUrl, String work) {
     Map<String, Object> runner = new LinkedHashMap<>();
     runner.put("agentId", runnerId);
     runner.put("agentName", name);
     runner.put("poolId", groupId);
-    runner.put("poolName", "Default");
+    runner.put("poolName", groupName);
     runner.put("serverUrl", serverUrl);
     runner.put("gitHubUrl", serverUrl);
     runner.put("workFolder", work);

@@ -21,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -86,6 +87,15 @@ public final class JsonServer implements AutoCloseable {
     public static Response empty(int status) {
       return new Response(status, null, Map.of());
     }
+
+    /**
+     * This answer with {@code extra} headers added (an extra one wins over one of the same name).
+     */
+    public Response withHeaders(Map<String, String> extra) {
+      Map<String, String> merged = new LinkedHashMap<>(headers);
+      merged.putAll(extra);
+      return new Response(status, body, Map.copyOf(merged));
+    }
   }
 
   /** Thrown by a handler for a request it cannot read; answered 400 by the route's error shape. */
@@ -107,6 +117,8 @@ public final class JsonServer implements AutoCloseable {
   private final ExecutorService workers;
   private final List<Route> routes = new CopyOnWriteArrayList<>();
   private final List<Function<Request, Response>> filters = new CopyOnWriteArrayList<>();
+  private final List<BiFunction<Request, Response, Response>> decorators =
+      new CopyOnWriteArrayList<>();
   private final Function<String, Response> badRequest;
   private final Function<String, Response> notFound;
 
@@ -152,6 +164,15 @@ public final class JsonServer implements AutoCloseable {
     filters.add(filter);
   }
 
+  /**
+   * A decorator sees every answer, to a path a route knows or not, errors included, and returns it
+   * or a replacement: to add headers, or to count what was served. Decorators run in the order they
+   * were added.
+   */
+  public void decorate(BiFunction<Request, Response, Response> decorator) {
+    decorators.add(Objects.requireNonNull(decorator, "decorator"));
+  }
+
   public URI baseUrl() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
@@ -162,27 +183,38 @@ public final class JsonServer implements AutoCloseable {
 
   private void serve(HttpExchange exchange) throws IOException {
     try (exchange) {
+      Request request = read(exchange);
       Response response;
       try {
-        response = dispatch(exchange);
+        response = dispatch(request);
       } catch (BadRequest e) {
         response = badRequest.apply(e.getMessage());
       } catch (RuntimeException e) {
         response =
             Response.json(500, Map.of("error", Map.of("code", 500, "message", "fake error: " + e)));
       }
+      for (BiFunction<Request, Response, Response> decorator : decorators) {
+        response = decorator.apply(request, response);
+      }
       write(exchange, response);
     }
   }
 
-  private Response dispatch(HttpExchange exchange) throws IOException {
-    String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
-    String path = exchange.getRequestURI().getRawPath();
-    byte[] body = exchange.getRequestBody().readAllBytes();
-    Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+  /** The request as it came, before routing: no path parameters yet. */
+  private static Request read(HttpExchange exchange) throws IOException {
+    return new Request(
+        exchange.getRequestMethod().toUpperCase(Locale.ROOT),
+        exchange.getRequestURI().getRawPath(),
+        query(exchange.getRequestURI().getRawQuery()),
+        Map.copyOf(exchange.getRequestHeaders()),
+        exchange.getRequestBody().readAllBytes(),
+        List.of());
+  }
+
+  private Response dispatch(Request incoming) {
     for (Route route : routes) {
-      Matcher matcher = route.path().matcher(path);
-      if (!route.method().equals(method) || !matcher.matches()) {
+      Matcher matcher = route.path().matcher(incoming.path());
+      if (!route.method().equals(incoming.method()) || !matcher.matches()) {
         continue;
       }
       List<String> params = new ArrayList<>();
@@ -191,11 +223,11 @@ public final class JsonServer implements AutoCloseable {
       }
       Request request =
           new Request(
-              method,
-              path,
-              query,
-              Map.copyOf(exchange.getRequestHeaders()),
-              body,
+              incoming.method(),
+              incoming.path(),
+              incoming.query(),
+              incoming.headers(),
+              incoming.body(),
               List.copyOf(params));
       for (Function<Request, Response> filter : filters) {
         Response early = filter.apply(request);
@@ -205,7 +237,7 @@ public final class JsonServer implements AutoCloseable {
       }
       return route.handler().handle(request);
     }
-    return notFound.apply(method + " " + path);
+    return notFound.apply(incoming.method() + " " + incoming.path());
   }
 
   private static Map<String, String> query(String raw) {
