@@ -45,6 +45,7 @@ final class AppInstallations {
 
   void routes(JsonServer server, String org, String repo) {
     server.route("GET", "/app", r -> Response.json(200, app()));
+    server.route("GET", "/app/installations", this::listInstallations);
     server.route("GET", "/app/installations/([0-9]+)", this::getInstallation);
     server.route("POST", "/app/installations/([0-9]+)/access_tokens", this::createToken);
     server.route("GET", "/installation/repositories", this::installationRepositories);
@@ -74,6 +75,24 @@ final class AppInstallations {
     app.put("created_at", "2024-01-01T00:00:00Z");
     app.put("updated_at", "2024-01-01T00:00:00Z");
     return app;
+  }
+
+  /**
+   * {@code GET /app/installations} (App JWT): one installation per owner of a known repository,
+   * one page (the fake never has more than a page of owners).
+   */
+  private Response listInstallations(Request request) {
+    Response refused = FakeGitHub.requireJwt(request);
+    if (refused != null) {
+      return refused;
+    }
+    java.util.Set<String> owners = new java.util.TreeSet<>();
+    repositories.all().forEach(r -> owners.add(r.owner()));
+    List<Map<String, Object>> all = new java.util.ArrayList<>();
+    if (request.queryParam("page").orElse("1").equals("1")) {
+      owners.forEach(owner -> all.add(installation(owner, !isUser.test(owner))));
+    }
+    return Response.json(200, all);
   }
 
   private Response getInstallation(Request request) {
