@@ -78,8 +78,8 @@ final class AppInstallations {
   }
 
   /**
-   * {@code GET /app/installations} (App JWT): one installation per owner of a known repository,
-   * one page (the fake never has more than a page of owners).
+   * {@code GET /app/installations} (App JWT): one installation per owner of a known repository, one
+   * page (the fake never has more than a page of owners).
    */
   private Response listInstallations(Request request) {
     Response refused = FakeGitHub.requireJwt(request);

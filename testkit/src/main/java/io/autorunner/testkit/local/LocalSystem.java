@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * autorunner on one machine, with no cloud account: the scheduler (local queue) and the handler
@@ -45,26 +46,54 @@ public final class LocalSystem implements AutoCloseable {
     this.scheduler = scheduler;
   }
 
+  /**
+   * How to run it.
+   *
+   * @param handlerEnv overrides of the handler's environment (e.g. zones)
+   * @param schedulerEnv overrides of the scheduler's environment (e.g. allow-lists)
+   * @param handlerInstances how many handler processes share the work behind one address
+   * @param prepare runs on the fakes before any service starts (repositories, accounts)
+   */
+  public record Options(
+      Map<String, String> handlerEnv,
+      Map<String, String> schedulerEnv,
+      int handlerInstances,
+      Consumer<FakeGitHub> prepare) {
+    public Options {
+      handlerEnv = Map.copyOf(handlerEnv);
+      schedulerEnv = Map.copyOf(schedulerEnv);
+      if (handlerInstances < 1) {
+        throw new IllegalArgumentException("at least one handler instance");
+      }
+    }
+  }
+
   /** One handler instance. */
   public static LocalSystem start(Path root, Path logs, Map<String, String> extraHandlerEnv)
       throws IOException, InterruptedException {
     return start(root, logs, extraHandlerEnv, 1);
   }
 
+  public static LocalSystem start(
+      Path root, Path logs, Map<String, String> extraHandlerEnv, int handlerInstances)
+      throws IOException, InterruptedException {
+    return start(root, logs, new Options(extraHandlerEnv, Map.of(), handlerInstances, g -> {}));
+  }
+
   /**
-   * Starts everything. {@code extraHandlerEnv} overrides the handler's environment (e.g. zones).
+   * Starts everything.
    *
    * @param root the repository root, where the service jars were built
    * @param logs where each service's log goes
-   * @param handlerInstances how many handler processes share the work behind one address
    */
-  public static LocalSystem start(
-      Path root, Path logs, Map<String, String> extraHandlerEnv, int handlerInstances)
+  public static LocalSystem start(Path root, Path logs, Options options)
       throws IOException, InterruptedException {
     Files.createDirectories(logs);
     FakeComputeEngine gce = new FakeComputeEngine();
     FakeGitHub github = new FakeGitHub();
     github.bootRunnersOn(gce);
+    options.prepare().accept(github);
+    int handlerInstances = options.handlerInstances();
     List<ServiceProcess> handlers = new CopyOnWriteArrayList<>();
     RoundRobinProxy front = null;
     try {
@@ -82,7 +111,8 @@ public final class LocalSystem implements AutoCloseable {
       handlerEnv.put("AUTORUNNER_RECONCILE_BOOT_TIMEOUT", "15s");
       handlerEnv.put("AUTORUNNER_RECONCILE_QUEUED_GRACE", "5s");
       handlerEnv.put("AUTORUNNER_RECONCILE_ORPHAN_RUNNER_GRACE", "5s");
-      handlerEnv.putAll(extraHandlerEnv);
+      handlerEnv.put("AUTORUNNER_GCE_OPERATION_TIMEOUT", "10s");
+      handlerEnv.putAll(options.handlerEnv());
       for (int i = 0; i < handlerInstances; i++) {
         handlers.add(
             ServiceProcess.start(
@@ -102,6 +132,7 @@ public final class LocalSystem implements AutoCloseable {
       schedulerEnv.put("AUTORUNNER_TASKS_LOCAL_MAX_BACKOFF", "5s");
       schedulerEnv.put("AUTORUNNER_TASKS_LOCAL_MAX_ATTEMPTS", "30");
       schedulerEnv.put("AUTORUNNER_TASKS_LOCAL_MAX_CONCURRENT_DISPATCHES", "10");
+      schedulerEnv.putAll(options.schedulerEnv());
       ServiceProcess scheduler =
           ServiceProcess.start(
               "scheduler",
@@ -156,6 +187,17 @@ public final class LocalSystem implements AutoCloseable {
   /** Starts handler instance {@code index} again (after {@link #killHandler}), same address. */
   public void restartHandler(int index) throws IOException, InterruptedException {
     handlers.set(index, handlers.get(index).restart(START_TIMEOUT));
+  }
+
+  /** Lines of every handler instance's log (all its lives) that contain {@code text}. */
+  public List<String> handlerLogLines(String text) throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (ServiceProcess handler : handlers) {
+      try (var all = Files.lines(handler.log())) {
+        all.filter(line -> line.contains(text)).forEach(lines::add);
+      }
+    }
+    return lines;
   }
 
   public ServiceProcess scheduler() {

@@ -3,6 +3,7 @@ package io.autorunner.testkit.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.autorunner.testkit.gce.FakeInstance;
+import io.autorunner.testkit.gce.VmLifetime;
 import io.autorunner.testkit.github.Delivery;
 import io.autorunner.testkit.github.FakeGitHub;
 import io.autorunner.testkit.github.Job;
@@ -21,14 +22,22 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * Both services for real (their jars), wired through the local queue, against the stateful fakes: a
- * trace of jobs in bursts with redeliveries, cancellations, GCE 503s, a zone out of GPUs and Spot
- * preemptions. Its assertions are the design's invariants. {@code -De2e.jobs=N} runs a longer
- * trace.
+ * Both services for real (their jars), wired through the local queue, against the stateful fakes,
+ * in the production shape: three handler instances behind a round-robin front, the queue
+ * dispatching up to 10 tasks at once, one instance killed with SIGKILL and started again mid-trace,
+ * every instance reconciling on its own timer (so reconciles overlap), a tight VM cap, an
+ * organisation repository outside the allow-list whose jobs carry our labels, and queued webhooks
+ * GitHub fails to deliver. The trace: jobs in bursts with redeliveries, cancellations, GCE 503s, a
+ * zone out of GPUs and Spot preemptions. Its assertions are the design's invariants. {@code
+ * -De2e.jobs=N} runs a longer trace.
  */
 class EndToEndSimulationTest {
 
-  private static final String REPO = "acme/models";
+  private static final List<String> ALLOWED = List.of("acme/models", "acme/vision");
+  private static final String FOREIGN = "acme/untrusted";
+  private static final int HANDLERS = 3;
+  private static final int MAX_INSTANCES = 10;
+  private static final Duration SETTLE = Duration.ofSeconds(15);
   private static final List<List<String>> MATRIX =
       List.of(
           List.of("self-hosted", "gce"),
@@ -38,7 +47,8 @@ class EndToEndSimulationTest {
           List.of("self-hosted", "gce", "gpu=nvidia-l4"));
 
   @Test
-  void aBurstyTraceKeepsEveryInvariant() throws Exception {
+  void aBurstyTraceKeepsEveryInvariantWithThreeHandlersAKillAndASharedOrganisation()
+      throws Exception {
     int jobs = Integer.getInteger("e2e.jobs", 200);
     Path root = Path.of("..").toAbsolutePath().normalize();
     for (String jar :
@@ -49,37 +59,61 @@ class EndToEndSimulationTest {
           .as("build the services first (./mvnw -B verify builds them before this module)")
           .exists();
     }
-    Map<String, String> handlerEnv =
-        Map.of(
-            "AUTORUNNER_LIMITS_MAX_INSTANCES", "100",
-            "AUTORUNNER_RECONCILE_EVERY", "3s",
-            "AUTORUNNER_RECONCILE_QUEUED_GRACE", "10s",
-            "AUTORUNNER_RECONCILE_BOOT_TIMEOUT", "20s",
-            "AUTORUNNER_RECONCILE_ORPHAN_RUNNER_GRACE", "15s",
-            "AUTORUNNER_RECONCILE_MAX_CREATES_PER_RUN", "20",
-            "AUTORUNNER_RECONCILE_REPOSITORIES", REPO);
+    String allowed = String.join(",", ALLOWED);
+    Map<String, String> handlerEnv = new java.util.LinkedHashMap<>();
+    handlerEnv.put("AUTORUNNER_LIMITS_MAX_INSTANCES", Integer.toString(MAX_INSTANCES));
+    handlerEnv.put("AUTORUNNER_RECONCILE_EVERY", "3s");
+    handlerEnv.put("AUTORUNNER_RECONCILE_QUEUED_GRACE", "10s");
+    handlerEnv.put("AUTORUNNER_RECONCILE_BOOT_TIMEOUT", "20s");
+    handlerEnv.put("AUTORUNNER_RECONCILE_ORPHAN_RUNNER_GRACE", "20s");
+    handlerEnv.put("AUTORUNNER_RECONCILE_MAX_CREATES_PER_RUN", "20");
+    handlerEnv.put("AUTORUNNER_ROUTING_ALLOWED_REPOSITORIES", allowed);
+    handlerEnv.put("AUTORUNNER_GITHUB_APP_ID", "1");
+    handlerEnv.put("AUTORUNNER_GITHUB_APP_PRIVATE_KEY", TestAppKey.pkcs8Pem());
+    LocalSystem.Options options =
+        new LocalSystem.Options(
+            handlerEnv,
+            Map.of("AUTORUNNER_ROUTING_ALLOWED_REPOSITORIES", allowed),
+            HANDLERS,
+            github -> {
+              ALLOWED.forEach(repo -> github.addRepository(repo, true));
+              github.addRepository(FOREIGN, true);
+            });
     long start = System.nanoTime();
-    try (LocalSystem system = LocalSystem.start(root, Path.of("target/e2e"), handlerEnv)) {
+    try (LocalSystem system = LocalSystem.start(root, Path.of("target/e2e"), options)) {
       FakeGitHub github = system.github();
       github.setSeed(42);
       github.setRunTime(Duration.ofMillis(800));
       github.setRedeliveryFraction(0.10);
+      github.loseQueuedDeliveries(0.05);
       system.gce().setSeed(42);
       system.gce().setBootDelay(Duration.ofMillis(300));
       system.gce().exhaustGpuCapacity("us-central1-a");
       system.gce().failRandomly(0.05);
 
       Random random = new Random(7);
-      List<Long> queued = new ArrayList<>();
       Set<Long> cancelled = new HashSet<>();
       Set<Long> preempted = new HashSet<>();
+      Set<Long> foreign = new HashSet<>();
       int bursts = Math.max(1, jobs / 20);
+      int killedAt = Math.min(3, bursts - 1);
+      int restartedAt = Math.min(5, bursts);
       for (int burst = 0; burst < bursts; burst++) {
+        if (burst == killedAt) {
+          system.killHandler(1);
+        }
+        if (burst == restartedAt) {
+          system.restartHandler(1);
+        }
         List<Long> thisBurst = new ArrayList<>();
         for (int i = 0; i < jobs / bursts; i++) {
-          thisBurst.add(github.queueJob(REPO, MATRIX.get(random.nextInt(MATRIX.size()))));
+          List<String> labels = MATRIX.get(random.nextInt(MATRIX.size()));
+          if (random.nextInt(20) == 0) {
+            foreign.add(github.queueJob(FOREIGN, labels));
+          } else {
+            thisBurst.add(github.queueJob(ALLOWED.get(random.nextInt(ALLOWED.size())), labels));
+          }
         }
-        queued.addAll(thisBurst);
         // 5% of jobs are cancelled while they queue.
         for (int c = 0; c < thisBurst.size() / 20; c++) {
           long victim = thisBurst.get(random.nextInt(thisBurst.size()));
@@ -93,34 +127,90 @@ class EndToEndSimulationTest {
           preemptOneBusyVm(system).ifPresent(preempted::add);
         }
       }
-      boolean drained = awaitDrained(system, Duration.ofMinutes(5));
+      if (restartedAt >= bursts) {
+        system.restartHandler(1);
+      }
+      boolean drained = awaitDrained(system, foreign, Duration.ofMinutes(6));
+      // Nobody may serve the untrusted repository's jobs: they wait until their run is cancelled.
+      List<Job> foreignJobs =
+          github.jobs().stream().filter(j -> FOREIGN.equals(j.repository())).toList();
+      foreign.forEach(github::cancel);
 
       List<Job> all = github.jobs();
+      List<Job> ours = all.stream().filter(j -> !FOREIGN.equals(j.repository())).toList();
       List<FakeInstance> created = system.gce().created();
+      List<VmLifetime> lifetimes = system.gce().lifetimes();
       List<Delivery> deliveries = github.deliveries();
-      long succeeded = all.stream().filter(j -> "success".equals(j.conclusion())).count();
-      long failed = all.stream().filter(j -> "failure".equals(j.conclusion())).count();
-      long reruns = all.stream().filter(j -> j.rerunOf() != null).count();
-      long replacements =
-          created.size() - github.vmsPerJob().values().stream().filter(n -> n > 0).count();
-      long non2xx = deliveries.stream().filter(d -> !d.answered2xx()).count();
-      Map<Long, Long> vmsPerJob = new TreeMap<>(github.vmsPerJob());
+      Set<String> ranAJob =
+          all.stream().map(Job::runnerName).filter(n -> n != null).collect(Collectors.toSet());
+      // A create that lost the race for the last place under the cap deletes its VM again at
+      // once and says so; such a VM never served and never stood past the settle window.
+      Set<String> undone =
+          system.handlerLogLines("was one too many").stream()
+              .map(line -> line.replaceAll(".*VM (\\S+) was one too many.*", "$1"))
+              .collect(Collectors.toSet());
+      long succeeded = ours.stream().filter(j -> "success".equals(j.conclusion())).count();
+      long failed = ours.stream().filter(j -> "failure".equals(j.conclusion())).count();
+      long reruns = ours.stream().filter(j -> j.rerunOf() != null).count();
+      long non2xx =
+          deliveries.stream().filter(d -> d.reachedReceiver() && !d.answered2xx()).count();
+      Set<Long> lostQueued =
+          deliveries.stream()
+              .filter(d -> "queued".equals(d.action()) && !d.reachedReceiver())
+              .map(Delivery::jobId)
+              .collect(Collectors.toSet());
+      Map<Long, Long> vmsPerJob = new TreeMap<>();
+      for (FakeInstance vm : created) {
+        String id = vm.labels().get("autorunner-job-id");
+        if (id != null && !undone.contains(vm.name())) {
+          vmsPerJob.merge(Long.parseLong(id), 1L, Long::sum);
+        }
+      }
+      ours.forEach(j -> vmsPerJob.putIfAbsent(j.id(), 0L));
+      long replacements = vmsPerJob.values().stream().mapToLong(n -> Math.max(0, n - 1)).sum();
       Map<Long, Long> histogram =
           vmsPerJob.values().stream()
               .collect(Collectors.groupingBy(n -> n, TreeMap::new, Collectors.counting()));
+      int peak = VmLifetime.peakAliveOlderThan(lifetimes, SETTLE, java.time.Instant.now());
+      long foreignOnOurs =
+          foreignJobs.stream()
+              .filter(j -> j.runnerName() != null && j.runnerName().startsWith("ghr-"))
+              .count();
+      Map<Long, Long> rerunsPerJob =
+          ours.stream()
+              .filter(j -> j.rerunOf() != null)
+              .collect(Collectors.groupingBy(Job::rerunOf, Collectors.counting()));
+      long lostServed =
+          lostQueued.stream()
+              .filter(id -> !cancelled.contains(id))
+              .filter(id -> servedOrRerunSucceeded(id, all))
+              .count();
+      long lostToServe = lostQueued.stream().filter(id -> !cancelled.contains(id)).count();
       System.out.printf(
-          "e2e: jobs=%d cancelled=%d succeeded=%d failed(preempted)=%d reruns=%d vms=%d"
-              + " replacements=%d"
-              + " vmsPerJob=%s deliveries=%d redelivered=%d non2xx=%d vmsLeft=%d runnersLeft=%d"
+          "e2e: handlers=%d killed=1 jobs=%d cancelled=%d succeeded=%d failed(preempted)=%d"
+              + " reruns=%d vms=%d undoneOverCap=%d replacements=%d vmsPerJob=%s"
+              + " maxVmsPastSettle=%d/%d foreignJobs=%d foreignOnOurRunners=%d"
+              + " lostQueuedDeliveries=%d lostServed=%d preempted=%d rerunOnce=%d"
+              + " deliveries=%d redelivered=%d non2xx=%d vmsLeft=%d runnersLeft=%d"
               + " seconds=%.0f%n",
-          all.size(),
+          HANDLERS,
+          ours.size(),
           cancelled.size(),
           succeeded,
           failed,
           reruns,
           created.size(),
+          undone.size(),
           replacements,
           histogram,
+          peak,
+          MAX_INSTANCES,
+          foreignJobs.size(),
+          foreignOnOurs,
+          lostToServe,
+          lostServed,
+          preempted.size(),
+          preempted.stream().filter(id -> rerunsPerJob.getOrDefault(id, 0L) == 1).count(),
           deliveries.size(),
           deliveries.stream().filter(Delivery::redelivery).count(),
           non2xx,
@@ -132,7 +222,16 @@ class EndToEndSimulationTest {
 
       assertThat(drained).as("every job ends and every VM and runner goes").isTrue();
       assertThat(preempted).as("the trace preempted some VMs mid-job").isNotEmpty();
-      for (Job job : all) {
+      assertThat(peak)
+          .as("VMs alive at once past the %s settle window", SETTLE)
+          .isLessThanOrEqualTo(MAX_INSTANCES);
+      assertThat(foreignJobs).as("the trace queued jobs in the untrusted repository").isNotEmpty();
+      assertThat(foreignOnOurs).as("untrusted repository's jobs on our runners").isZero();
+      assertThat(lostToServe).as("the trace lost some queued webhooks").isPositive();
+      assertThat(lostServed)
+          .as("jobs whose queued webhook was lost, served")
+          .isEqualTo(lostToServe);
+      for (Job job : ours) {
         if (cancelled.contains(job.id())) {
           continue;
         }
@@ -151,6 +250,11 @@ class EndToEndSimulationTest {
           assertThat(job.conclusion()).as("job %d", job.id()).isEqualTo("success");
         }
       }
+      for (long job : preempted) {
+        assertThat(rerunsPerJob.getOrDefault(job, 0L))
+            .as("re-runs of preempted job %d", job)
+            .isEqualTo(1);
+      }
       // One queued job, one VM: a job gets another VM only when one made for it was taken by
       // another job (GitHub gives a job to any matching runner) or was preempted under it.
       for (Map.Entry<Long, Long> entry : vmsPerJob.entrySet()) {
@@ -159,6 +263,7 @@ class EndToEndSimulationTest {
             created.stream()
                 .filter(vm -> Long.toString(job).equals(vm.labels().get("autorunner-job-id")))
                 .map(FakeInstance::name)
+                .filter(name -> !undone.contains(name))
                 .collect(Collectors.toSet());
         long taken =
             all.stream()
@@ -173,6 +278,15 @@ class EndToEndSimulationTest {
       assertThat(github.runners()).as("runners left").isEmpty();
       assertThat(non2xx).as("deliveries answered outside 2xx").isZero();
     }
+  }
+
+  /** The job succeeded, or it failed by a preemption and its re-run succeeded. */
+  private static boolean servedOrRerunSucceeded(long id, List<Job> all) {
+    return all.stream()
+        .anyMatch(
+            j ->
+                (j.id() == id || Long.valueOf(id).equals(j.rerunOf()))
+                    && "success".equals(j.conclusion()));
   }
 
   /** Waits briefly for a VM whose runner runs a job, and preempts it; the job's id if done. */
@@ -190,11 +304,14 @@ class EndToEndSimulationTest {
     return java.util.Optional.empty();
   }
 
-  private static boolean awaitDrained(LocalSystem system, Duration timeout)
+  /** Every job but the untrusted repository's ends, and every VM and runner goes. */
+  private static boolean awaitDrained(LocalSystem system, Set<Long> foreign, Duration timeout)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      if (system.github().jobs().stream().allMatch(Job::completed)
+      if (system.github().jobs().stream()
+              .filter(j -> !foreign.contains(j.id()))
+              .allMatch(Job::completed)
           && system.gce().instances().isEmpty()
           && system.github().runners().isEmpty()) {
         return true;
