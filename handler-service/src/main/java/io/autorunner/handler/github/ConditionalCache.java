@@ -36,7 +36,7 @@ final class ConditionalCache {
     remove(key);
     // One answer larger than a quarter of the budget would push out everything else for a
     // single URL; such answers are simply not cached.
-    if (etag == null || etag.isBlank() || body.length > maxBytes / 4) {
+    if (maxBytes == 0 || etag == null || etag.isBlank() || body.length > maxBytes / 4) {
       return;
     }
     entries.put(key, new Entry(etag, body));

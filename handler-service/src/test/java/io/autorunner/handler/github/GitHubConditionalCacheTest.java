@@ -32,4 +32,13 @@ class GitHubConditionalCacheTest {
     assertThat(cache.get("no etag")).isEmpty();
     assertThat(cache.get("too large")).isEmpty();
   }
+
+  @Test
+  void aCacheOfZeroBytesKeepsNothingNotEvenEmptyBodies() {
+    ConditionalCache off = new ConditionalCache(0);
+
+    off.put("empty", "\"e\"", new byte[0]);
+
+    assertThat(off.get("empty")).isEmpty();
+  }
 }
