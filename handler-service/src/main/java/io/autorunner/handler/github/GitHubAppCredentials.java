@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.kohsuke.github.GHApp;
@@ -31,6 +32,8 @@ import org.kohsuke.github.GitHubAbuseLimitHandler;
 import org.kohsuke.github.GitHubBuilder;
 import org.kohsuke.github.GitHubRateLimitHandler;
 import org.kohsuke.github.HttpException;
+import org.kohsuke.github.connector.GitHubConnector;
+import org.kohsuke.github.connector.GitHubConnectorResponse;
 import org.kohsuke.github.extras.HttpClientGitHubConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * <p>The installation comes from the task when the webhook carried it, else it is looked up once
  * per owner (the organisation's installation, or the user's for a user-owned repository).
  */
-public final class GitHubAppCredentials implements GitHubCredentials {
+public final class GitHubAppCredentials implements GitHubCredentials, GitHubApp {
 
   /** Tokens are replaced this long before {@code expires_at}, so none expires mid-task. */
   public static final Duration REFRESH_BEFORE_EXPIRY = Duration.ofMinutes(5);
@@ -90,12 +93,13 @@ public final class GitHubAppCredentials implements GitHubCredentials {
           // github-api's own connector (java.net.http), with a connect timeout added and HTTP/1.1
           // for the same reason as GitHubRunnerClient (no h2c upgrade over cleartext).
           .withConnector(
-              new HttpClientGitHubConnector(
-                  HttpClient.newBuilder()
-                      .version(HttpClient.Version.HTTP_1_1)
-                      .followRedirects(HttpClient.Redirect.NORMAL)
-                      .connectTimeout(CONNECT_TIMEOUT)
-                      .build()))
+              counted(
+                  new HttpClientGitHubConnector(
+                      HttpClient.newBuilder()
+                          .version(HttpClient.Version.HTTP_1_1)
+                          .followRedirects(HttpClient.Redirect.NORMAL)
+                          .connectTimeout(CONNECT_TIMEOUT)
+                          .build())))
           // The defaults sleep until the limit resets, holding the task request for up to an
           // hour; failing lets Cloud Tasks retry with backoff instead.
           .withRateLimitHandler(GitHubRateLimitHandler.FAIL)
@@ -106,9 +110,43 @@ public final class GitHubAppCredentials implements GitHubCredentials {
     }
   }
 
+  /** Token exchanges and installation look-ups count in {@link GitHubCalls} like REST calls. */
+  private static GitHubConnector counted(GitHubConnector connector) {
+    return request -> {
+      GitHubConnectorResponse response;
+      try {
+        response = connector.send(request);
+      } catch (IOException e) {
+        GitHubCalls.record(0, null);
+        throw e;
+      }
+      GitHubCalls.record(response.statusCode(), response.header("x-ratelimit-remaining"));
+      return response;
+    };
+  }
+
   @Override
   public String token(JobRef job) {
-    long installationId = job.installationId() != null ? job.installationId() : installationOf(job);
+    if (job.installationId() != null) {
+      return installationToken(job.installationId());
+    }
+    boolean organization = job.organization() != null;
+    return installationToken(
+        installationOf(organization ? job.organization() : job.owner(), organization));
+  }
+
+  @Override
+  public String organizationToken(String organization) {
+    return installationToken(installationOf(organization, true));
+  }
+
+  @Override
+  public Optional<GitHubApp> app() {
+    return Optional.of(this);
+  }
+
+  @Override
+  public String installationToken(long installationId) {
     return tokens
         .compute(
             installationId,
@@ -117,9 +155,16 @@ public final class GitHubAppCredentials implements GitHubCredentials {
         .value();
   }
 
-  private long installationOf(JobRef job) {
-    boolean organization = job.organization() != null;
-    String login = organization ? job.organization() : job.owner();
+  @Override
+  public String jwt() {
+    try {
+      return appJwt();
+    } catch (IOException e) {
+      throw new GitHubException.Permanent("sign the GitHub App JWT: " + e.getMessage(), e);
+    }
+  }
+
+  private long installationOf(String login, boolean organization) {
     String key = (organization ? "org:" : "user:") + login.toLowerCase(Locale.ROOT);
     return installationsByOwner.computeIfAbsent(
         key,
@@ -128,8 +173,8 @@ public final class GitHubAppCredentials implements GitHubCredentials {
           try {
             GHAppInstallation installation =
                 organization
-                    ? app().getInstallationByOrganization(login)
-                    : app().getInstallationByUser(login);
+                    ? theApp().getInstallationByOrganization(login)
+                    : theApp().getInstallationByUser(login);
             return installation.getId();
           } catch (IOException e) {
             throw failure(action, e);
@@ -141,7 +186,7 @@ public final class GitHubAppCredentials implements GitHubCredentials {
     String action = "create an installation token for installation " + installationId;
     try {
       GHAppInstallationToken token =
-          app().getInstallationById(installationId).createToken().create();
+          theApp().getInstallationById(installationId).createToken().create();
       Date expiresAt = token.getExpiresAt();
       Instant expiry =
           expiresAt != null ? expiresAt.toInstant() : clock.instant().plus(DEFAULT_TOKEN_LIFETIME);
@@ -154,7 +199,7 @@ public final class GitHubAppCredentials implements GitHubCredentials {
   }
 
   /** The App itself ({@code GET /app}): fetched once, the root of the installation calls. */
-  private GHApp app() throws IOException {
+  private GHApp theApp() throws IOException {
     GHApp current = app;
     if (current == null) {
       synchronized (this) {

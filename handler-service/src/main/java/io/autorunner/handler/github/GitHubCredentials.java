@@ -3,6 +3,7 @@ package io.autorunner.handler.github;
 import io.autorunner.common.task.JobRef;
 import io.autorunner.handler.system.GitHubProperties;
 import java.time.Clock;
+import java.util.Optional;
 
 /** Where the bearer token for a job's GitHub calls comes from. */
 public interface GitHubCredentials {
@@ -16,6 +17,20 @@ public interface GitHubCredentials {
    *     key is refused)
    */
   String token(JobRef job);
+
+  /**
+   * A token for an organisation's own endpoints (its runner groups, its repositories), without a
+   * job at hand. The real credentials override this; the default asks {@link #token(JobRef)} for a
+   * stand-in job of the organisation, which is all a job-agnostic implementation needs.
+   */
+  default String organizationToken(String organization) {
+    return token(new JobRef(1, 1, 1, organization + "/.github", organization, null));
+  }
+
+  /** The GitHub App behind these credentials; empty with a static token. */
+  default Optional<GitHubApp> app() {
+    return Optional.empty();
+  }
 
   /**
    * The App when {@code autorunner.github.app-id} is set, else the static token.

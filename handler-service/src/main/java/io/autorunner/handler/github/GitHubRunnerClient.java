@@ -3,34 +3,36 @@ package io.autorunner.handler.github;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.autorunner.common.task.JobRef;
-import io.autorunner.handler.system.GitHubProperties;
 import java.net.URI;
-import java.net.http.HttpClient;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.OptionalLong;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
-import org.springframework.web.client.RestClient;
-import org.springframework.web.client.RestClientException;
-import org.springframework.web.client.RestClientResponseException;
+import org.springframework.http.HttpMethod;
 
 /**
  * {@link RunnerRegistry} over GitHub's REST API ({@code autorunner.github.api-url}, so GitHub
  * Enterprise Server works too). Runner calls go to the organisation when the job has one, else to
- * the repository; the bearer token comes from {@link GitHubCredentials} per job.
+ * the repository; the bearer token comes from {@link GitHubCredentials} per job, the runner group
+ * from a {@link RunnerGroupSource} ({@link RunnerGroups} verifies it admits only the allow-lists).
  */
 public final class GitHubRunnerClient implements RunnerRegistry {
 
-  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
-  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = GitHubHttp.DEFAULT_CONNECT_TIMEOUT;
+  public static final Duration DEFAULT_READ_TIMEOUT = GitHubHttp.DEFAULT_READ_TIMEOUT;
+
+  /**
+   * How long after minting a runner another attempt may still be booting a VM with it; longer than
+   * the reconciler's boot timeout (10 minutes by default).
+   */
+  public static final Duration DEFAULT_MINT_WINDOW = Duration.ofMinutes(15);
 
   /** Pages of 100 runs listed per status in one sweep. */
   private static final int RUN_PAGES = 5;
@@ -42,26 +44,23 @@ public final class GitHubRunnerClient implements RunnerRegistry {
   private static final int RUNS_PER_SWEEP = 100;
 
   private static final Logger log = LoggerFactory.getLogger(GitHubRunnerClient.class);
-  private static final String API_VERSION = "2022-11-28";
-  private static final int PAGE_SIZE = 100;
+  private static final int PAGE_SIZE = GitHubHttp.PAGE_SIZE;
   // A guard against a server that never stops paging; 100 pages are 10,000 runners.
   private static final int MAX_PAGES = 100;
   private static final String WORK_FOLDER = "_work";
+  private static final int CONFLICT = 409;
+  private static final int NOT_FOUND = 404;
 
-  private final RestClient http;
+  private final GitHubHttp http;
   private final GitHubCredentials credentials;
-  private final long runnerGroupId;
-
-  public GitHubRunnerClient(GitHubProperties properties, GitHubCredentials credentials) {
-    this(
-        properties.apiUrl(),
-        properties.runnerGroupId(),
-        credentials,
-        DEFAULT_CONNECT_TIMEOUT,
-        DEFAULT_READ_TIMEOUT);
-  }
+  private final RunnerGroupSource groups;
+  private final Clock clock;
+  private final Duration mintWindow;
 
   /**
+   * A client with its own HTTP connection pool and cache, one fixed runner group and the default
+   * mint window.
+   *
    * @param apiUrl the REST API root, e.g. {@code https://api.github.com} or {@code
    *     https://HOST/api/v3}
    * @param runnerGroupId the runner group JIT runners join
@@ -72,29 +71,36 @@ public final class GitHubRunnerClient implements RunnerRegistry {
       GitHubCredentials credentials,
       Duration connectTimeout,
       Duration readTimeout) {
-    if (runnerGroupId < 1) {
-      throw new IllegalArgumentException("runner group id must be positive");
-    }
+    this(
+        new GitHubHttp(apiUrl, connectTimeout, readTimeout, GitHubHttp.DEFAULT_CACHE_BYTES),
+        credentials,
+        RunnerGroupSource.fixed(runnerGroupId),
+        Clock.systemUTC(),
+        DEFAULT_MINT_WINDOW);
+  }
+
+  /**
+   * @param http the process's GitHub HTTP client, shared with the other GitHub clients
+   * @param groups the runner group each JIT runner joins: {@link RunnerGroups} for groups that
+   *     admit exactly the allow-lists, or {@link RunnerGroupSource#fixed(long)}
+   * @param clock stamps the minted label of new runners
+   * @param mintWindow a runner holding a wanted name is removed only when minted longer ago than
+   *     this (an attempt may still be booting with a younger one); see {@link #DEFAULT_MINT_WINDOW}
+   */
+  public GitHubRunnerClient(
+      GitHubHttp http,
+      GitHubCredentials credentials,
+      RunnerGroupSource groups,
+      Clock clock,
+      Duration mintWindow) {
+    this.http = Objects.requireNonNull(http, "http");
     this.credentials = Objects.requireNonNull(credentials, "credentials");
-    this.runnerGroupId = runnerGroupId;
-    JdkClientHttpRequestFactory requests =
-        new JdkClientHttpRequestFactory(
-            HttpClient.newBuilder()
-                // Over cleartext the JDK client would try an h2c upgrade, which proxies and
-                // loopback fakes handle badly (request bodies get lost); a few calls per task
-                // gain nothing from HTTP/2.
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .build());
-    requests.setReadTimeout(readTimeout);
-    this.http =
-        RestClient.builder()
-            .baseUrl(apiUrl.toString().replaceAll("/+$", ""))
-            .requestFactory(requests)
-            .defaultHeader("Accept", "application/vnd.github+json")
-            .defaultHeader("X-GitHub-Api-Version", API_VERSION)
-            .build();
+    this.groups = Objects.requireNonNull(groups, "groups");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.mintWindow = Objects.requireNonNull(mintWindow, "mintWindow");
+    if (mintWindow.isNegative()) {
+      throw new IllegalArgumentException("the mint window must not be negative");
+    }
   }
 
   @Override
@@ -104,48 +110,46 @@ public final class GitHubRunnerClient implements RunnerRegistry {
       // GitHub requires 1 to 100 labels; an empty list is a caller bug, not a GitHub failure.
       throw new IllegalArgumentException("a JIT runner needs at least one label");
     }
-    JitRequest request = new JitRequest(runnerName, runnerGroupId, labels, WORK_FOLDER);
-    try {
-      return generateJitConfig(job, request);
-    } catch (NameTaken conflict) {
-      // An earlier attempt registered this name and then failed (VM insert, crash, timeout).
-      removeStaleRunner(job, runnerName);
-      try {
-        return generateJitConfig(job, request);
-      } catch (NameTaken again) {
-        throw new GitHubException.Transient(
-            "runner name " + runnerName + " still taken after removing the stale runner", again);
-      }
+    long groupId = groups.groupFor(job);
+    List<String> withMinted = new ArrayList<>(labels);
+    withMinted.add(MintedLabel.of(clock.instant()));
+    JitRequest request = new JitRequest(runnerName, groupId, withMinted, WORK_FOLDER);
+    Optional<JitRunner> minted = generateJitConfig(job, request);
+    if (minted.isPresent()) {
+      return minted.get();
     }
+    // An earlier attempt registered this name: one that failed (VM insert, crash, timeout), or
+    // one running right now on another handler instance.
+    removeStaleRunner(job, runnerName);
+    return generateJitConfig(job, request)
+        .orElseThrow(
+            () ->
+                new GitHubException.Transient(
+                    "runner name " + runnerName + " still taken after removing the stale runner",
+                    null));
   }
 
-  private JitRunner generateJitConfig(JobRef job, JitRequest request) {
+  /** The JIT runner, or empty on a 409 (the name is registered already). */
+  private Optional<JitRunner> generateJitConfig(JobRef job, JitRequest request) {
     String action = "generate a JIT config for runner " + request.name();
-    JitResponse response =
-        send(
+    GitHubHttp.Answer answer =
+        http.send(
+            HttpMethod.POST,
             action,
-            () -> {
-              try {
-                return http.post()
-                    .uri(
-                        scopePath(job) + "/actions/runners/generate-jitconfig", scopeVariables(job))
-                    .headers(h -> h.setBearerAuth(credentials.token(job)))
-                    .contentType(MediaType.APPLICATION_JSON)
-                    .body(request)
-                    .retrieve()
-                    .body(JitResponse.class);
-              } catch (RestClientResponseException e) {
-                if (e.getStatusCode().isSameCodeAs(HttpStatus.CONFLICT)) {
-                  throw new NameTaken(e);
-                }
-                throw e;
-              }
-            });
-    if (response == null || response.runner() == null || response.encodedJitConfig() == null) {
+            credentials.token(job),
+            uri(job, "/actions/runners/generate-jitconfig"),
+            request,
+            CONFLICT);
+    if (answer.status() == CONFLICT) {
+      return Optional.empty();
+    }
+    JitResponse response = answer.as(JitResponse.class);
+    if (response.runner() == null || response.encodedJitConfig() == null) {
       throw new GitHubException.Transient(action + ": GitHub answered without a JIT config", null);
     }
-    return new JitRunner(
-        response.runner().id(), response.runner().name(), response.encodedJitConfig());
+    return Optional.of(
+        new JitRunner(
+            response.runner().id(), response.runner().name(), response.encodedJitConfig()));
   }
 
   private void removeStaleRunner(JobRef job, String runnerName) {
@@ -159,6 +163,17 @@ public final class GitHubRunnerClient implements RunnerRegistry {
       throw new GitHubException.Permanent(
           "runner name " + runnerName + " is held by busy runner " + runner.id(), null);
     }
+    // A runner without the minted label predates it: old by definition.
+    Optional<Duration> age = runner.mintedAt().map(at -> Duration.between(at, clock.instant()));
+    if (age.isPresent() && age.get().compareTo(mintWindow) <= 0) {
+      throw new GitHubException.Transient(
+          "runner name "
+              + runnerName
+              + " is held by another attempt, minted "
+              + Math.max(0, age.get().toSeconds())
+              + "s ago; retry later",
+          null);
+    }
     log.info(
         "Removing idle runner {} (id {}, {}) left by an earlier attempt",
         runnerName,
@@ -170,17 +185,12 @@ public final class GitHubRunnerClient implements RunnerRegistry {
   @Override
   public Optional<GitHubRunner> findRunner(JobRef job, String runnerName) {
     RunnerPage page =
-        send(
-            "find runner " + runnerName,
-            () ->
-                http.get()
-                    .uri(
-                        scopePath(job) + "/actions/runners?name={name}",
-                        scopeVariables(job, runnerName))
-                    .headers(h -> h.setBearerAuth(credentials.token(job)))
-                    .retrieve()
-                    .body(RunnerPage.class));
-    if (page == null || page.runners() == null) {
+        http.get(
+                "find runner " + runnerName,
+                credentials.token(job),
+                uri(job, "/actions/runners?name={name}", runnerName))
+            .as(RunnerPage.class);
+    if (page.runners() == null) {
       return Optional.empty();
     }
     return page.runners().stream()
@@ -193,19 +203,13 @@ public final class GitHubRunnerClient implements RunnerRegistry {
   public List<GitHubRunner> listRunners(JobRef scope) {
     List<GitHubRunner> runners = new ArrayList<>();
     for (int page = 1; page <= MAX_PAGES; page++) {
-      int number = page;
       RunnerPage body =
-          send(
-              "list runners (page " + number + ")",
-              () ->
-                  http.get()
-                      .uri(
-                          scopePath(scope) + "/actions/runners?per_page={size}&page={page}",
-                          scopeVariables(scope, PAGE_SIZE, number))
-                      .headers(h -> h.setBearerAuth(credentials.token(scope)))
-                      .retrieve()
-                      .body(RunnerPage.class));
-      List<RunnerJson> found = body == null || body.runners() == null ? List.of() : body.runners();
+          http.get(
+                  "list runners (page " + page + ")",
+                  credentials.token(scope),
+                  uri(scope, "/actions/runners?per_page={size}&page={page}", PAGE_SIZE, page))
+              .as(RunnerPage.class);
+      List<RunnerJson> found = body.runners() == null ? List.of() : body.runners();
       found.forEach(runner -> runners.add(runner.toRunner()));
       boolean lastPage =
           found.size() < PAGE_SIZE
@@ -220,100 +224,85 @@ public final class GitHubRunnerClient implements RunnerRegistry {
 
   @Override
   public boolean deleteRunner(JobRef job, long runnerId) {
-    return sendUnlessNotFound(
+    GitHubHttp.Answer answer =
+        http.send(
+            HttpMethod.DELETE,
             "delete runner " + runnerId,
-            () -> {
-              http.delete()
-                  .uri(scopePath(job) + "/actions/runners/{id}", scopeVariables(job, runnerId))
-                  .headers(h -> h.setBearerAuth(credentials.token(job)))
-                  .retrieve()
-                  .toBodilessEntity();
-              return Boolean.TRUE;
-            })
-        .isPresent();
+            credentials.token(job),
+            uri(job, "/actions/runners/{id}", runnerId),
+            null,
+            NOT_FOUND);
+    return answer.status() != NOT_FOUND;
   }
 
   @Override
   public Optional<JobStatus> job(JobRef job) {
-    return sendUnlessNotFound(
+    GitHubHttp.Answer answer =
+        http.get(
             "get job " + job.jobId(),
-            () ->
-                http.get()
-                    .uri(
-                        "/repos/{owner}/{repo}/actions/jobs/{id}",
-                        job.owner(),
-                        job.repositoryName(),
-                        job.jobId())
-                    .headers(h -> h.setBearerAuth(credentials.token(job)))
-                    .retrieve()
-                    .body(JobJson.class))
-        .map(JobJson::toStatus);
+            credentials.token(job),
+            repositoryUri(job, "/actions/jobs/{id}", job.jobId()),
+            NOT_FOUND);
+    if (answer.status() == NOT_FOUND) {
+      return Optional.empty();
+    }
+    return Optional.of(answer.as(JobJson.class).toStatus());
+  }
+
+  @Override
+  public int runAttempt(JobRef job) {
+    RunJson run =
+        http.getConditional(
+                "get run " + job.runId(),
+                credentials.token(job),
+                repositoryUri(job, "/actions/runs/{run}", job.runId()),
+                "")
+            .as(RunJson.class);
+    if (run.runAttempt() == null || run.runAttempt() < 1) {
+      throw new GitHubException.Transient(
+          "get run " + job.runId() + ": GitHub answered without a run attempt", null);
+    }
+    return run.runAttempt();
   }
 
   @Override
   public List<QueuedJob> queuedJobs(JobRef repository) {
-    List<QueuedJob> queued = new ArrayList<>();
-    java.util.TreeSet<Long> runIds = new java.util.TreeSet<>();
+    String token = credentials.token(repository);
+    TreeSet<Long> runIds = new TreeSet<>();
     for (String status : List.of("queued", "in_progress")) {
-      for (int page = 1; page <= RUN_PAGES; page++) {
-        int number = page;
-        RunPage runs =
-            send(
-                "list " + status + " runs of " + repository.repository(),
-                () ->
-                    http.get()
-                        .uri(
-                            "/repos/{owner}/{repo}/actions/runs?status={status}"
-                                + "&per_page={size}&page={page}",
-                            repository.owner(),
-                            repository.repositoryName(),
-                            status,
-                            PAGE_SIZE,
-                            number)
-                        .headers(h -> h.setBearerAuth(credentials.token(repository)))
-                        .retrieve()
-                        .body(RunPage.class));
-        List<RunJson> found =
-            runs == null || runs.workflowRuns() == null ? List.of() : runs.workflowRuns();
-        found.forEach(run -> runIds.add(run.id()));
-        if (found.size() < PAGE_SIZE) {
-          break;
-        }
-      }
+      // Conditional: between sweeps these listings rarely change, and a 304 costs no rate limit.
+      http.pages(
+              "list " + status + " runs of " + repository.repository(),
+              token,
+              "",
+              page ->
+                  repositoryUri(
+                      repository,
+                      "/actions/runs?status={status}&per_page={size}&page={page}",
+                      status,
+                      PAGE_SIZE,
+                      page),
+              answer -> answer.as(RunPage.class).workflowRuns(),
+              RUN_PAGES)
+          .forEach(run -> runIds.add(run.id()));
     }
+    List<QueuedJob> queued = new ArrayList<>();
     // Run ids grow with time: the lowest are the oldest.
-    List<RunJson> oldestFirst = runIds.stream().limit(RUNS_PER_SWEEP).map(RunJson::new).toList();
-    for (RunJson run : oldestFirst) {
+    for (long runId : runIds.stream().limit(RUNS_PER_SWEEP).toList()) {
       JobPage jobs =
-          send(
-              "list jobs of run " + run.id(),
-              () ->
-                  http.get()
-                      .uri(
-                          "/repos/{owner}/{repo}/actions/runs/{run}/jobs?per_page={size}",
-                          repository.owner(),
-                          repository.repositoryName(),
-                          run.id(),
-                          PAGE_SIZE)
-                      .headers(h -> h.setBearerAuth(credentials.token(repository)))
-                      .retrieve()
-                      .body(JobPage.class));
-      if (jobs == null || jobs.jobs() == null) {
+          http.getConditional(
+                  "list jobs of run " + runId,
+                  token,
+                  repositoryUri(
+                      repository, "/actions/runs/{run}/jobs?per_page={size}", runId, PAGE_SIZE),
+                  "")
+              .as(JobPage.class);
+      if (jobs.jobs() == null) {
         continue;
       }
       for (ListedJobJson job : jobs.jobs()) {
         if ("queued".equals(job.status())) {
-          queued.add(
-              new QueuedJob(
-                  new JobRef(
-                      job.id(),
-                      run.id(),
-                      job.runAttempt() == null ? 1 : job.runAttempt(),
-                      repository.repository(),
-                      repository.organization(),
-                      repository.installationId()),
-                  job.labels() == null ? List.of() : job.labels(),
-                  job.createdAt() == null ? Instant.EPOCH : Instant.parse(job.createdAt())));
+          queued.add(job.toQueuedJob(repository, runId));
         }
       }
     }
@@ -323,113 +312,47 @@ public final class GitHubRunnerClient implements RunnerRegistry {
   @Override
   public List<JobStatus> attemptJobs(JobRef job, int attempt) {
     AttemptJobs page =
-        send(
-            "list jobs of attempt " + attempt + " of run " + job.runId(),
-            () ->
-                http.get()
-                    .uri(
-                        "/repos/{owner}/{repo}/actions/runs/{run}/attempts/{attempt}/jobs"
-                            + "?per_page={size}",
-                        job.owner(),
-                        job.repositoryName(),
-                        job.runId(),
-                        attempt,
-                        PAGE_SIZE)
-                    .headers(h -> h.setBearerAuth(credentials.token(job)))
-                    .retrieve()
-                    .body(AttemptJobs.class));
-    return page == null || page.jobs() == null
-        ? List.of()
-        : page.jobs().stream().map(JobJson::toStatus).toList();
-  }
-
-  @Override
-  public int runAttempt(JobRef job) {
-    RunJson run =
-        send(
-            "get run " + job.runId(),
-            () ->
-                http.get()
-                    .uri(
-                        "/repos/{owner}/{repo}/actions/runs/{run}",
-                        job.owner(),
-                        job.repositoryName(),
-                        job.runId())
-                    .headers(h -> h.setBearerAuth(credentials.token(job)))
-                    .retrieve()
-                    .body(RunJson.class));
-    return run == null || run.runAttempt() == null ? job.runAttempt() : run.runAttempt();
+        http.get(
+                "list jobs of attempt " + attempt + " of run " + job.runId(),
+                credentials.token(job),
+                repositoryUri(
+                    job,
+                    "/actions/runs/{run}/attempts/{attempt}/jobs?per_page={size}",
+                    job.runId(),
+                    attempt,
+                    PAGE_SIZE))
+            .as(AttemptJobs.class);
+    return page.jobs() == null ? List.of() : page.jobs().stream().map(JobJson::toStatus).toList();
   }
 
   @Override
   public void rerunJob(JobRef job) {
-    send(
+    http.send(
+        HttpMethod.POST,
         "re-run job " + job.jobId(),
-        () ->
-            http.post()
-                .uri(
-                    "/repos/{owner}/{repo}/actions/jobs/{id}/rerun",
-                    job.owner(),
-                    job.repositoryName(),
-                    job.jobId())
-                .headers(h -> h.setBearerAuth(credentials.token(job)))
-                .retrieve()
-                .toBodilessEntity());
+        credentials.token(job),
+        repositoryUri(job, "/actions/jobs/{id}/rerun", job.jobId()),
+        null);
   }
 
   /** Organisation runners when the repository belongs to one, else the repository's. */
-  private static String scopePath(JobRef job) {
-    return job.organization() != null ? "/orgs/{org}" : "/repos/{owner}/{repo}";
+  private URI uri(JobRef job, String path, Object... more) {
+    if (job.organization() != null) {
+      return http.uri("/orgs/{org}" + path, prepend(more, job.organization()));
+    }
+    return repositoryUri(job, path, more);
   }
 
-  private static Object[] scopeVariables(JobRef job, Object... more) {
-    Object[] scope =
-        job.organization() != null
-            ? new Object[] {job.organization()}
-            : new Object[] {job.owner(), job.repositoryName()};
-    Object[] all = new Object[scope.length + more.length];
-    System.arraycopy(scope, 0, all, 0, scope.length);
-    System.arraycopy(more, 0, all, scope.length, more.length);
+  private URI repositoryUri(JobRef job, String path, Object... more) {
+    return http.uri(
+        "/repos/{owner}/{repo}" + path, prepend(more, job.owner(), job.repositoryName()));
+  }
+
+  private static Object[] prepend(Object[] more, Object... first) {
+    Object[] all = new Object[first.length + more.length];
+    System.arraycopy(first, 0, all, 0, first.length);
+    System.arraycopy(more, 0, all, first.length, more.length);
     return all;
-  }
-
-  private <T> Optional<T> sendUnlessNotFound(String action, Supplier<T> call) {
-    return send(
-        action,
-        () -> {
-          try {
-            return Optional.ofNullable(call.get());
-          } catch (RestClientResponseException e) {
-            if (e.getStatusCode().isSameCodeAs(HttpStatus.NOT_FOUND)) {
-              return Optional.<T>empty();
-            }
-            throw e;
-          }
-        });
-  }
-
-  /** Runs one call and types its failure: retry or give up (see {@link GitHubErrors}). */
-  private static <T> T send(String action, Supplier<T> call) {
-    try {
-      return call.get();
-    } catch (RestClientResponseException e) {
-      throw GitHubErrors.fromStatus(
-          action,
-          e.getStatusCode().value(),
-          name -> e.getResponseHeaders() == null ? null : e.getResponseHeaders().getFirst(name),
-          e.getResponseBodyAsString(),
-          e);
-    } catch (RestClientException e) {
-      // Connect failures, timeouts, a body cut short: the network, not the request, is at fault.
-      throw new GitHubException.Transient(action + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** A 409 on generate-jitconfig: the runner name is registered already. */
-  private static final class NameTaken extends RuntimeException {
-    NameTaken(Throwable cause) {
-      super("runner name already registered", cause, false, false);
-    }
   }
 
   private record JitRequest(
@@ -453,11 +376,23 @@ public final class GitHubRunnerClient implements RunnerRegistry {
 
   @JsonIgnoreProperties(ignoreUnknown = true)
   private record RunnerJson(
-      long id, String name, String status, boolean busy, List<LabelJson> labels) {
+      long id,
+      String name,
+      String status,
+      boolean busy,
+      List<LabelJson> labels,
+      @JsonProperty("runner_group_id") Long runnerGroupId) {
     GitHubRunner toRunner() {
       List<String> names =
           labels == null ? List.of() : labels.stream().map(LabelJson::name).toList();
-      return new GitHubRunner(id, name, status, busy, names);
+      return new GitHubRunner(
+          id,
+          name,
+          status,
+          busy,
+          names,
+          GitHubRunner.mintedAtIn(names),
+          runnerGroupId == null ? OptionalLong.empty() : OptionalLong.of(runnerGroupId));
     }
   }
 
@@ -468,11 +403,7 @@ public final class GitHubRunnerClient implements RunnerRegistry {
   private record RunPage(@JsonProperty("workflow_runs") List<RunJson> workflowRuns) {}
 
   @JsonIgnoreProperties(ignoreUnknown = true)
-  private record RunJson(long id, @JsonProperty("run_attempt") Integer runAttempt) {
-    RunJson(long id) {
-      this(id, null);
-    }
-  }
+  private record RunJson(long id, @JsonProperty("run_attempt") Integer runAttempt) {}
 
   @JsonIgnoreProperties(ignoreUnknown = true)
   private record JobPage(List<ListedJobJson> jobs) {}
@@ -486,7 +417,20 @@ public final class GitHubRunnerClient implements RunnerRegistry {
       @JsonProperty("run_attempt") Integer runAttempt,
       String status,
       List<String> labels,
-      @JsonProperty("created_at") String createdAt) {}
+      @JsonProperty("created_at") String createdAt) {
+    QueuedJob toQueuedJob(JobRef repository, long runId) {
+      return new QueuedJob(
+          new JobRef(
+              id,
+              runId,
+              runAttempt == null ? 1 : runAttempt,
+              repository.repository(),
+              repository.organization(),
+              repository.installationId()),
+          labels == null ? List.of() : labels,
+          createdAt == null ? Instant.EPOCH : Instant.parse(createdAt));
+    }
+  }
 
   @JsonIgnoreProperties(ignoreUnknown = true)
   private record JobJson(

@@ -1,5 +1,7 @@
 package io.autorunner.handler.github;
 
+import java.util.Set;
+
 /**
  * A workflow job as GitHub reports it now.
  *
@@ -10,15 +12,20 @@ package io.autorunner.handler.github;
  */
 public record JobStatus(long id, String status, String conclusion, String runnerName, String name) {
 
+  /** The statuses of a job GitHub has not handed to any runner yet and that is not completed. */
+  private static final Set<String> AWAITING_RUNNER =
+      Set.of("queued", "waiting", "pending", "requested");
+
   public JobStatus(long id, String status, String conclusion, String runnerName) {
     this(id, status, conclusion, runnerName, null);
   }
 
-  /** Not yet given to a runner and not over: GitHub's queued, waiting, pending or requested. */
+  /**
+   * True while GitHub still has to give the job to a runner: {@code queued}, {@code waiting} (an
+   * environment's protection rules), {@code pending} (concurrency) or {@code requested}. A job in
+   * one of these may still want the runner made for it.
+   */
   public boolean awaitingRunner() {
-    return switch (status == null ? "" : status) {
-      case "queued", "waiting", "pending", "requested" -> true;
-      default -> false;
-    };
+    return status != null && AWAITING_RUNNER.contains(status);
   }
 }

@@ -12,9 +12,11 @@ public interface RunnerRegistry {
 
   /**
    * Registers a single-use runner and returns its JIT config. A runner of the same name left by an
-   * earlier half-done attempt is removed first when it is not busy.
+   * earlier half-done attempt is removed first when it is not busy and was minted long enough ago
+   * that no other attempt can still be booting with it.
    *
-   * @throws GitHubException.Transient on 5xx, 429, secondary rate limits or timeouts
+   * @throws GitHubException.Transient on 5xx, 429, secondary rate limits or timeouts, or when the
+   *     name is held by a runner another attempt minted moments ago
    * @throws GitHubException.Permanent on what retrying cannot fix (no permission, bad request, or a
    *     busy runner holding the name)
    */
@@ -49,9 +51,15 @@ public interface RunnerRegistry {
    */
   List<QueuedJob> queuedJobs(JobRef repository);
 
-  /** The latest attempt of the job's run: above the job's own when it was re-run already. */
-  int runAttempt(JobRef job);
-
   /** The jobs of one attempt of the job's run, to find what became of an earlier attempt. */
   List<JobStatus> attemptJobs(JobRef job, int attempt);
+
+  /**
+   * The latest attempt of the job's run as GitHub sees it now: greater than {@code
+   * job.runAttempt()} once someone re-ran it, so the job of this attempt will never run again.
+   *
+   * @throws GitHubException.Permanent when the run is gone (404) or cannot be read
+   * @throws GitHubException.Transient on 5xx, rate limits or timeouts
+   */
+  int runAttempt(JobRef job);
 }

@@ -20,6 +20,11 @@ public final class StaticTokenCredentials implements GitHubCredentials {
   }
 
   @Override
+  public String organizationToken(String organization) {
+    return token;
+  }
+
+  @Override
   public String toString() {
     return "StaticTokenCredentials[token=<secret>]";
   }

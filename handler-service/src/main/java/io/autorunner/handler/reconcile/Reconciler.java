@@ -90,8 +90,8 @@ public class Reconciler {
   private void sweep(ReconcileReport report) {
     Instant now = clock.instant();
     List<Machine> vms = machines.list();
-    sources.checkRunnerGroups().forEach(line -> report.note("runnerGroup", line));
     List<JobRef> repositories = repositories(vms);
+    sources.checkRunnerGroups().forEach(line -> report.note("runnerGroup", line));
     Map<String, JobRef> scopes = scopes(vms, repositories);
     Map<String, ScopedRunner> runners = ourRunners(scopes.values(), report);
     List<QueuedJob> queued = queuedJobs(repositories, report);

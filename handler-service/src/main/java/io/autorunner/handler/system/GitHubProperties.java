@@ -1,6 +1,5 @@
 package io.autorunner.handler.system;
 
-import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import java.net.URI;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -16,7 +15,11 @@ import org.springframework.validation.annotation.Validated;
  * @param appId the GitHub App id
  * @param appPrivateKey the App's private key: PEM content (PKCS#1 as GitHub hands it out, or
  *     PKCS#8) or a path to the PEM file
- * @param runnerGroupId the runner group JIT runners join (1 is the default group)
+ * @param runnerGroup the organisation runner group JIT runners join; the handler keeps it admitting
+ *     exactly the repositories of {@code autorunner.routing.*}'s allow-lists
+ * @param manageRunnerGroup create and correct that group through GitHub's runner-groups API; when
+ *     off, the group must exist already and runners are refused while it admits more than the
+ *     allow-lists
  * @param runnerVersion the Actions runner release the VMs download
  * @param runnerSha256Linux sha256 of {@code actions-runner-linux-x64-VERSION.tar.gz}
  * @param runnerSha256Windows sha256 of {@code actions-runner-win-x64-VERSION.zip}; when it is
@@ -31,7 +34,8 @@ public record GitHubProperties(
     String token,
     Long appId,
     String appPrivateKey,
-    @DefaultValue("1") @Min(1) long runnerGroupId,
+    @DefaultValue("autorunner") @NotBlank String runnerGroup,
+    @DefaultValue("true") boolean manageRunnerGroup,
     @DefaultValue("2.335.1") @NotBlank String runnerVersion,
     @DefaultValue("4ef2f25285f0ae4477f1fe1e346db76d2f3ebf03824e2ddd1973a2819bf6c8cf")
         String runnerSha256Linux,

@@ -8,12 +8,18 @@ import io.autorunner.common.policy.PolicyProperties;
 import io.autorunner.handler.auth.CallerVerifier;
 import io.autorunner.handler.auth.TaskCallerFilter;
 import io.autorunner.handler.bootstrap.StartupScripts;
+import io.autorunner.handler.github.AllowLists;
+import io.autorunner.handler.github.AppInstallations;
 import io.autorunner.handler.github.GitHubCredentials;
+import io.autorunner.handler.github.GitHubHttp;
 import io.autorunner.handler.github.GitHubRunnerClient;
+import io.autorunner.handler.github.RunnerGroupPolicy;
+import io.autorunner.handler.github.RunnerGroups;
 import io.autorunner.handler.github.RunnerRegistry;
+import io.autorunner.handler.github.WebhookRedeliveries;
 import io.autorunner.handler.ledger.InMemoryReplacementLedger;
 import io.autorunner.handler.ledger.ReplacementLedger;
-import io.autorunner.handler.reconcile.ConfiguredSweepSources;
+import io.autorunner.handler.reconcile.GitHubSweepSources;
 import io.autorunner.handler.reconcile.PeriodicReconcile;
 import io.autorunner.handler.reconcile.Reconciler;
 import io.autorunner.handler.reconcile.SweepSources;
@@ -25,8 +31,10 @@ import io.autorunner.handler.vm.gce.ComputeEngineMachines;
 import io.autorunner.handler.vm.gce.InstanceFactory;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -40,6 +48,8 @@ import org.springframework.core.Ordered;
 class HandlerConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(HandlerConfiguration.class);
+
+  private static final Duration MINT_MARGIN = Duration.ofSeconds(10);
 
   @Bean
   Clock clock() {
@@ -58,14 +68,112 @@ class HandlerConfiguration {
   }
 
   @Bean
-  RunnerRegistry runnerRegistry(GitHubProperties github, Clock clock) {
-    GitHubCredentials credentials;
+  GitHubCredentials gitHubCredentials(GitHubProperties github, Clock clock) {
     try {
-      credentials = GitHubCredentials.fromProperties(github, clock);
+      return GitHubCredentials.fromProperties(github, clock);
     } catch (IllegalArgumentException e) {
       throw new MissingConfigurationException(e.getMessage());
     }
-    return new GitHubRunnerClient(github, credentials);
+  }
+
+  /** One HTTP client, connection pool and ETag cache for every GitHub call of this process. */
+  @Bean
+  GitHubHttp gitHubHttp(GitHubProperties github) {
+    return new GitHubHttp(
+        github.apiUrl(),
+        GitHubHttp.DEFAULT_CONNECT_TIMEOUT,
+        GitHubHttp.DEFAULT_READ_TIMEOUT,
+        GitHubHttp.DEFAULT_CACHE_BYTES);
+  }
+
+  @Bean
+  AppInstallations appInstallations(GitHubHttp http, GitHubCredentials credentials) {
+    return new AppInstallations(http, credentials);
+  }
+
+  @Bean
+  RunnerGroups runnerGroups(
+      GitHubHttp http,
+      GitHubCredentials credentials,
+      AppInstallations installations,
+      GitHubProperties github,
+      RoutingProperties routing,
+      Clock clock) {
+    AllowLists lists =
+        new AllowLists(
+            routing.allowedOwners(),
+            routing.allowedRepositories(),
+            routing.allowPublicRepositories());
+    return new RunnerGroups(
+        http,
+        credentials,
+        installations,
+        new RunnerGroupPolicy(lists, github.runnerGroup(), github.manageRunnerGroup()),
+        clock,
+        RunnerGroups.DEFAULT_CACHE_TTL);
+  }
+
+  /**
+   * A runner minted for a create is held for its insert: the operation's timeout, plus a margin for
+   * the steps between the mint and the insert.
+   */
+  @Bean
+  RunnerRegistry runnerRegistry(
+      GitHubHttp http,
+      GitHubCredentials credentials,
+      RunnerGroups groups,
+      GceProperties gce,
+      ReconcileProperties reconcile,
+      Clock clock) {
+    Duration mintWindow = gce.operationTimeout().plus(MINT_MARGIN);
+    if (reconcile.orphanRunnerGrace().compareTo(mintWindow) < 0) {
+      throw new MissingConfigurationException(
+          "autorunner.reconcile.orphan-runner-grace ("
+              + reconcile.orphanRunnerGrace()
+              + ") must be at least autorunner.gce.operation-timeout plus "
+              + MINT_MARGIN.toSeconds()
+              + "s ("
+              + mintWindow
+              + "): a runner younger than that may belong to a create still inserting its VM");
+    }
+    return new GitHubRunnerClient(http, credentials, groups, clock, mintWindow);
+  }
+
+  @Bean
+  WebhookRedeliveries webhookRedeliveries(
+      GitHubHttp http, GitHubCredentials credentials, Clock clock) {
+    return new WebhookRedeliveries(
+        http, credentials, clock, WebhookRedeliveries.DEFAULT_MAX_PER_CALL);
+  }
+
+  /**
+   * Logs, off the start-up path, whether each organisation's runner group admits only the lists.
+   */
+  @Bean
+  ApplicationRunner runnerGroupCheckAtStart(RunnerGroups groups) {
+    return args -> {
+      Thread check =
+          new Thread(
+              () -> {
+                try {
+                  groups
+                      .checkAllowedOwners()
+                      .forEach(
+                          result -> {
+                            if (result.usable()) {
+                              log.info("runner group: {}", result);
+                            } else {
+                              log.error("runner group: {}", result);
+                            }
+                          });
+                } catch (RuntimeException e) {
+                  log.warn("runner groups could not be checked at start: {}", e.toString());
+                }
+              },
+              "runner-group-check");
+      check.setDaemon(true);
+      check.start();
+    };
   }
 
   @Bean
@@ -148,8 +256,19 @@ class HandlerConfiguration {
   }
 
   @Bean
-  SweepSources sweepSources(ReconcileProperties reconcile, RoutingProperties routing) {
-    return new ConfiguredSweepSources(reconcile.repositories(), routing.allowedRepositories());
+  SweepSources sweepSources(
+      AppInstallations installations,
+      WebhookRedeliveries redeliveries,
+      RunnerGroups groups,
+      ReconcileProperties reconcile,
+      RoutingProperties routing) {
+    return new GitHubSweepSources(
+        installations,
+        redeliveries,
+        groups,
+        routing.rules(),
+        reconcile.repositories(),
+        reconcile.redeliverWindow());
   }
 
   @Bean

@@ -24,6 +24,9 @@ import org.springframework.validation.annotation.Validated;
  *     {@code autorunner.routing.trigger-labels})
  * @param repositories {@code owner/name} of repositories always swept for unserved jobs, beside
  *     those seen in recent tasks and on running VMs
+ * @param redeliverWindow failed {@code workflow_job} deliveries of the App's webhook this recent
+ *     are redelivered by each sweep (GitHub keeps the log for three days; the sweep runs every few
+ *     minutes, so an hour leaves room for an outage without paging through days of deliveries)
  * @param every run the reconciler on a timer inside the handler (where no Cloud Scheduler calls
  *     {@code /tasks/reconcile}); empty: off
  */
@@ -38,6 +41,7 @@ public record ReconcileProperties(
     @DefaultValue("5") @Min(0) @Max(100) int maxCreatesPerRun,
     @DefaultValue({"self-hosted", "gce"}) List<String> triggerLabels,
     List<String> repositories,
+    @DefaultValue("1h") Duration redeliverWindow,
     Duration every) {
 
   public ReconcileProperties {

@@ -139,6 +139,38 @@ class GitHubAppCredentialsTest {
   }
 
   @Test
+  void organisationTokenComesFromTheOrganisationsInstallation() {
+    github.stubFor(
+        get("/orgs/acme/installation")
+            .withHeader("Authorization", matching(APP_JWT))
+            .willReturn(okJson(installation(555, "acme"))));
+    stubTokens(555, token("ghs_org", NOW.plus(Duration.ofHours(1))));
+
+    assertThat(credentials(TestKeys.pkcs1Pem(keys)).organizationToken("acme")).isEqualTo("ghs_org");
+  }
+
+  @Test
+  void tokenExchangesCountAsGitHubCalls() {
+    stubTokens(555, token("ghs_first", NOW.plus(Duration.ofHours(1))));
+    GitHubAppCredentials credentials = credentials(TestKeys.pkcs1Pem(keys));
+
+    GitHubCalls.Measured<String> measured =
+        GitHubCalls.measure(() -> credentials.installationToken(555));
+
+    assertThat(measured.value()).isEqualTo("ghs_first");
+    // GET /app, GET /app/installations/555, POST …/access_tokens
+    assertThat(measured.calls().calls()).isEqualTo(3);
+  }
+
+  @Test
+  void theAppsJwtIsSignedWithItsKey() throws Exception {
+    SignedJWT jwt = SignedJWT.parse(credentials(TestKeys.pkcs1Pem(keys)).app().orElseThrow().jwt());
+
+    assertThat(jwt.verify(new RSASSAVerifier((RSAPublicKey) keys.getPublic()))).isTrue();
+    assertThat(jwt.getJWTClaimsSet().getIssuer()).isEqualTo(Long.toString(APP_ID));
+  }
+
+  @Test
   void looksUpTheUserInstallationForAUserRepository() {
     github.stubFor(
         get("/users/alice/installation")

@@ -1,12 +1,14 @@
 package io.autorunner.handler.github;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
 import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -23,6 +25,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -39,6 +42,11 @@ class GitHubRunnerClientTest {
   private static final List<String> LABELS = List.of("self-hosted", "gce", "gpu");
   private static final String JIT_ORG = "/orgs/acme/actions/runners/generate-jitconfig";
 
+  private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
+  private static final String MINTED_NOW = "autorunner-minted-" + NOW.getEpochSecond();
+  private static final Duration MINT_WINDOW = Duration.ofMinutes(15);
+
+  private final MutableClock clock = new MutableClock(NOW);
   private final GitHubRunnerClient client = client(apiUrl());
 
   @Test
@@ -63,7 +71,8 @@ class GitHubRunnerClientTest {
                 equalToJson(
                     """
                     {"name": "ghr-42-1", "runner_group_id": 3,
-                     "labels": ["self-hosted", "gce", "gpu"], "work_folder": "_work"}
+                     "labels": ["self-hosted", "gce", "gpu", "autorunner-minted-1893456000"],
+                     "work_folder": "_work"}
                     """)));
   }
 
@@ -82,13 +91,14 @@ class GitHubRunnerClientTest {
             .withRequestBody(
                 equalToJson(
                     """
-                    {"name": "ghr-43-1", "runner_group_id": 3, "labels": ["self-hosted"],
+                    {"name": "ghr-43-1", "runner_group_id": 3,
+                     "labels": ["self-hosted", "autorunner-minted-1893456000"],
                      "work_folder": "_work"}
                     """)));
   }
 
   @Test
-  void nameConflictFromAnEarlierAttemptRemovesTheIdleRunnerAndRetriesOnce() {
+  void nameConflictWithAnIdleRunnerWithoutMintedLabelRemovesItAndRetriesOnce() {
     github.stubFor(
         post(JIT_ORG)
             .inScenario("conflict")
@@ -362,13 +372,174 @@ class GitHubRunnerClientTest {
         .isInstanceOf(GitHubException.Transient.class);
   }
 
+  @Test
+  void nameHeldByARunnerMintedWithinTheWindowIsTransientAndDeletesNothing() {
+    github.stubFor(post(JIT_ORG).willReturn(conflict()));
+    github.stubFor(
+        get(urlPathEqualTo("/orgs/acme/actions/runners"))
+            .withQueryParam("name", equalTo("ghr-42-1"))
+            .willReturn(
+                okJson(
+                    runners(
+                        mintedRunnerJson(
+                            99, "ghr-42-1", false, NOW.minus(Duration.ofSeconds(90)), 3)))));
+
+    assertThatThrownBy(() -> client.createJitRunner(orgJob(), "ghr-42-1", LABELS))
+        .isInstanceOf(GitHubException.Transient.class)
+        .hasMessage("runner name ghr-42-1 is held by another attempt, minted 90s ago; retry later");
+    github.verify(0, deleteRequestedFor(urlPathEqualTo("/orgs/acme/actions/runners/99")));
+    github.verify(1, postRequestedFor(urlPathEqualTo(JIT_ORG)));
+  }
+
+  @Test
+  void nameHeldByAnIdleRunnerMintedBeforeTheWindowIsRemovedAndReminted() {
+    github.stubFor(
+        post(JIT_ORG)
+            .inScenario("old runner")
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willReturn(conflict())
+            .willSetStateTo("removed"));
+    github.stubFor(
+        get(urlPathEqualTo("/orgs/acme/actions/runners"))
+            .withQueryParam("name", equalTo("ghr-42-1"))
+            .willReturn(
+                okJson(
+                    runners(
+                        mintedRunnerJson(
+                            99, "ghr-42-1", false, NOW.minus(MINT_WINDOW).minusSeconds(1), 3)))));
+    github.stubFor(delete("/orgs/acme/actions/runners/99").willReturn(aResponse().withStatus(204)));
+    github.stubFor(
+        post(JIT_ORG)
+            .inScenario("old runner")
+            .whenScenarioStateIs("removed")
+            .willReturn(jitCreated(100, "ghr-42-1")));
+
+    assertThat(client.createJitRunner(orgJob(), "ghr-42-1", LABELS).runnerId()).isEqualTo(100);
+    github.verify(1, deleteRequestedFor(urlPathEqualTo("/orgs/acme/actions/runners/99")));
+  }
+
+  @Test
+  void aFoundRunnerTellsWhenItWasMintedAndItsGroupButListsOnlyTheJobsLabels() {
+    Instant minted = NOW.minus(Duration.ofMinutes(3));
+    github.stubFor(
+        get(urlPathEqualTo("/orgs/acme/actions/runners"))
+            .withQueryParam("name", equalTo("ghr-42-1"))
+            .willReturn(okJson(runners(mintedRunnerJson(5, "ghr-42-1", false, minted, 7)))));
+
+    GitHubRunner runner = client.findRunner(orgJob(), "ghr-42-1").orElseThrow();
+
+    assertThat(runner.mintedAt()).contains(minted);
+    assertThat(runner.runnerGroupId()).hasValue(7);
+    assertThat(runner.labels()).containsExactly("self-hosted", "gce");
+  }
+
+  @Test
+  void aRunnerWithoutTheMintedLabelHasNoMintTime() {
+    github.stubFor(
+        get(urlPathEqualTo("/orgs/acme/actions/runners"))
+            .willReturn(okJson(runners(runnerJson(5, "ghr-42-1", "online", false)))));
+
+    assertThat(client.findRunner(orgJob(), "ghr-42-1").orElseThrow().mintedAt()).isEmpty();
+  }
+
+  @Test
+  void organisationRunnersJoinTheGroupTheSourceNames() {
+    github.stubFor(post(JIT_ORG).willReturn(jitCreated(501, "ghr-42-1")));
+    GitHubRunnerClient grouped = client(apiUrl(), job -> 42);
+
+    grouped.createJitRunner(orgJob(), "ghr-42-1", LABELS);
+
+    github.verify(
+        postRequestedFor(urlPathEqualTo(JIT_ORG))
+            .withRequestBody(matchingJsonPath("$.runner_group_id", equalTo("42"))));
+  }
+
+  @Test
+  void aRefusedRunnerGroupRefusesTheJitConfigWithoutAskingGitHub() {
+    GitHubRunnerClient refusing =
+        client(
+            apiUrl(),
+            job -> {
+              throw new GitHubException.Permanent("acme: REFUSED runner group 'autorunner'", null);
+            });
+
+    assertThatThrownBy(() -> refusing.createJitRunner(orgJob(), "ghr-42-1", LABELS))
+        .isInstanceOf(GitHubException.Permanent.class)
+        .hasMessageContaining("REFUSED");
+    github.verify(0, postRequestedFor(urlPathEqualTo(JIT_ORG)));
+  }
+
+  @Test
+  void runAttemptIsTheLatestAttemptOfTheJobsRun() {
+    github.stubFor(
+        get("/repos/acme/app/actions/runs/7")
+            .willReturn(okJson("{\"id\": 7, \"run_attempt\": 3, \"status\": \"queued\"}")));
+
+    assertThat(client.runAttempt(orgJob())).isEqualTo(3);
+  }
+
+  @Test
+  void runAttemptOfARunGitHubDoesNotKnowIsPermanent() {
+    github.stubFor(get("/repos/acme/app/actions/runs/7").willReturn(githubError(404, "Not Found")));
+
+    assertThatThrownBy(() -> client.runAttempt(orgJob()))
+        .isInstanceOf(GitHubException.Permanent.class);
+  }
+
+  @Test
+  void unchangedRunListingsComeBackNotModifiedAndReuseTheCachedRuns() {
+    for (String status : List.of("queued", "in_progress")) {
+      github.stubFor(
+          get(urlPathEqualTo("/repos/acme/app/actions/runs"))
+              .withQueryParam("status", equalTo(status))
+              .withHeader("If-None-Match", absent())
+              .willReturn(
+                  okJson("{\"workflow_runs\":[{\"id\":700}]}")
+                      .withHeader("ETag", "\"runs-" + status + "\"")));
+      github.stubFor(
+          get(urlPathEqualTo("/repos/acme/app/actions/runs"))
+              .withQueryParam("status", equalTo(status))
+              .withHeader("If-None-Match", equalTo("\"runs-" + status + "\""))
+              .willReturn(aResponse().withStatus(304).withHeader("x-ratelimit-remaining", "4321")));
+    }
+    github.stubFor(
+        get(urlPathEqualTo("/repos/acme/app/actions/runs/700/jobs"))
+            .willReturn(
+                okJson(
+                    """
+                    {"jobs": [{"id": 9001, "run_attempt": 1, "status": "queued",
+                               "labels": ["gce"], "created_at": "2026-11-27T10:00:00Z"}]}
+                    """)));
+    client.queuedJobs(orgJob());
+
+    GitHubCalls.Measured<List<QueuedJob>> again =
+        GitHubCalls.measure(() -> client.queuedJobs(orgJob()));
+
+    assertThat(again.value()).extracting(q -> q.job().jobId()).containsExactly(9001L);
+    assertThat(again.calls().calls()).isEqualTo(3);
+    assertThat(again.calls().notModified()).isEqualTo(2);
+    assertThat(again.calls().rateLimitRemaining()).hasValue(4321);
+  }
+
   private static String apiUrl() {
     return "http://127.0.0.1:" + github.getPort();
   }
 
-  private static GitHubRunnerClient client(String apiUrl) {
+  private GitHubRunnerClient client(String apiUrl) {
+    return client(apiUrl, RunnerGroupSource.fixed(3));
+  }
+
+  private GitHubRunnerClient client(String apiUrl, RunnerGroupSource groups) {
     return new GitHubRunnerClient(
-        URI.create(apiUrl), 3, job -> TOKEN, Duration.ofSeconds(2), Duration.ofSeconds(5));
+        new GitHubHttp(
+            URI.create(apiUrl),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(5),
+            GitHubHttp.DEFAULT_CACHE_BYTES),
+        job -> TOKEN,
+        groups,
+        clock,
+        MINT_WINDOW);
   }
 
   @Test
@@ -448,6 +619,18 @@ class GitHubRunnerClientTest {
             {"message": "%s", "documentation_url": "https://docs.github.com/rest", "status": "%d"}
             """
                 .formatted(message, status));
+  }
+
+  private static String mintedRunnerJson(
+      long id, String name, boolean busy, Instant mintedAt, long groupId) {
+    return """
+        {"id": %d, "name": "%s", "os": "linux", "status": "online", "busy": %s,
+         "runner_group_id": %d,
+         "labels": [{"id": 1, "name": "self-hosted", "type": "read-only"},
+                    {"id": 2, "name": "gce", "type": "custom"},
+                    {"id": 3, "name": "autorunner-minted-%d", "type": "custom"}]}
+        """
+        .formatted(id, name, busy, groupId, mintedAt.getEpochSecond());
   }
 
   private static String runnerJson(long id, String name, String status, boolean busy) {

@@ -85,6 +85,7 @@ class ReconcilerTests {
             5,
             List.of("self-hosted", "gce"),
             List.of(),
+            Duration.ofHours(1),
             null),
         maxInstances,
         sources,
