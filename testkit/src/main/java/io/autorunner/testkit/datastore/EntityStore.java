@@ -143,6 +143,7 @@ final class EntityStore {
         (key, entity) ->
             all.add(
                 new StoredEntity(
+                    key.getPartitionId().getProjectId(),
                     key.getPartitionId().getDatabaseId(),
                     key.getPartitionId().getNamespaceId(),
                     entity,

@@ -8,12 +8,14 @@ import java.util.Optional;
 /**
  * An entity as the fake holds it, for tests to inspect.
  *
+ * @param project the project id the client named
  * @param database the database id it lives in ({@code ""} is the default database)
  * @param namespace its namespace ({@code ""} is the default)
  * @param entity the entity, key included
  * @param version its version: grows with every write of the entity
  */
-public record StoredEntity(String database, String namespace, Entity entity, long version) {
+public record StoredEntity(
+    String project, String database, String namespace, Entity entity, long version) {
 
   public String kind() {
     return lastPathElement().getKind();
