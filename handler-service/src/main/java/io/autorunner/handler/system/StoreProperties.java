@@ -31,6 +31,13 @@ public record StoreProperties(
     @DefaultValue("7d") Duration expireAfter) {
 
   public StoreProperties {
+    if (endpoint != null
+        && !endpoint.isBlank()
+        && !endpoint.startsWith("http://")
+        && !endpoint.startsWith("https://")) {
+      throw new IllegalArgumentException(
+          "autorunner.store.endpoint must be an http:// or https:// URL, not " + endpoint);
+    }
     if (expireAfter != null
         && (expireAfter.compareTo(Duration.ofDays(1)) < 0
             || expireAfter.compareTo(Duration.ofDays(365)) > 0)) {

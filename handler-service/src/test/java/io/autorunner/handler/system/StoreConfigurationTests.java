@@ -89,6 +89,13 @@ class StoreConfigurationTests {
   }
 
   @Test
+  void anEndpointThatIsNoUrlIsRefused() {
+    assertThat(problemStarting("--autorunner.store.endpoint=127.0.0.1:8484"))
+        .isEqualTo(
+            "autorunner.store.endpoint must be an http:// or https:// URL, not 127.0.0.1:8484");
+  }
+
+  @Test
   void anUnknownModeIsRefusedNamingTheKey() {
     assertThat(problemStarting("--autorunner.store.mode=redis")).startsWith("autorunner.store");
   }
