@@ -11,7 +11,6 @@ import com.google.datastore.v1.LookupRequest;
 import com.google.datastore.v1.LookupResponse;
 import com.google.datastore.v1.Mutation;
 import com.google.datastore.v1.MutationResult;
-import com.google.datastore.v1.PartitionId;
 import com.google.datastore.v1.ReadOptions;
 import com.google.datastore.v1.RollbackRequest;
 import com.google.datastore.v1.RollbackResponse;
@@ -79,7 +78,7 @@ final class EntityStore {
       transaction = active(options.getTransaction());
     }
     for (Key requested : request.getKeysList()) {
-      Key key = normalize(request.getProjectId(), request.getDatabaseId(), requested);
+      Key key = Keys.normalize(request.getProjectId(), request.getDatabaseId(), requested);
       long version = versions.getOrDefault(key, 0L);
       if (transaction != null) {
         transaction.reads.putIfAbsent(key, version);
@@ -152,17 +151,18 @@ final class EntityStore {
   }
 
   private void check(CommitRequest request, Mutation mutation) {
-    Key key = normalize(request.getProjectId(), request.getDatabaseId(), target(mutation));
+    Key key =
+        Keys.normalize(request.getProjectId(), request.getDatabaseId(), Keys.target(mutation));
     boolean exists = entities.containsKey(key);
     switch (mutation.getOperationCase()) {
       case INSERT -> {
         if (exists) {
-          throw new RpcFailure(Code.ALREADY_EXISTS, "entity already exists: " + describe(key));
+          throw new RpcFailure(Code.ALREADY_EXISTS, "entity already exists: " + Keys.describe(key));
         }
       }
       case UPDATE -> {
         if (!exists) {
-          throw new RpcFailure(Code.NOT_FOUND, "no entity to update: " + describe(key));
+          throw new RpcFailure(Code.NOT_FOUND, "no entity to update: " + Keys.describe(key));
         }
       }
       case UPSERT, DELETE -> {}
@@ -171,15 +171,16 @@ final class EntityStore {
   }
 
   private MutationResult apply(CommitRequest request, Mutation mutation) {
-    Key key = normalize(request.getProjectId(), request.getDatabaseId(), target(mutation));
+    Key key =
+        Keys.normalize(request.getProjectId(), request.getDatabaseId(), Keys.target(mutation));
     long current = versions.getOrDefault(key, 0L);
     if (mutation.hasBaseVersion() && mutation.getBaseVersion() != current) {
       return MutationResult.newBuilder().setVersion(current).setConflictDetected(true).build();
     }
     MutationResult.Builder result = MutationResult.newBuilder();
-    if (incomplete(key)) {
-      key = withId(key, ++lastId);
-      result.setKey(withId(target(mutation), lastId));
+    if (Keys.incomplete(key)) {
+      key = Keys.withId(key, ++lastId);
+      result.setKey(Keys.withId(Keys.target(mutation), lastId));
     }
     long version = ++lastVersion;
     versions.put(key, version);
@@ -211,48 +212,6 @@ final class EntityStore {
       throw RpcFailure.invalid("The referenced transaction has expired or is no longer valid.");
     }
     return transaction;
-  }
-
-  private static Key target(Mutation mutation) {
-    return switch (mutation.getOperationCase()) {
-      case INSERT -> mutation.getInsert().getKey();
-      case UPDATE -> mutation.getUpdate().getKey();
-      case UPSERT -> mutation.getUpsert().getKey();
-      case DELETE -> mutation.getDelete();
-      default -> throw RpcFailure.invalid("A mutation needs an operation.");
-    };
-  }
-
-  /**
-   * The key as stored: in the partition the request names (the client may leave the key's project
-   * and database out), with its own namespace.
-   */
-  private static Key normalize(String project, String database, Key key) {
-    if (key.getPathCount() == 0) {
-      throw RpcFailure.invalid("A key needs a path.");
-    }
-    return key.toBuilder()
-        .setPartitionId(
-            PartitionId.newBuilder()
-                .setProjectId(project)
-                .setDatabaseId(database)
-                .setNamespaceId(key.getPartitionId().getNamespaceId()))
-        .build();
-  }
-
-  private static boolean incomplete(Key key) {
-    Key.PathElement last = key.getPath(key.getPathCount() - 1);
-    return last.getIdTypeCase() == Key.PathElement.IdTypeCase.IDTYPE_NOT_SET;
-  }
-
-  private static Key withId(Key key, long id) {
-    int last = key.getPathCount() - 1;
-    return key.toBuilder().setPath(last, key.getPath(last).toBuilder().setId(id)).build();
-  }
-
-  private static String describe(Key key) {
-    Key.PathElement last = key.getPath(key.getPathCount() - 1);
-    return last.getKind() + "/" + (last.getName().isEmpty() ? last.getId() : last.getName());
   }
 
   private Timestamp now() {
