@@ -24,8 +24,7 @@ class FakeDatastoreTest {
   private final Key job = client.newKeyFactory().setKind("Job").newKey("42");
 
   @AfterEach
-  void close() throws Exception {
-    client.close();
+  void close() {
     fake.close();
   }
 
@@ -41,11 +40,10 @@ class FakeDatastoreTest {
   }
 
   @Test
-  void entitiesAreInspectableInTheirDatabaseAndNamespace() throws Exception {
-    try (Datastore staging = client("autorunner", "staging")) {
-      Key key = staging.newKeyFactory().setKind("Job").newKey("42");
-      staging.put(Entity.newBuilder(key).set("state", "queued").build());
-    }
+  void entitiesAreInspectableInTheirDatabaseAndNamespace() {
+    Datastore staging = client("autorunner", "staging");
+    Key key = staging.newKeyFactory().setKind("Job").newKey("42");
+    staging.put(Entity.newBuilder(key).set("state", "queued").build());
 
     StoredEntity stored = fake.entity("Job", "42").orElseThrow();
     assertThat(stored.database()).isEqualTo("autorunner");

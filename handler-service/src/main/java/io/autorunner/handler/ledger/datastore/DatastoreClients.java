@@ -7,7 +7,11 @@ import com.google.cloud.datastore.DatastoreOptions;
 import com.google.cloud.http.HttpTransportOptions;
 import java.time.Duration;
 
-/** Datastore clients over the HTTP transport, set up for the ledger's short transactions. */
+/**
+ * Datastore clients over the HTTP transport, set up for the ledger's short transactions. Nothing
+ * closes them: the HTTP transport holds no channel, and its {@code close()} only logs a warning
+ * with a stack trace.
+ */
 public final class DatastoreClients {
 
   /**

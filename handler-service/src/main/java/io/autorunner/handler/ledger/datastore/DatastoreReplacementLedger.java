@@ -20,7 +20,7 @@ import java.util.function.UnaryOperator;
  * spending different names for one job at once both land: the loser's commit is refused (ABORTED)
  * and the client runs its transaction again on the winner's entity.
  */
-public final class DatastoreReplacementLedger implements ReplacementLedger, AutoCloseable {
+public final class DatastoreReplacementLedger implements ReplacementLedger {
 
   private final Datastore datastore;
   private final KeyFactory keys;
@@ -80,12 +80,6 @@ public final class DatastoreReplacementLedger implements ReplacementLedger, Auto
     } catch (DatastoreException e) {
       throw unavailable(what + " for job " + jobId, e);
     }
-  }
-
-  /** Closes the client (Spring calls it when the context stops). */
-  @Override
-  public void close() throws Exception {
-    datastore.close();
   }
 
   private Key key(long jobId) {
