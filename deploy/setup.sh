@@ -8,6 +8,7 @@
 # The key file is needed on the first run (it becomes a Secret Manager secret); given again with
 # other content, it is stored as the secret's new version (key rotation).
 # Environment: REGION (us-central1), REPOSITORY (autorunner), QUEUE (autorunner),
+# STORE_LOCATION (REGION: where the handler's Firestore database lives; fixed once created),
 # VM_SERVICE_ACCOUNT=yes to give the runner VMs a role-less service account instead of none.
 #
 # Needs gcloud, logged in as someone who may administer the project (owner), and openssl.
@@ -22,11 +23,16 @@ key_file=${2:-}
 region=${REGION:-us-central1}
 repository=${REPOSITORY:-autorunner}
 queue=${QUEUE:-autorunner}
+store_location=${STORE_LOCATION:-$region}
 vm_service_account=${VM_SERVICE_ACCOUNT:-no}
 
 webhook_secret=autorunner-webhook-secret
 app_key_secret=autorunner-github-app-key
 reconcile_job=autorunner-reconcile
+# The handler's shared state: autorunner.store.database and the ledger's kind and expiry field.
+store_database=autorunner
+ledger_kind=JobReplacements
+ledger_ttl_field=expireAt
 sa_domain=$project.iam.gserviceaccount.com
 scheduler_sa=autorunner-scheduler@$sa_domain
 handler_sa=autorunner-handler@$sa_domain
@@ -73,7 +79,7 @@ service_account() {
 say "APIs"
 apis=(run.googleapis.com cloudtasks.googleapis.com compute.googleapis.com
   secretmanager.googleapis.com cloudscheduler.googleapis.com artifactregistry.googleapis.com
-  cloudbuild.googleapis.com iam.googleapis.com)
+  cloudbuild.googleapis.com iam.googleapis.com firestore.googleapis.com datastore.googleapis.com)
 enabled=$(gcloud services list --enabled --project="$project" --format='value(config.name)')
 missing=()
 for api in "${apis[@]}"; do
@@ -141,6 +147,24 @@ if ! exists tasks queues describe "$queue" --location="$region" --project="$proj
 fi
 grant roles/cloudtasks.enqueuer "serviceAccount:$scheduler_sa" \
   "tasks queues" "$queue" --location="$region" --project="$project"
+
+say "Firestore database $store_database (Datastore mode)"
+# What every handler instance must share and what must survive their restarts (how many
+# replacement VMs each job has had, and their names) lives here, not in one instance's memory.
+if ! exists firestore databases describe --database="$store_database" --project="$project"; then
+  gcloud firestore databases create --database="$store_database" --location="$store_location" \
+    --type=datastore-mode --project="$project"
+fi
+# Each job's entity carries expireAt (a week after its last change): Datastore deletes it then, so
+# the ledger does not grow with every job ever run. Enabling runs in the background.
+ttls=$(gcloud firestore fields ttls list --collection-group="$ledger_kind" \
+  --database="$store_database" --project="$project" --format='value(name.basename())')
+if ! grep -qxF "$ledger_ttl_field" <<< "$ttls"; then
+  gcloud firestore fields ttls update "$ledger_ttl_field" --collection-group="$ledger_kind" \
+    --enable-ttl --async --database="$store_database" --project="$project"
+fi
+# Entity reads and writes only: no index, database or IAM administration.
+grant roles/datastore.user "serviceAccount:$handler_sa" projects "$project"
 
 say "secrets"
 if ! exists secrets describe "$webhook_secret" --project="$project"; then

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +58,7 @@ class SetupScriptTest {
             "services enable run.googleapis.com cloudtasks.googleapis.com compute.googleapis.com"
                 + " secretmanager.googleapis.com cloudscheduler.googleapis.com"
                 + " artifactregistry.googleapis.com cloudbuild.googleapis.com iam.googleapis.com"
-                + " --project=my-proj");
+                + " firestore.googleapis.com datastore.googleapis.com --project=my-proj");
     for (String account : List.of("scheduler", "invoker", "handler", "deployer")) {
       assertThat(calls)
           .anyMatch(c -> c.startsWith("iam service-accounts create autorunner-" + account + " "));
@@ -72,18 +73,21 @@ class SetupScriptTest {
                 + SA,
             "projects my-proj roles/compute.instanceAdmin.v1 serviceAccount:autorunner-handler"
                 + SA,
+            "projects my-proj roles/datastore.user serviceAccount:autorunner-handler" + SA,
             "secrets autorunner-webhook-secret roles/secretmanager.secretAccessor"
                 + " serviceAccount:autorunner-scheduler"
                 + SA,
             "secrets autorunner-github-app-key roles/secretmanager.secretAccessor"
                 + " serviceAccount:autorunner-handler"
                 + SA);
-    // The runtime accounts get nothing on the project beyond the handler's instance admin.
+    // The runtime accounts get nothing on the project beyond the handler's instance admin and
+    // its entity reads and writes in the store.
     assertThat(bindings(calls))
         .filteredOn(b -> b.startsWith("projects ") && !b.contains("autorunner-deployer"))
-        .containsExactly(
+        .containsExactlyInAnyOrder(
             "projects my-proj roles/compute.instanceAdmin.v1 serviceAccount:autorunner-handler"
-                + SA);
+                + SA,
+            "projects my-proj roles/datastore.user serviceAccount:autorunner-handler" + SA);
     assertThat(String.join("\n", calls)).doesNotContain("roles/owner", "roles/editor");
     assertThat(calls)
         .anyMatch(
@@ -103,6 +107,17 @@ class SetupScriptTest {
                     && c.contains("--uri=" + HANDLER_URL + "/tasks/reconcile")
                     && c.contains("--oidc-service-account-email=autorunner-invoker" + SA)
                     && c.contains("--oidc-token-audience=" + HANDLER_URL));
+    assertThat(calls)
+        .contains(
+            "firestore databases create --database=autorunner --location=us-central1"
+                + " --type=datastore-mode --project=my-proj")
+        .anyMatch(
+            c ->
+                c.startsWith(
+                        "firestore fields ttls update expireAt --collection-group=JobReplacements"
+                            + " --enable-ttl")
+                    && c.contains("--database=autorunner")
+                    && c.contains("--project=my-proj"));
     assertThat(calls)
         .contains(
             "secrets create autorunner-github-app-key --data-file="
@@ -126,9 +141,23 @@ class SetupScriptTest {
         .isNotEmpty()
         .noneMatch(
             c ->
-                c.matches(".* (create|enable|add-iam-policy-binding|add) .*")
-                    || c.startsWith("services enable"));
+                c.matches(".* (create|enable|add-iam-policy-binding|add|update) .*")
+                    || c.startsWith("services enable"))
+        .contains("firestore databases describe --database=autorunner --project=my-proj")
+        .anyMatch(
+            c -> c.startsWith("firestore fields ttls list --collection-group=JobReplacements"));
     assertThat(secretLine(second.output())).isEqualTo(secretLine(first.output()));
+  }
+
+  @Test
+  void theStoreLocationChoosesWhereTheDatabaseIsCreated() throws Exception {
+    Result run = setup(Map.of("STORE_LOCATION", "nam5"), "my-proj", key.toString());
+
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(calls())
+        .contains(
+            "firestore databases create --database=autorunner --location=nam5"
+                + " --type=datastore-mode --project=my-proj");
   }
 
   @Test
@@ -179,19 +208,25 @@ class SetupScriptTest {
   }
 
   private Result setup(String... args) throws Exception {
+    return setup(Map.of(), args);
+  }
+
+  private Result setup(Map<String, String> extraEnv, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of("bash", SCRIPT.toString()));
     command.addAll(List.of(args));
-    return run(
-        command,
-        Map.of(
-            "PATH",
-            dir.resolve("bin") + ":" + System.getenv("PATH"),
-            "FAKE_GCLOUD_LOG",
-            log.toString(),
-            "FAKE_GCLOUD_STATE",
-            dir.resolve("state").toString(),
-            "GRANT_RETRY_SECONDS",
-            "0"));
+    Map<String, String> env =
+        new HashMap<>(
+            Map.of(
+                "PATH",
+                dir.resolve("bin") + ":" + System.getenv("PATH"),
+                "FAKE_GCLOUD_LOG",
+                log.toString(),
+                "FAKE_GCLOUD_STATE",
+                dir.resolve("state").toString(),
+                "GRANT_RETRY_SECONDS",
+                "0"));
+    env.putAll(extraEnv);
+    return run(command, env);
   }
 
   private List<String> calls() throws IOException {

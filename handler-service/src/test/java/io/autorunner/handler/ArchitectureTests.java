@@ -22,6 +22,7 @@ class ArchitectureTests {
         .resideOutsideOfPackages(
             "io.autorunner.handler.vm.gce..",
             "io.autorunner.handler.vm.dryrun..",
+            "io.autorunner.handler.ledger.datastore..",
             "io.autorunner.handler.system..")
         .should()
         .dependOnClassesThat()

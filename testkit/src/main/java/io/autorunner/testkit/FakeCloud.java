@@ -1,5 +1,6 @@
 package io.autorunner.testkit;
 
+import io.autorunner.testkit.datastore.FakeDatastore;
 import io.autorunner.testkit.gce.FakeComputeEngine;
 import io.autorunner.testkit.github.FakeGitHub;
 import java.net.URI;
@@ -9,11 +10,11 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Both fakes as a program on loopback, for manual runs: {@code java -jar testkit/target/testkit.jar
- * [--gce-port=N] [--github-port=N] [--webhook-url=URL] [--webhook-secret=S] [--boot-delay=2s]
- * [--operation-delay=1s] [--run-time=10s]}. It prints both URLs and runs until killed. Runners boot
- * on the fake GCE's VMs; jobs are queued from the scheduler's point of view only by GitHub, so this
- * program queues none itself.
+ * The fakes as a program on loopback, for manual runs: {@code java -jar testkit/target/testkit.jar
+ * [--gce-port=N] [--github-port=N] [--datastore-port=N] [--webhook-url=URL] [--webhook-secret=S]
+ * [--boot-delay=2s] [--operation-delay=1s] [--run-time=10s]}. It prints their URLs and runs until
+ * killed. Runners boot on the fake GCE's VMs; jobs are queued from the scheduler's point of view
+ * only by GitHub, so this program queues none itself.
  */
 public final class FakeCloud {
 
@@ -23,12 +24,14 @@ public final class FakeCloud {
     Map<String, String> options = parse(args);
     if (options.containsKey("help")) {
       System.out.println(
-          "usage: java -jar testkit.jar [--gce-port=N] [--github-port=N] [--webhook-url=URL]"
+          "usage: java -jar testkit.jar [--gce-port=N] [--github-port=N] [--datastore-port=N]"
+              + " [--webhook-url=URL]"
               + " [--webhook-secret=S] [--boot-delay=2s] [--operation-delay=1s] [--run-time=10s]");
       return;
     }
     FakeComputeEngine gce = new FakeComputeEngine(intOption(options, "gce-port", 0));
     FakeGitHub github = new FakeGitHub(intOption(options, "github-port", 0));
+    FakeDatastore datastore = new FakeDatastore(intOption(options, "datastore-port", 0));
     gce.setBootDelay(duration(options.getOrDefault("boot-delay", "2s")));
     gce.setOperationDelay(duration(options.getOrDefault("operation-delay", "1s")));
     github.setRunTime(duration(options.getOrDefault("run-time", "10s")));
@@ -44,10 +47,15 @@ public final class FakeCloud {
                 () -> {
                   github.close();
                   gce.close();
+                  datastore.close();
                   stopped.countDown();
                 }));
     System.out.println("fake GCE:    " + gce.baseUrl() + "   (autorunner.gce.endpoint)");
     System.out.println("fake GitHub: " + github.baseUrl() + "   (autorunner.github.api-url)");
+    System.out.println(
+        "fake Datastore: "
+            + datastore.baseUrl()
+            + "   (autorunner.store.endpoint, with autorunner.store.mode=datastore)");
     System.out.println(
         "webhooks to: " + (webhook == null ? "(none: pass --webhook-url)" : webhook));
     System.out.println(

@@ -2,50 +2,50 @@ package io.autorunner.handler.ledger;
 
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The ledger of one process: unit tests and a single local handler. */
+/**
+ * The ledger in this process's memory: for unit tests and a single local process only, since it is
+ * lost on restart and not seen by other instances.
+ */
 public final class InMemoryReplacementLedger implements ReplacementLedger {
+
+  /** One job's names; guarded by its own monitor, so jobs do not wait on each other. */
+  private static final class Entry {
+    final Set<String> spent = new HashSet<>();
+    final Set<String> refunded = new HashSet<>();
+  }
 
   private final Map<Long, Entry> jobs = new ConcurrentHashMap<>();
 
   @Override
   public void spent(long jobId, String vmName) {
-    jobs.compute(jobId, (id, e) -> (e == null ? Entry.EMPTY : e).spend(vmName));
+    Objects.requireNonNull(vmName, "vmName");
+    Entry entry = jobs.computeIfAbsent(jobId, id -> new Entry());
+    synchronized (entry) {
+      entry.spent.add(vmName);
+    }
   }
 
   @Override
   public void refund(long jobId, String vmName) {
-    jobs.computeIfPresent(jobId, (id, e) -> e.refund(vmName));
+    Objects.requireNonNull(vmName, "vmName");
+    Entry entry = jobs.computeIfAbsent(jobId, id -> new Entry());
+    synchronized (entry) {
+      entry.refunded.add(vmName);
+    }
   }
 
   @Override
   public JobReplacements of(long jobId) {
-    Entry e = jobs.get(jobId);
-    return e == null ? JobReplacements.none() : e.view();
-  }
-
-  private record Entry(Set<String> spent, Set<String> refunded) {
-    static final Entry EMPTY = new Entry(Set.of(), Set.of());
-
-    Entry spend(String name) {
-      Set<String> next = new HashSet<>(spent);
-      next.add(name);
-      return new Entry(Set.copyOf(next), refunded);
+    Entry entry = jobs.get(jobId);
+    if (entry == null) {
+      return JobReplacements.none();
     }
-
-    Entry refund(String name) {
-      if (!spent.contains(name)) {
-        return this;
-      }
-      Set<String> next = new HashSet<>(refunded);
-      next.add(name);
-      return new Entry(spent, Set.copyOf(next));
-    }
-
-    JobReplacements view() {
-      return new JobReplacements(spent, spent.size() - refunded.size());
+    synchronized (entry) {
+      return JobReplacements.from(entry.spent, entry.refunded);
     }
   }
 }

@@ -1,6 +1,13 @@
 package io.autorunner.handler.ledger;
 
-/** Replacement VMs given to each job, shared by every handler instance and kept across restarts. */
+/**
+ * Replacement VMs given to each job, shared by every handler instance and kept across restarts.
+ * Handler instances come and go at will, so a bound kept in one instance's memory would reset on
+ * every restart and let a broken job make VMs without end.
+ *
+ * <p>Every method throws {@link LedgerUnavailableException} when the store cannot answer; the
+ * caller then answers "retry" rather than guessing.
+ */
 public interface ReplacementLedger {
 
   /**

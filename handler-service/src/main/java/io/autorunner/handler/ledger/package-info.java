@@ -1,2 +1,2 @@
-/** The replacement ledger: state every handler instance shares and a restart keeps. */
+/** The replacement ledger port: replacement VMs per job, shared by all handler instances. */
 package io.autorunner.handler.ledger;

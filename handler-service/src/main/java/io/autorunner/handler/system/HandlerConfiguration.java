@@ -17,7 +17,6 @@ import io.autorunner.handler.github.RunnerGroupPolicy;
 import io.autorunner.handler.github.RunnerGroups;
 import io.autorunner.handler.github.RunnerRegistry;
 import io.autorunner.handler.github.WebhookRedeliveries;
-import io.autorunner.handler.ledger.InMemoryReplacementLedger;
 import io.autorunner.handler.ledger.ReplacementLedger;
 import io.autorunner.handler.reconcile.GitHubSweepSources;
 import io.autorunner.handler.reconcile.PeriodicReconcile;
@@ -243,11 +242,6 @@ class HandlerConfiguration {
         preemption,
         counters,
         ledger);
-  }
-
-  @Bean
-  ReplacementLedger replacementLedger() {
-    return new InMemoryReplacementLedger();
   }
 
   @Bean

@@ -1,0 +1,56 @@
+package io.autorunner.handler.system;
+
+import io.autorunner.common.config.MissingConfigurationException;
+import io.autorunner.handler.ledger.InMemoryReplacementLedger;
+import io.autorunner.handler.ledger.ReplacementLedger;
+import io.autorunner.handler.ledger.datastore.DatastoreClients;
+import io.autorunner.handler.ledger.datastore.DatastoreLocation;
+import io.autorunner.handler.ledger.datastore.DatastoreReplacementLedger;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The store the handler instances share. Chosen in the bean method on the configured mode, not by
+ * conditions, so a build-time AOT-processed image still switches at run time.
+ */
+@Configuration(proxyBeanMethods = false)
+class StoreConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(StoreConfiguration.class);
+
+  @Bean
+  ReplacementLedger replacementLedger(StoreProperties store, GceProperties gce, Clock clock) {
+    return switch (store.mode()) {
+      case DATASTORE -> {
+        String project = isBlank(store.project()) ? gce.project() : store.project();
+        if (isBlank(project)) {
+          throw new MissingConfigurationException(
+              "autorunner.store.project (or autorunner.gce.project) is required with"
+                  + " autorunner.store.mode=datastore");
+        }
+        DatastoreLocation location =
+            new DatastoreLocation(project, store.database(), store.namespace(), store.endpoint());
+        log.info(
+            "replacement ledger: Datastore database '{}' of project {}{}",
+            location.database(),
+            project,
+            location.endpoint().isBlank() ? "" : " at " + location.endpoint());
+        yield new DatastoreReplacementLedger(
+            DatastoreClients.connect(location), clock, store.expireAfter());
+      }
+      case MEMORY -> {
+        log.warn(
+            "replacement ledger in memory (autorunner.store.mode=memory): one instance only, and"
+                + " a restart forgets every job's replacements");
+        yield new InMemoryReplacementLedger();
+      }
+    };
+  }
+
+  private static boolean isBlank(String value) {
+    return value == null || value.isBlank();
+  }
+}
