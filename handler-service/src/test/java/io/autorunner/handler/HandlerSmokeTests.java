@@ -51,6 +51,14 @@ class HandlerSmokeTests {
     github.stubFor(
         get(urlPathEqualTo("/orgs/acme/actions/runners"))
             .willReturn(okJson("{\"total_count\":0,\"runners\":[]}")));
+    // The organisation's group for our runners exists and admits what the (empty) lists admit.
+    github.stubFor(
+        get(urlPathEqualTo("/orgs/acme/actions/runner-groups"))
+            .willReturn(
+                okJson(
+                    "{\"total_count\":1,\"runner_groups\":[{\"id\":2,\"name\":\"autorunner\","
+                        + "\"visibility\":\"all\",\"default\":false,"
+                        + "\"allows_public_repositories\":false}]}")));
     github.stubFor(
         post(urlPathEqualTo("/orgs/acme/actions/runners/generate-jitconfig"))
             .willReturn(
@@ -66,7 +74,8 @@ class HandlerSmokeTests {
     github.verify(
         postRequestedFor(urlPathEqualTo("/orgs/acme/actions/runners/generate-jitconfig"))
             .withHeader("Authorization", equalTo("Bearer test-token"))
-            .withRequestBody(matchingJsonPath("$.name", equalTo("ghr-4242-1"))));
+            .withRequestBody(matchingJsonPath("$.name", equalTo("ghr-4242-1")))
+            .withRequestBody(matchingJsonPath("$.runner_group_id", equalTo("2"))));
     assertThat(Files.readString(dryRun.resolve("ghr-4242-1.json")))
         .contains("nvidia-tesla-t4")
         .contains("SPOT");

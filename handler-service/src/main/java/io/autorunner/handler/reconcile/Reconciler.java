@@ -116,9 +116,12 @@ public class Reconciler {
     boolean runnersKnown = vm.job() == null || !report.failedScope(scopeKey(vm.job()));
     String reason;
     if (vm.stopped()) {
-      reason = "stopped (" + vm.status() + ")";
+      delete(vm, runner, "stopped (" + vm.status() + ")", report, true);
+      return true;
     } else if (age.compareTo(settings.maxLifetime()) > 0) {
-      reason = "older than autorunner.reconcile.max-lifetime " + settings.maxLifetime();
+      String tooOld = "older than autorunner.reconcile.max-lifetime " + settings.maxLifetime();
+      delete(vm, runner, tooOld, report, true);
+      return true;
     } else if (runner != null && runner.busy()) {
       report.kept(vm.name(), "runner busy");
       return false;
@@ -150,13 +153,12 @@ public class Reconciler {
       List<Machine> vms, Map<String, ScopedRunner> runners, Instant now, ReconcileReport report) {
     List<Machine> running =
         vms.stream()
-            .filter(vm -> !vm.stopped())
             .sorted(Comparator.comparing(Machine::created).thenComparing(Machine::name))
             .toList();
     for (Machine vm : running.subList(Math.min(maxInstances, running.size()), running.size())) {
       ScopedRunner runner = runners.get(vm.name());
       boolean busy = runner != null && runner.runner().busy();
-      if (!busy && Duration.between(vm.created(), now).compareTo(CAP_SETTLE) > 0) {
+      if (!busy && !vm.stopped() && Duration.between(vm.created(), now).compareTo(CAP_SETTLE) > 0) {
         delete(
             vm,
             runner == null ? null : runner.runner(),
@@ -166,13 +168,29 @@ public class Reconciler {
     }
   }
 
+  /**
+   * Deletes the VM, its runner first: GitHub refuses to remove a runner that took a job since it
+   * was listed, and then the VM stays (deleting it would kill that job).
+   */
   private void delete(Machine vm, GitHubRunner runner, String reason, ReconcileReport report) {
+    delete(vm, runner, reason, report, false);
+  }
+
+  /** With {@code regardless}, a VM that cannot run a job anyway (stopped, too old) goes too. */
+  private void delete(
+      Machine vm, GitHubRunner runner, String reason, ReconcileReport report, boolean regardless) {
     try {
-      boolean deleted = machines.delete(vm.name());
-      if (runner != null && !runner.busy() && vm.job() != null) {
-        github.deleteRunner(vm.job(), runner.id());
+      if (runner != null && vm.job() != null) {
+        try {
+          github.deleteRunner(vm.job(), runner.id());
+        } catch (GitHubException.Permanent tookAJob) {
+          if (!regardless) {
+            report.kept(vm.name(), "its runner took a job meanwhile");
+            return;
+          }
+        }
       }
-      if (deleted) {
+      if (machines.delete(vm.name())) {
         report.deletedVm(vm.name(), reason);
       } else {
         report.kept(vm.name(), "gone or being deleted by another caller");

@@ -6,11 +6,13 @@ import java.util.Optional;
 
 /**
  * The ceiling on VMs, held across any number of handler instances without a lock: each create
- * checks before it inserts, and again after, against what Compute Engine lists. After the insert,
- * the VMs are ranked by GCE's creation time (ties by name), an order every instance reads the same;
- * a VM ranked at or past the cap was one too many and its create undoes it. Of two creates that
- * raced, at least one lists after both inserts, so they cannot both keep their VMs past the cap.
- * VMs on their way out (stopping, stopped) do not count: they are going within seconds.
+ * checks before it inserts, and again after, against what Compute Engine lists. After its insert, a
+ * create keeps its VM only if the listing, which now shows it, shows no more than the cap. Of
+ * creates that raced, the one that listed last saw every VM the others kept (each was listed by GCE
+ * before its own create listed), so the VMs kept never exceed the cap; racing creates may all give
+ * up their VMs, and then retry. Creation order is not used to pick a winner: a VM inserted earlier
+ * may show up in listings later than one inserted after it. Every VM that exists counts, stopped
+ * ones too, until it is deleted.
  */
 final class InstanceCap {
 
@@ -25,27 +27,23 @@ final class InstanceCap {
 
   /** Why no VM may be added to {@code existing}, or empty when there is room. */
   Optional<String> full(List<Machine> existing) {
-    long running = existing.stream().filter(vm -> !vm.stopped()).count();
-    return running >= maxInstances
-        ? Optional.of(running + " VMs exist and autorunner.limits.max-instances is " + maxInstances)
+    return existing.size() >= maxInstances
+        ? Optional.of(
+            existing.size() + " VMs exist and autorunner.limits.max-instances is " + maxInstances)
         : Optional.empty();
   }
 
   /**
    * Why the freshly inserted VM {@code name} is one too many, or empty when it may stay. A VM the
-   * listing does not show yet is ranked behind every VM it shows.
+   * listing does not show yet is counted on top of what it shows.
    */
   Optional<String> overflowing(String name, List<Machine> listed) {
-    Optional<Machine> own = listed.stream().filter(vm -> vm.name().equals(name)).findFirst();
-    long ahead =
-        listed.stream()
-            .filter(vm -> !vm.name().equals(name) && !vm.stopped())
-            .filter(vm -> own.isEmpty() || own.get().createdAfter(vm))
-            .count();
-    return ahead >= maxInstances
+    boolean shown = listed.stream().anyMatch(vm -> vm.name().equals(name));
+    int count = listed.size() + (shown ? 0 : 1);
+    return count > maxInstances
         ? Optional.of(
-            ahead
-                + " VMs were made before "
+            count
+                + " VMs exist with "
                 + name
                 + " and autorunner.limits.max-instances is "
                 + maxInstances)

@@ -140,17 +140,20 @@ public class RunnerLifecycle {
     }
   }
 
-  /** Another create won the race for the last place: this VM goes again, and the task waits. */
+  /**
+   * Another create won the race for the last place: this VM goes again, and the task waits. The
+   * runner goes first: GitHub refuses to remove a runner that took a job, which is the one safe
+   * test of whether deleting the VM would kill a job.
+   */
   private TaskOutcome undoOverCap(JobRef job, String name, JitRunner runner, String why) {
-    Optional<GitHubRunner> registered = github.findRunner(job, name);
-    if (registered.isPresent() && registered.get().busy()) {
-      // It booted and took a job already: deleting it would kill that job.
-      log.warn("VM {} is over the cap ({}) but its runner is busy; it stays", name, why);
+    try {
+      github.deleteRunner(job, runner.runnerId());
+    } catch (GitHubException.Permanent busy) {
+      log.warn("VM {} is over the cap ({}) but its runner took a job; it stays", name, why);
       return TaskOutcome.created("VM created: " + name + " (over the cap, but busy at once)");
     }
     machines.delete(name);
     counters.deleted();
-    dropRunner(job, runner);
     return TaskOutcome.atCapacity("VM " + name + " was one too many (" + why + "); deleted again");
   }
 
@@ -202,15 +205,22 @@ public class RunnerLifecycle {
         () -> {
           Optional<Machine> machine = machines.find(name);
           Optional<GitHubRunner> runner = github.findRunner(task.job(), name);
+          String busy =
+              "runner " + name + " is busy with another job; its completion will delete the VM";
           if (runner.isPresent() && runner.get().busy()) {
-            return TaskOutcome.done(
-                "runner " + name + " is busy with another job; its completion will delete the VM");
+            return TaskOutcome.done(busy);
           }
           if (machine.isEmpty() && runner.isEmpty()) {
             return TaskOutcome.done("no VM or runner " + name + " to release");
           }
+          // The runner first: GitHub refuses to remove one that took a job a moment ago.
+          String removed;
+          try {
+            removed = removeRunner(task.job(), runner);
+          } catch (GitHubException.Permanent tookAJob) {
+            return TaskOutcome.done(busy);
+          }
           boolean deleted = machine.isPresent() && machines.delete(name);
-          String removed = removeRunner(task.job(), runner);
           return TaskOutcome.done(
               (deleted ? "VM " + name + " released" : "VM " + name + " was gone already")
                   + "; "

@@ -38,12 +38,6 @@ public record Machine(
     }
   }
 
-  /** Newer than {@code other} in GCE's creation order, ties broken by name. */
-  public boolean createdAfter(Machine other) {
-    int byTime = created.compareTo(other.created);
-    return byTime != 0 ? byTime > 0 : name.compareTo(other.name) > 0;
-  }
-
   /** GCE's status words for a VM that no longer runs (or is going). */
   public boolean stopped() {
     return switch (status) {

@@ -307,8 +307,9 @@ class RunnerLifecycleTests {
   }
 
   @Test
-  void theCreateRankedFirstKeepsItsVmWhenALaterOneOvershoots() {
+  void aCreateThatFindsTheCapExceededAfterItsInsertGivesUpEvenAnOlderVm() {
     lifecycle = lifecycle(1);
+    // The other instance's VM was inserted later but GCE listed it first: age decides nothing.
     machines.beforeCreate =
         () ->
             machines.add(
@@ -319,7 +320,24 @@ class RunnerLifecycleTests {
 
     TaskOutcome outcome = lifecycle.create(queuedGpuJob());
 
+    assertThat(outcome.kind()).isEqualTo(TaskOutcome.Kind.AT_CAPACITY);
+    assertThat(machines.created).containsOnlyKeys("ghr-1-1");
+  }
+
+  @Test
+  void anOvershootingVmWhoseRunnerTookAJobAtOnceStaysRatherThanKillTheJob() {
+    lifecycle = lifecycle(1);
+    machines.beforeCreate =
+        () -> {
+          machines.add(
+              "ghr-1-1", new JobRef(1, 1, 1, "acme/models", "acme", 555L), machines.now, 9L);
+          github.markBusy("ghr-4242-1");
+        };
+
+    TaskOutcome outcome = lifecycle.create(queuedGpuJob());
+
     assertThat(outcome.vmCreated()).isTrue();
+    assertThat(outcome.reason()).contains("busy at once");
     assertThat(machines.created).containsKeys("ghr-4242-1", "ghr-1-1");
   }
 

@@ -47,6 +47,10 @@ public final class InMemoryRegistry implements RunnerRegistry {
 
   @Override
   public boolean deleteRunner(JobRef job, long runnerId) {
+    if (runners.values().stream().anyMatch(r -> r.id() == runnerId && r.busy())) {
+      // As GitHub answers: 422, the runner is still running a job.
+      throw new GitHubException.Permanent("runner " + runnerId + " is still running a job", null);
+    }
     deletedIds.add(runnerId);
     return runners.values().removeIf(r -> r.id() == runnerId);
   }

@@ -1,5 +1,6 @@
 package io.autorunner.testkit.local;
 
+import io.autorunner.testkit.datastore.FakeDatastore;
 import io.autorunner.testkit.gce.FakeComputeEngine;
 import io.autorunner.testkit.github.FakeGitHub;
 import java.io.IOException;
@@ -29,6 +30,7 @@ public final class LocalSystem implements AutoCloseable {
 
   private final FakeComputeEngine gce;
   private final FakeGitHub github;
+  private final FakeDatastore store;
   private final List<ServiceProcess> handlers;
   private final RoundRobinProxy front;
   private final ServiceProcess scheduler;
@@ -36,11 +38,13 @@ public final class LocalSystem implements AutoCloseable {
   private LocalSystem(
       FakeComputeEngine gce,
       FakeGitHub github,
+      FakeDatastore store,
       List<ServiceProcess> handlers,
       RoundRobinProxy front,
       ServiceProcess scheduler) {
     this.gce = gce;
     this.github = github;
+    this.store = store;
     this.handlers = handlers;
     this.front = front;
     this.scheduler = scheduler;
@@ -89,8 +93,16 @@ public final class LocalSystem implements AutoCloseable {
   public static LocalSystem start(Path root, Path logs, Options options)
       throws IOException, InterruptedException {
     Files.createDirectories(logs);
+    // Each service appends to its log (a restarted instance keeps its earlier life's lines); a new
+    // system starts them empty.
+    try (var old = Files.newDirectoryStream(logs, "*.log")) {
+      for (Path log : old) {
+        Files.delete(log);
+      }
+    }
     FakeComputeEngine gce = new FakeComputeEngine();
     FakeGitHub github = new FakeGitHub();
+    FakeDatastore store = new FakeDatastore();
     github.bootRunnersOn(gce);
     options.prepare().accept(github);
     int handlerInstances = options.handlerInstances();
@@ -105,13 +117,17 @@ public final class LocalSystem implements AutoCloseable {
       handlerEnv.put("AUTORUNNER_GCE_ZONES", "us-central1-a,us-central1-b,us-central1-c");
       handlerEnv.put("AUTORUNNER_GITHUB_API_URL", github.baseUrl().toString());
       handlerEnv.put("AUTORUNNER_GITHUB_TOKEN", "local-token");
+      // What every instance must agree on, and what survives a restart, is in the one store.
+      handlerEnv.put("AUTORUNNER_STORE_MODE", "datastore");
+      handlerEnv.put("AUTORUNNER_STORE_ENDPOINT", store.baseUrl().toString());
       // No Cloud Scheduler here: the handler runs its own reconciler, with windows sized for VMs
       // that boot in seconds.
       handlerEnv.put("AUTORUNNER_RECONCILE_EVERY", "3s");
       handlerEnv.put("AUTORUNNER_RECONCILE_BOOT_TIMEOUT", "15s");
       handlerEnv.put("AUTORUNNER_RECONCILE_QUEUED_GRACE", "5s");
-      handlerEnv.put("AUTORUNNER_RECONCILE_ORPHAN_RUNNER_GRACE", "5s");
-      handlerEnv.put("AUTORUNNER_GCE_OPERATION_TIMEOUT", "10s");
+      // A minted runner is held for its create's insert: the operation timeout plus 10 s.
+      handlerEnv.put("AUTORUNNER_GCE_OPERATION_TIMEOUT", "5s");
+      handlerEnv.put("AUTORUNNER_RECONCILE_ORPHAN_RUNNER_GRACE", "15s");
       handlerEnv.putAll(options.handlerEnv());
       for (int i = 0; i < handlerInstances; i++) {
         handlers.add(
@@ -141,7 +157,7 @@ public final class LocalSystem implements AutoCloseable {
               logs.resolve("scheduler.log"),
               START_TIMEOUT);
       github.setWebhook(scheduler.url().resolve("/webhook"), SECRET);
-      return new LocalSystem(gce, github, handlers, front, scheduler);
+      return new LocalSystem(gce, github, store, handlers, front, scheduler);
     } catch (IOException | InterruptedException | RuntimeException e) {
       handlers.forEach(ServiceProcess::close);
       if (front != null) {
@@ -149,6 +165,7 @@ public final class LocalSystem implements AutoCloseable {
       }
       github.close();
       gce.close();
+      store.close();
       throw e;
     }
   }
@@ -211,5 +228,11 @@ public final class LocalSystem implements AutoCloseable {
     front.close();
     github.close();
     gce.close();
+    store.close();
+  }
+
+  /** The handlers' shared store. */
+  public FakeDatastore store() {
+    return store;
   }
 }

@@ -43,7 +43,7 @@ class SafetyNetAgainstFakesTest {
                 "AUTORUNNER_RECONCILE_EVERY", "1s",
                 "AUTORUNNER_RECONCILE_QUEUED_GRACE", "2s",
                 "AUTORUNNER_RECONCILE_BOOT_TIMEOUT", "4s",
-                "AUTORUNNER_RECONCILE_ORPHAN_RUNNER_GRACE", "2s",
+                "AUTORUNNER_RECONCILE_ORPHAN_RUNNER_GRACE", "15s",
                 "AUTORUNNER_RECONCILE_REPOSITORIES", REPO));
     system.gce().setBootDelay(Duration.ofMillis(200));
     system.github().setRunTime(Duration.ofMillis(500));

@@ -64,22 +64,56 @@ public final class DatastoreReplacementLedger implements ReplacementLedger {
   }
 
   private void change(long jobId, String what, UnaryOperator<JobReplacementsEntity> step) {
-    Key key = key(jobId);
-    try {
-      datastore.runInTransaction(
-          transaction -> {
-            Entity stored = transaction.get(key);
-            JobReplacementsEntity before = JobReplacementsEntity.read(stored);
-            JobReplacementsEntity after = step.apply(before);
-            if (!after.equals(before)) {
-              Instant now = clock.instant();
-              transaction.put(after.toEntity(key, now, now.plus(expireAfter)));
-            }
-            return null;
-          });
-    } catch (DatastoreException e) {
-      throw unavailable(what + " for job " + jobId, e);
+    // Several handler instances write the same job's entity at once (a sweep spends while a delete
+    // task refunds); the loser of an optimistic commit is told ABORTED and simply goes again.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        commit(jobId, step);
+        return;
+      } catch (DatastoreException e) {
+        if (attempt >= CONTENDED_ATTEMPTS || !contended(e)) {
+          throw unavailable(what + " for job " + jobId, e);
+        }
+        pause(attempt);
+      }
     }
+  }
+
+  private static final int CONTENDED_ATTEMPTS = 8;
+
+  private static boolean contended(DatastoreException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof DatastoreException d
+          && ("ABORTED".equals(d.getReason()) || d.getCode() == 409 || d.getCode() == 10)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void pause(int attempt) {
+    long base = 20L << Math.min(attempt, 6);
+    try {
+      Thread.sleep(base + java.util.concurrent.ThreadLocalRandom.current().nextLong(base));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LedgerUnavailableException("interrupted while the ledger was contended", e);
+    }
+  }
+
+  private void commit(long jobId, UnaryOperator<JobReplacementsEntity> step) {
+    Key key = key(jobId);
+    datastore.runInTransaction(
+        transaction -> {
+          Entity stored = transaction.get(key);
+          JobReplacementsEntity before = JobReplacementsEntity.read(stored);
+          JobReplacementsEntity after = step.apply(before);
+          if (!after.equals(before)) {
+            Instant now = clock.instant();
+            transaction.put(after.toEntity(key, now, now.plus(expireAfter)));
+          }
+          return null;
+        });
   }
 
   private Key key(long jobId) {
