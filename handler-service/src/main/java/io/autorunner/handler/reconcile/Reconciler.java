@@ -43,9 +43,6 @@ public class Reconciler {
 
   private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
-  /** How long a VM may stand over the cap before the sweep takes it back. */
-  static final Duration CAP_SETTLE = Duration.ofSeconds(15);
-
   /** A runner minted this recently may belong to a create between its mint and its insert. */
   private static final Duration ORPHAN_MIN_AGE = Duration.ofMinutes(1);
 
@@ -55,6 +52,7 @@ public class Reconciler {
   private final InstanceNaming naming;
   private final ReconcileProperties settings;
   private final int maxInstances;
+  private final Duration capSettle;
   private final SweepSources sources;
   private final Clock clock;
 
@@ -66,6 +64,7 @@ public class Reconciler {
       InstanceNaming naming,
       ReconcileProperties settings,
       int maxInstances,
+      Duration capSettle,
       SweepSources sources,
       Clock clock) {
     this.machines = machines;
@@ -75,6 +74,7 @@ public class Reconciler {
     this.naming = naming;
     this.settings = settings;
     this.maxInstances = maxInstances;
+    this.capSettle = capSettle;
     this.sources = sources;
     this.clock = clock;
   }
@@ -158,7 +158,7 @@ public class Reconciler {
     for (Machine vm : running.subList(Math.min(maxInstances, running.size()), running.size())) {
       ScopedRunner runner = runners.get(vm.name());
       boolean busy = runner != null && runner.runner().busy();
-      if (!busy && !vm.stopped() && Duration.between(vm.created(), now).compareTo(CAP_SETTLE) > 0) {
+      if (!busy && !vm.stopped() && Duration.between(vm.created(), now).compareTo(capSettle) > 0) {
         delete(
             vm,
             runner == null ? null : runner.runner(),

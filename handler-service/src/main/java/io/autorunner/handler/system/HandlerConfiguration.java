@@ -284,6 +284,7 @@ class HandlerConfiguration {
         new InstanceNaming(naming.prefix()),
         reconcile,
         limits.maxInstances(),
+        limits.settleWindow(),
         sources,
         clock);
   }

@@ -7,12 +7,12 @@ import java.util.Optional;
 /**
  * The ceiling on VMs, held across any number of handler instances without a lock: each create
  * checks before it inserts, and again after, against what Compute Engine lists. After its insert, a
- * create keeps its VM only if the listing, which now shows it, shows no more than the cap. Of
- * creates that raced, the one that listed last saw every VM the others kept (each was listed by GCE
- * before its own create listed), so the VMs kept never exceed the cap; racing creates may all give
- * up their VMs, and then retry. Creation order is not used to pick a winner: a VM inserted earlier
- * may show up in listings later than one inserted after it. Every VM that exists counts, stopped
- * ones too, until it is deleted.
+ * create ranks the VMs by GCE's creation time (ties by name), an order every instance reads alike,
+ * and keeps its VM only if fewer than the cap are ahead of it. GCE lists an instance from the
+ * moment it accepts the insert, and stamps it then: so a create that lists after its own insert
+ * sees every VM stamped before its own, and of two racing creates the later-stamped one always sees
+ * the other. Every VM that exists counts, stopped ones too, until it is deleted. Should a listing
+ * ever lag, the reconciler takes back VMs standing over the cap past a short window.
  */
 final class InstanceCap {
 
@@ -35,19 +35,29 @@ final class InstanceCap {
 
   /**
    * Why the freshly inserted VM {@code name} is one too many, or empty when it may stay. A VM the
-   * listing does not show yet is counted on top of what it shows.
+   * listing does not show yet is ranked behind every VM it shows.
    */
   Optional<String> overflowing(String name, List<Machine> listed) {
-    boolean shown = listed.stream().anyMatch(vm -> vm.name().equals(name));
-    int count = listed.size() + (shown ? 0 : 1);
-    return count > maxInstances
+    Optional<Machine> own = listed.stream().filter(vm -> vm.name().equals(name)).findFirst();
+    long ahead =
+        listed.stream()
+            .filter(vm -> !vm.name().equals(name))
+            .filter(vm -> own.isEmpty() || ahead(vm, own.get()))
+            .count();
+    return ahead >= maxInstances
         ? Optional.of(
-            count
-                + " VMs exist with "
+            ahead
+                + " VMs were made before "
                 + name
                 + " and autorunner.limits.max-instances is "
                 + maxInstances)
         : Optional.empty();
+  }
+
+  /** Earlier in GCE's creation order, ties broken by name. */
+  static boolean ahead(Machine vm, Machine other) {
+    int byTime = vm.created().compareTo(other.created());
+    return byTime != 0 ? byTime < 0 : vm.name().compareTo(other.name()) < 0;
   }
 
   int max() {

@@ -88,6 +88,7 @@ class ReconcilerTests {
             Duration.ofHours(1),
             null),
         maxInstances,
+        Duration.ofSeconds(15),
         sources,
         clock);
   }

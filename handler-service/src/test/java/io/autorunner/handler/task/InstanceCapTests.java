@@ -13,24 +13,26 @@ class InstanceCapTests {
   private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
 
   @Test
-  void aCreateWhoseListingShowsMoreThanTheCapGivesItsVmUp() {
+  void ofThreeRacingInsertsWithRoomForTwoOnlyTheNewestIsOneTooMany() {
     InstanceCap cap = new InstanceCap(2);
     List<Machine> listed = List.of(vm("ghr-1-1", 0), vm("ghr-2-1", 3), vm("ghr-3-1", 7));
 
-    assertThat(cap.overflowing("ghr-3-1", listed)).hasValueSatisfying(r -> r.contains("3 VMs"));
-    // An earlier insert that shows up later is no safer: creation order picks no winner.
-    assertThat(cap.overflowing("ghr-1-1", listed)).isPresent();
+    assertThat(cap.overflowing("ghr-1-1", listed)).isEmpty();
+    assertThat(cap.overflowing("ghr-2-1", listed)).isEmpty();
+    assertThat(cap.overflowing("ghr-3-1", listed)).hasValueSatisfying(r -> r.contains("2 VMs"));
   }
 
   @Test
-  void aCreateThatSeesNoMoreThanTheCapKeepsItsVm() {
-    InstanceCap cap = new InstanceCap(2);
+  void aTieInCreationTimeIsBrokenByNameTheSameWayEverywhere() {
+    InstanceCap cap = new InstanceCap(1);
+    List<Machine> listed = List.of(vm("ghr-b-1", 5), vm("ghr-a-1", 5));
 
-    assertThat(cap.overflowing("ghr-2-1", List.of(vm("ghr-1-1", 0), vm("ghr-2-1", 3)))).isEmpty();
+    assertThat(cap.overflowing("ghr-a-1", listed)).isEmpty();
+    assertThat(cap.overflowing("ghr-b-1", listed)).isPresent();
   }
 
   @Test
-  void aFreshVmTheListingDoesNotShowYetCountsOnTop() {
+  void aFreshVmTheListingDoesNotShowYetCountsAsTheNewest() {
     InstanceCap cap = new InstanceCap(2);
 
     assertThat(cap.overflowing("ghr-9-1", List.of(vm("ghr-1-1", 0), vm("ghr-2-1", 1)))).isPresent();

@@ -307,9 +307,8 @@ class RunnerLifecycleTests {
   }
 
   @Test
-  void aCreateThatFindsTheCapExceededAfterItsInsertGivesUpEvenAnOlderVm() {
+  void theCreateRankedFirstKeepsItsVmWhenALaterOneOvershoots() {
     lifecycle = lifecycle(1);
-    // The other instance's VM was inserted later but GCE listed it first: age decides nothing.
     machines.beforeCreate =
         () ->
             machines.add(
@@ -320,8 +319,8 @@ class RunnerLifecycleTests {
 
     TaskOutcome outcome = lifecycle.create(queuedGpuJob());
 
-    assertThat(outcome.kind()).isEqualTo(TaskOutcome.Kind.AT_CAPACITY);
-    assertThat(machines.created).containsOnlyKeys("ghr-1-1");
+    assertThat(outcome.vmCreated()).isTrue();
+    assertThat(machines.created).containsKeys("ghr-4242-1", "ghr-1-1");
   }
 
   @Test

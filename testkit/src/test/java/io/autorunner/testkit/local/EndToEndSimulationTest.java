@@ -39,10 +39,11 @@ class EndToEndSimulationTest {
   private static final int MAX_INSTANCES = 10;
 
   /**
-   * Production's settle window is 15 s; VMs here live a few seconds, so the cap is judged over a
-   * window as short as the undo of an overshoot takes here (an insert, a listing, a delete).
+   * Production's settle window is 15 s, well inside a VM's boot; VMs here boot in 4 s, so the
+   * handlers take back an overshoot after 1 s and the cap is judged past 4 s (the window plus a
+   * reconcile interval and a delete).
    */
-  private static final Duration SETTLE = Duration.ofSeconds(3);
+  private static final Duration SETTLE = Duration.ofSeconds(4);
 
   private static final List<List<String>> MATRIX =
       List.of(
@@ -68,7 +69,8 @@ class EndToEndSimulationTest {
     String allowed = String.join(",", ALLOWED);
     Map<String, String> handlerEnv = new java.util.LinkedHashMap<>();
     handlerEnv.put("AUTORUNNER_LIMITS_MAX_INSTANCES", Integer.toString(MAX_INSTANCES));
-    handlerEnv.put("AUTORUNNER_RECONCILE_EVERY", "3s");
+    handlerEnv.put("AUTORUNNER_RECONCILE_EVERY", "2s");
+    handlerEnv.put("AUTORUNNER_LIMITS_SETTLE_WINDOW", "1s");
     handlerEnv.put("AUTORUNNER_RECONCILE_QUEUED_GRACE", "10s");
     handlerEnv.put("AUTORUNNER_RECONCILE_BOOT_TIMEOUT", "20s");
     handlerEnv.put("AUTORUNNER_RECONCILE_ORPHAN_RUNNER_GRACE", "20s");
@@ -89,11 +91,13 @@ class EndToEndSimulationTest {
     try (LocalSystem system = LocalSystem.start(root, Path.of("target/e2e"), options)) {
       FakeGitHub github = system.github();
       github.setSeed(42);
-      github.setRunTime(Duration.ofSeconds(4));
+      github.setRunTime(Duration.ofSeconds(2));
       github.setRedeliveryFraction(0.10);
       github.loseQueuedDeliveries(0.05);
       system.gce().setSeed(42);
-      system.gce().setBootDelay(Duration.ofMillis(300));
+      // A real VM takes tens of seconds from its insert to a runner online; here four, still
+      // longer than a create takes to see its insert done and check the cap.
+      system.gce().setBootDelay(Duration.ofSeconds(4));
       system.gce().exhaustGpuCapacity("us-central1-a");
       system.gce().failRandomly(0.05);
 
