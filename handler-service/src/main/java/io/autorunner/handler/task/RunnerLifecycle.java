@@ -87,6 +87,13 @@ public class RunnerLifecycle {
     // One listing serves both the idempotency check and the cap.
     List<Machine> existing = machines.list();
     if (existing.stream().anyMatch(vm -> vm.name().equals(name))) {
+      // An earlier attempt inserted it; if that attempt failed before it could check the cap (a
+      // listing or a delete that failed, a restart), this one checks now.
+      Optional<String> over = cap.overflowing(name, existing);
+      if (over.isPresent()) {
+        Optional<GitHubRunner> registered = github.findRunner(task.job(), name);
+        return undoOverCap(task.job(), name, registered.map(GitHubRunner::id), over.get());
+      }
       return TaskOutcome.done("VM " + name + " exists already");
     }
     // A create that arrives after its job was cancelled or served (a retried task, a release
@@ -119,7 +126,7 @@ public class RunnerLifecycle {
     counters.created();
     Optional<String> over = cap.overflowing(name, machines.list());
     if (over.isPresent()) {
-      return undoOverCap(task.job(), name, runner, over.get());
+      return undoOverCap(task.job(), name, Optional.of(runner.runnerId()), over.get());
     }
     return TaskOutcome.created(
         "VM created: " + name + " in " + created.zone() + " (" + describe(spec, created) + ")");
@@ -145,12 +152,14 @@ public class RunnerLifecycle {
    * runner goes first: GitHub refuses to remove a runner that took a job, which is the one safe
    * test of whether deleting the VM would kill a job.
    */
-  private TaskOutcome undoOverCap(JobRef job, String name, JitRunner runner, String why) {
-    try {
-      github.deleteRunner(job, runner.runnerId());
-    } catch (GitHubException.Permanent busy) {
-      log.warn("VM {} is over the cap ({}) but its runner took a job; it stays", name, why);
-      return TaskOutcome.created("VM created: " + name + " (over the cap, but busy at once)");
+  private TaskOutcome undoOverCap(JobRef job, String name, Optional<Long> runnerId, String why) {
+    if (runnerId.isPresent()) {
+      try {
+        github.deleteRunner(job, runnerId.get());
+      } catch (GitHubException.Permanent busy) {
+        log.warn("VM {} is over the cap ({}) but its runner took a job; it stays", name, why);
+        return TaskOutcome.created("VM created: " + name + " (over the cap, but busy at once)");
+      }
     }
     machines.delete(name);
     counters.deleted();

@@ -341,6 +341,19 @@ class RunnerLifecycleTests {
   }
 
   @Test
+  void aRetryFindingItsVmOverTheCapUndoesItWhenTheFirstAttemptCouldNotCheck() {
+    lifecycle = lifecycle(1);
+    machines.add("ghr-1-1", new JobRef(1, 1, 1, "acme/models", "acme", 555L), machines.now, 9L);
+    // The first attempt inserted its VM (stamped later) and died before its check.
+    machines.add("ghr-4242-1", JOB, machines.now.plusMillis(5), 10L);
+
+    TaskOutcome outcome = lifecycle.create(queuedGpuJob());
+
+    assertThat(outcome.kind()).isEqualTo(TaskOutcome.Kind.AT_CAPACITY);
+    assertThat(machines.created).containsOnlyKeys("ghr-1-1");
+  }
+
+  @Test
   void anInsertThatTimedOutKeepsItsRunnerSinceTheVmMayStillBootWithIt() {
     machines.failCreate = new ComputeException.Transient("insert did not finish", null, true);
 

@@ -168,6 +168,7 @@ class EndToEndSimulationTest {
           deliveries.stream()
               .filter(d -> "queued".equals(d.action()) && !d.reachedReceiver())
               .map(Delivery::jobId)
+              .filter(id -> !foreign.contains(id))
               .collect(Collectors.toSet());
       Map<Long, Long> vmsPerJob = new TreeMap<>();
       for (FakeInstance vm : created) {
@@ -230,6 +231,9 @@ class EndToEndSimulationTest {
           system.gce().instances().size(),
           github.runners().size(),
           (System.nanoTime() - start) / 1e9);
+      if (peak > MAX_INSTANCES) {
+        printPeak(lifetimes);
+      }
       ours.stream()
           .filter(j -> "failure".equals(j.conclusion()) && !preempted.contains(j.id()))
           .forEach(
@@ -298,6 +302,31 @@ class EndToEndSimulationTest {
       assertThat(github.runners()).as("runners left").isEmpty();
       assertThat(non2xx).as("deliveries answered outside 2xx").isZero();
     }
+  }
+
+  /** The VMs standing past the settle window at the moment there were most of them. */
+  private static void printPeak(List<VmLifetime> lifetimes) {
+    java.time.Instant worst = null;
+    long most = -1;
+    for (VmLifetime candidate : lifetimes) {
+      java.time.Instant at = candidate.inserted().plus(SETTLE);
+      long count =
+          lifetimes.stream()
+              .filter(v -> v.aliveAt(at) && !v.inserted().plus(SETTLE).isAfter(at))
+              .count();
+      if (count > most) {
+        most = count;
+        worst = at;
+      }
+    }
+    java.time.Instant at = worst;
+    lifetimes.stream()
+        .filter(v -> v.aliveAt(at) && !v.inserted().plus(SETTLE).isAfter(at))
+        .forEach(
+            v ->
+                System.out.printf(
+                    "e2e: at %s %s inserted %s deleted %s%n",
+                    at, v.name(), v.inserted(), v.deleted()));
   }
 
   /** The job succeeded, or it failed by a preemption and its re-run succeeded. */
