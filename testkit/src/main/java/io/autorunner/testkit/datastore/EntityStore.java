@@ -110,7 +110,8 @@ final class EntityStore {
         throw RpcFailure.invalid("A read-only transaction cannot write.");
       }
       for (Map.Entry<Key, Long> read : transaction.reads.entrySet()) {
-        if (versions.getOrDefault(read.getKey(), 0L) != read.getValue()) {
+        // Compared as numbers: two boxed versions past 127 are different objects.
+        if (versions.getOrDefault(read.getKey(), 0L).longValue() != read.getValue().longValue()) {
           throw RpcFailure.contention();
         }
       }

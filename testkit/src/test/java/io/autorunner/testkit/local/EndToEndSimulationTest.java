@@ -36,7 +36,7 @@ class EndToEndSimulationTest {
   private static final List<String> ALLOWED = List.of("acme/models", "acme/vision");
   private static final String FOREIGN = "acme/untrusted";
   private static final int HANDLERS = 3;
-  private static final int MAX_INSTANCES = 10;
+  private static final int MAX_INSTANCES = 15;
 
   /**
    * Production's settle window is 15 s, well inside a VM's boot; VMs here boot in 4 s, so the
@@ -140,7 +140,7 @@ class EndToEndSimulationTest {
       if (restartedAt >= bursts) {
         system.restartHandler(1);
       }
-      boolean drained = awaitDrained(system, foreign, Duration.ofMinutes(6));
+      boolean drained = awaitDrained(system, foreign, Duration.ofMinutes(8));
       // Nobody may serve the untrusted repository's jobs: they wait until their run is cancelled.
       List<Job> foreignJobs =
           github.jobs().stream().filter(j -> FOREIGN.equals(j.repository())).toList();

@@ -114,6 +114,21 @@ class DatastoreReplacementLedgerTest extends ReplacementLedgerContract {
   }
 
   @Test
+  void aSpendLongAfterTheStoreStartedCommitsAtTheFirstTry() {
+    // Past the 128th write, versions are no longer small numbers; a read-modify-write of an entity
+    // must still commit without a conflict no other writer caused.
+    for (long job = 1; job <= 150; job++) {
+      ledger.spent(job, "ghr-" + job + "-1-r1");
+    }
+    long before = fake.calls("commit");
+
+    ledger.spent(7, "ghr-7-1-r2");
+
+    assertThat(fake.calls("commit") - before).isEqualTo(1);
+    assertThat(ledger.of(7).counted()).isEqualTo(2);
+  }
+
+  @Test
   void whatWasSpentSurvivesARestart() {
     ledger.spent(JOB, "ghr-4242-r1");
     ledger.refund(JOB, "ghr-4242-r1");
