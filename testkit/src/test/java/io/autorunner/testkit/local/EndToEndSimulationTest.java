@@ -155,10 +155,15 @@ class EndToEndSimulationTest {
           all.stream().map(Job::runnerName).filter(n -> n != null).collect(Collectors.toSet());
       // A create that lost the race for the last place under the cap deletes its VM again at
       // once and says so; such a VM never served and never stood past the settle window.
-      Set<String> undone =
-          system.handlerLogLines("was one too many").stream()
-              .map(line -> line.replaceAll(".*VM (\\S+) was one too many.*", "$1"))
-              .collect(Collectors.toSet());
+      Set<String> undone = new HashSet<>();
+      java.util.regex.Pattern undoneVm =
+          java.util.regex.Pattern.compile("VM (\\S+) was one too many");
+      for (String line : system.handlerLogLines("was one too many")) {
+        java.util.regex.Matcher m = undoneVm.matcher(line);
+        while (m.find()) {
+          undone.add(m.group(1));
+        }
+      }
       long succeeded = ours.stream().filter(j -> "success".equals(j.conclusion())).count();
       long failed = ours.stream().filter(j -> "failure".equals(j.conclusion())).count();
       long reruns = ours.stream().filter(j -> j.rerunOf() != null).count();
