@@ -116,7 +116,10 @@ public final class LocalSystem implements AutoCloseable {
       handlerEnv.put("AUTORUNNER_GCE_ENDPOINT", gce.baseUrl().toString());
       handlerEnv.put("AUTORUNNER_GCE_ZONES", "us-central1-a,us-central1-b,us-central1-c");
       handlerEnv.put("AUTORUNNER_GITHUB_API_URL", github.baseUrl().toString());
-      handlerEnv.put("AUTORUNNER_GITHUB_TOKEN", "local-token");
+      // As a GitHub App, as in production: the sweep reads the installation's repositories and
+      // the App hook's delivery log. The fake takes any App JWT; the key is fresh each time.
+      handlerEnv.put("AUTORUNNER_GITHUB_APP_ID", "1");
+      handlerEnv.put("AUTORUNNER_GITHUB_APP_PRIVATE_KEY", appKeyPem());
       // What every instance must agree on, and what survives a restart, is in the one store.
       handlerEnv.put("AUTORUNNER_STORE_MODE", "datastore");
       handlerEnv.put("AUTORUNNER_STORE_ENDPOINT", store.baseUrl().toString());
@@ -167,6 +170,19 @@ public final class LocalSystem implements AutoCloseable {
       gce.close();
       store.close();
       throw e;
+    }
+  }
+
+  private static String appKeyPem() {
+    try {
+      java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+      generator.initialize(2048);
+      byte[] der = generator.generateKeyPair().getPrivate().getEncoded();
+      return "-----BEGIN PRIVATE KEY-----\n"
+          + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+          + "\n-----END PRIVATE KEY-----\n";
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("RSA is not available", e);
     }
   }
 

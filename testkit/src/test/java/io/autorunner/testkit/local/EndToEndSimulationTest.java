@@ -76,8 +76,6 @@ class EndToEndSimulationTest {
     handlerEnv.put("AUTORUNNER_RECONCILE_ORPHAN_RUNNER_GRACE", "20s");
     handlerEnv.put("AUTORUNNER_RECONCILE_MAX_CREATES_PER_RUN", "20");
     handlerEnv.put("AUTORUNNER_ROUTING_ALLOWED_REPOSITORIES", allowed);
-    handlerEnv.put("AUTORUNNER_GITHUB_APP_ID", "1");
-    handlerEnv.put("AUTORUNNER_GITHUB_APP_PRIVATE_KEY", TestAppKey.pkcs8Pem());
     LocalSystem.Options options =
         new LocalSystem.Options(
             handlerEnv,

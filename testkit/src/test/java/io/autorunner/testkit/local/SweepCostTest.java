@@ -23,8 +23,6 @@ class SweepCostTest {
   void aSteadySweepOfFiftyRepositoriesIsMostlyFreeConditionalRequests() throws Exception {
     Map<String, String> handlerEnv =
         Map.of(
-            "AUTORUNNER_GITHUB_APP_ID", "1",
-            "AUTORUNNER_GITHUB_APP_PRIVATE_KEY", TestAppKey.pkcs8Pem(),
             "AUTORUNNER_ROUTING_ALLOWED_OWNERS", "acme",
             "AUTORUNNER_RECONCILE_EVERY", "1s");
     LocalSystem.Options options =
