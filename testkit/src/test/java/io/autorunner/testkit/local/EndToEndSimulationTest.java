@@ -207,7 +207,7 @@ class EndToEndSimulationTest {
           "e2e: handlers=%d killed=1 jobs=%d cancelled=%d succeeded=%d failed(preempted)=%d"
               + " reruns=%d vms=%d undoneOverCap=%d replacements=%d vmsPerJob=%s"
               + " maxVmsPastSettle=%d/%d maxVmsAtOnce=%d foreignJobs=%d foreignOnOurRunners=%d"
-              + " lostQueuedDeliveries=%d lostServed=%d preempted=%d rerunOnce=%d"
+              + " lostQueuedDeliveries=%d lostServed=%d preempted=%d rerunAtMostOnce=%d"
               + " deliveries=%d redelivered=%d non2xx=%d vmsLeft=%d runnersLeft=%d"
               + " seconds=%.0f%n",
           HANDLERS,
@@ -228,7 +228,7 @@ class EndToEndSimulationTest {
           lostToServe,
           lostServed,
           preempted.size(),
-          preempted.stream().filter(id -> rerunsPerJob.getOrDefault(id, 0L) == 1).count(),
+          preempted.stream().filter(id -> rerunsPerJob.getOrDefault(id, 0L) <= 1).count(),
           deliveries.size(),
           deliveries.stream().filter(Delivery::redelivery).count(),
           non2xx,
@@ -278,10 +278,14 @@ class EndToEndSimulationTest {
           assertThat(job.conclusion()).as("job %d", job.id()).isEqualTo("success");
         }
       }
+      // Once per preemption, however often the delete task comes: a preempted job that failed is
+      // re-run exactly once; one that finished before its VM went is not re-run at all.
       for (long job : preempted) {
+        boolean failedByIt =
+            all.stream().anyMatch(j -> j.id() == job && "failure".equals(j.conclusion()));
         assertThat(rerunsPerJob.getOrDefault(job, 0L))
             .as("re-runs of preempted job %d", job)
-            .isEqualTo(1);
+            .isEqualTo(failedByIt ? 1L : 0L);
       }
       // One queued job, one VM: a job gets another VM only when one made for it was taken by
       // another job (GitHub gives a job to any matching runner) or was preempted under it, or as
