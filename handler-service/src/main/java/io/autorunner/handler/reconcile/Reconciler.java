@@ -11,6 +11,7 @@ import io.autorunner.handler.ledger.LedgerUnavailableException;
 import io.autorunner.handler.ledger.ReplacementLedger;
 import io.autorunner.handler.system.ReconcileProperties;
 import io.autorunner.handler.task.RunnerLifecycle;
+import io.autorunner.handler.task.RunnerOwnership;
 import io.autorunner.handler.task.TaskOutcome;
 import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.Machine;
@@ -453,8 +454,6 @@ public class Reconciler {
   }
 
   private static String scopeKey(JobRef job) {
-    return job.organization() != null
-        ? "org:" + job.organization().toLowerCase(Locale.ROOT)
-        : "repo:" + job.repository().toLowerCase(Locale.ROOT);
+    return RunnerOwnership.scope(job);
   }
 }

@@ -59,8 +59,4 @@ final class InstanceCap {
     int byTime = vm.created().compareTo(other.created());
     return byTime != 0 ? byTime < 0 : vm.name().compareTo(other.name()) < 0;
   }
-
-  int max() {
-    return maxInstances;
-  }
 }

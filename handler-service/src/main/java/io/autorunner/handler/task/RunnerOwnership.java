@@ -12,7 +12,7 @@ import java.util.OptionalLong;
  * admin in the organisation can register a runner called like ours; its job finishing must not
  * delete our VM mid-job. Ours is the runner whose id the VM carries, in the VM's job's scope.
  */
-final class RunnerOwnership {
+public final class RunnerOwnership {
 
   private RunnerOwnership() {}
 
@@ -56,7 +56,7 @@ final class RunnerOwnership {
   }
 
   /** Organisation runners serve the organisation; a user's runners serve one repository. */
-  static String scope(JobRef job) {
+  public static String scope(JobRef job) {
     return job.organization() != null
         ? "org:" + job.organization().toLowerCase(Locale.ROOT)
         : "repo:" + job.repository().toLowerCase(Locale.ROOT);
