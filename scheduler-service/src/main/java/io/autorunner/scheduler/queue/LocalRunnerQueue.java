@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -24,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * deduplication, an asynchronous POST to the handler with Cloud Tasks' headers, and retries with
  * exponential backoff on anything but 2xx, up to a bounded number of attempts. Tasks live in memory
  * only; a restart loses those not yet delivered, which is acceptable for the local default and is
- * why production uses Cloud Tasks.
+ * why production uses Cloud Tasks. Cloud Tasks delivers at least once: with {@code
+ * autorunner.tasks.local.duplicate-fraction} above 0, that share of tasks is also dispatched a
+ * second time at the same moment, so tests see the duplicates production may send.
  */
 public final class LocalRunnerQueue implements RunnerQueue {
 
@@ -52,6 +55,7 @@ public final class LocalRunnerQueue implements RunnerQueue {
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong failedAttempts = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong duplicated = new AtomicLong();
 
   public LocalRunnerQueue(TasksProperties tasks) {
     this.tasks = tasks;
@@ -74,8 +78,13 @@ public final class LocalRunnerQueue implements RunnerQueue {
       return new Enqueued(name, false);
     }
     try {
-      scheduler.schedule(
-          () -> attempt(task, 0, 0), Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
+      long at = Math.max(0, delay.toMillis());
+      scheduler.schedule(() -> attempt(task, 0, 0, false), at, TimeUnit.MILLISECONDS);
+      if (ThreadLocalRandom.current().nextDouble() < tasks.local().duplicateFraction()) {
+        duplicated.incrementAndGet();
+        log.info("task {} is dispatched twice at once (at-least-once delivery)", name);
+        scheduler.schedule(() -> attempt(task, 0, 0, true), at, TimeUnit.MILLISECONDS);
+      }
     } catch (RuntimeException rejected) {
       names.remove(name);
       throw new QueueUnavailableException("the local queue is shut down", rejected);
@@ -83,12 +92,16 @@ public final class LocalRunnerQueue implements RunnerQueue {
     return new Enqueued(name, true);
   }
 
-  private void attempt(RunnerTask task, int retries, int executions) {
+  /**
+   * One dispatch; a failed one is retried with backoff, unless it is the duplicate of a task whose
+   * own dispatch retries anyway.
+   */
+  private void attempt(RunnerTask task, int retries, int executions, boolean duplicate) {
     if (!inFlight.tryAcquire()) {
       // As many tasks in flight as the queue dispatches at once: this one waits its turn.
       try {
         scheduler.schedule(
-            () -> attempt(task, retries, executions),
+            () -> attempt(task, retries, executions, duplicate),
             DISPATCH_WAIT.toMillis(),
             TimeUnit.MILLISECONDS);
       } catch (RuntimeException shutDown) {
@@ -121,6 +134,13 @@ public final class LocalRunnerQueue implements RunnerQueue {
                       ? "HTTP " + response.statusCode()
                       : error.getClass().getSimpleName();
               failedAttempts.incrementAndGet();
+              if (duplicate) {
+                log.info(
+                    "duplicate of task {} failed ({}); its own dispatch goes on",
+                    task.taskId(),
+                    why);
+                return;
+              }
               retryOrDrop(task, retries + 1, nextExecutions, why);
             });
   }
@@ -140,16 +160,10 @@ public final class LocalRunnerQueue implements RunnerQueue {
     log.info("task {} failed ({}); retry {} in {}", task.taskId(), why, retries, delay);
     try {
       scheduler.schedule(
-          () -> attempt(task, retries, executions), delay.toMillis(), TimeUnit.MILLISECONDS);
+          () -> attempt(task, retries, executions, false), delay.toMillis(), TimeUnit.MILLISECONDS);
     } catch (RuntimeException shutDown) {
       log.warn("task {} not retried: the local queue is shut down", task.taskId());
     }
-  }
-
-  private static String describe(Throwable error) {
-    Throwable cause = error.getCause() != null ? error.getCause() : error;
-    return cause.getClass().getSimpleName()
-        + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
   }
 
   /** min × 2^(retries-1), capped at max: Cloud Tasks' exponential backoff. */
@@ -166,11 +180,13 @@ public final class LocalRunnerQueue implements RunnerQueue {
 
   /** Tasks the handler accepted, attempts that failed, tasks given up on: for tests and benches. */
   public Stats stats() {
-    return new Stats(names.size(), delivered.get(), failedAttempts.get(), dropped.get());
+    return new Stats(
+        names.size(), delivered.get(), failedAttempts.get(), dropped.get(), duplicated.get());
   }
 
   /** Counters of the local queue since start. */
-  public record Stats(long named, long delivered, long failedAttempts, long dropped) {}
+  public record Stats(
+      long named, long delivered, long failedAttempts, long dropped, long duplicated) {}
 
   @Override
   public void close() {

@@ -100,18 +100,24 @@ public record TasksProperties(
    * @param queueName the name sent in {@code X-CloudTasks-QueueName}
    * @param maxConcurrentDispatches tasks in flight to the handler at once, like the Cloud Tasks
    *     queue's {@code maxConcurrentDispatches} that {@code deploy/setup.sh} sets
+   * @param duplicateFraction the share of tasks dispatched twice at the same moment, as Cloud
+   *     Tasks' at-least-once delivery may (0 by default; tests of idempotency raise it)
    */
   public record Local(
       @DefaultValue("10") int maxAttempts,
       @DefaultValue("1s") Duration minBackoff,
       @DefaultValue("60s") Duration maxBackoff,
       @DefaultValue("local") String queueName,
-      @DefaultValue("10") int maxConcurrentDispatches) {
+      @DefaultValue("10") int maxConcurrentDispatches,
+      @DefaultValue("0") double duplicateFraction) {
 
     public Local {
       Require.between(maxAttempts, 1, 100, "autorunner.tasks.local.max-attempts");
       Require.between(
           maxConcurrentDispatches, 1, 1000, "autorunner.tasks.local.max-concurrent-dispatches");
+      Require.that(
+          duplicateFraction >= 0 && duplicateFraction <= 1,
+          "autorunner.tasks.local.duplicate-fraction must be between 0 and 1");
       Require.that(
           minBackoff != null && maxBackoff != null && !minBackoff.isNegative(),
           "autorunner.tasks.local.min-backoff and max-backoff must be durations");

@@ -60,7 +60,7 @@ class CloudTasksRunnerQueueTests {
         null,
         "http://127.0.0.1:" + cloudTasks.getPort(),
         Duration.ofMinutes(10),
-        new TasksProperties.Local(10, Duration.ofSeconds(1), Duration.ofSeconds(60), "l", 10));
+        new TasksProperties.Local(10, Duration.ofSeconds(1), Duration.ofSeconds(60), "l", 10, 0));
   }
 
   @AfterEach
@@ -210,7 +210,7 @@ class CloudTasksRunnerQueueTests {
                 "http://127.0.0.1:1",
                 Duration.ofMinutes(10),
                 new TasksProperties.Local(
-                    10, Duration.ofSeconds(1), Duration.ofSeconds(60), "l", 10)));
+                    10, Duration.ofSeconds(1), Duration.ofSeconds(60), "l", 10, 0)));
 
     assertThatThrownBy(() -> queue.enqueue(createTask()))
         .isInstanceOf(QueueUnavailableException.class);

@@ -163,7 +163,7 @@ class LocalRunnerQueueTests {
                   null,
                   Duration.ofSeconds(30),
                   new TasksProperties.Local(
-                      10, Duration.ofMillis(20), Duration.ofMillis(100), "q", 3)));
+                      10, Duration.ofMillis(20), Duration.ofMillis(100), "q", 3, 0)));
 
       for (int job = 1; job <= 9; job++) {
         queue.enqueue(createTask(job));
@@ -189,7 +189,7 @@ class LocalRunnerQueueTests {
                 null,
                 Duration.ofSeconds(30),
                 new TasksProperties.Local(
-                    10, Duration.ofSeconds(1), Duration.ofSeconds(5), "q", 10)));
+                    10, Duration.ofSeconds(1), Duration.ofSeconds(5), "q", 10, 0)));
 
     assertThat(List.of(1, 2, 3, 4, 5).stream().map(queue::backoff))
         .containsExactly(
@@ -200,7 +200,48 @@ class LocalRunnerQueueTests {
             Duration.ofSeconds(5));
   }
 
+  @Test
+  void aDuplicatedTaskReachesTheHandlerTwiceAtOnceAndOnlyItsOwnDispatchRetries() {
+    // Both dispatches fail: the task's own one is retried until it succeeds, the duplicate not.
+    handler.stubFor(
+        post(urlEqualTo("/tasks/create-runner"))
+            .inScenario("dup")
+            .whenScenarioStateIs(STARTED)
+            .willReturn(aResponse().withStatus(503))
+            .willSetStateTo("one failed"));
+    handler.stubFor(
+        post(urlEqualTo("/tasks/create-runner"))
+            .inScenario("dup")
+            .whenScenarioStateIs("one failed")
+            .willReturn(aResponse().withStatus(503))
+            .willSetStateTo("both failed"));
+    handler.stubFor(
+        post(urlEqualTo("/tasks/create-runner"))
+            .inScenario("dup")
+            .whenScenarioStateIs("both failed")
+            .willReturn(aResponse().withStatus(200)));
+    queue = new LocalRunnerQueue(properties(5, 1.0));
+    RunnerTask task = createTask(1);
+
+    queue.enqueue(task);
+
+    awaitTrue(() -> queue.stats().delivered() == 1);
+    List<LoggedRequest> requests =
+        handler.findAll(postRequestedFor(urlEqualTo("/tasks/create-runner")));
+    assertThat(requests).hasSize(3);
+    assertThat(requests)
+        .allSatisfy(r -> assertThat(r.getHeader("X-CloudTasks-TaskName")).isEqualTo(task.taskId()));
+    assertThat(requests.stream().map(r -> r.getHeader("X-CloudTasks-TaskRetryCount")))
+        .containsExactlyInAnyOrder("0", "0", "1");
+    assertThat(queue.stats().duplicated()).isEqualTo(1);
+    assertThat(queue.stats().failedAttempts()).isEqualTo(2);
+  }
+
   private static TasksProperties properties(int maxAttempts) {
+    return properties(maxAttempts, 0);
+  }
+
+  private static TasksProperties properties(int maxAttempts, double duplicateFraction) {
     return new TasksProperties(
         TasksProperties.Mode.LOCAL,
         null,
@@ -210,7 +251,12 @@ class LocalRunnerQueueTests {
         null,
         Duration.ofSeconds(30),
         new TasksProperties.Local(
-            maxAttempts, Duration.ofMillis(20), Duration.ofMillis(100), "local-test", 10));
+            maxAttempts,
+            Duration.ofMillis(20),
+            Duration.ofMillis(100),
+            "local-test",
+            10,
+            duplicateFraction));
   }
 
   private static RunnerTask createTask(long jobId) {

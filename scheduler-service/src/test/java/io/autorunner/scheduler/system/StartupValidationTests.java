@@ -73,7 +73,8 @@ class StartupValidationTests {
                         java.time.Duration.ofSeconds(1),
                         java.time.Duration.ofSeconds(60),
                         "local",
-                        10))
+                        10,
+                        0))
                 .handlerUrl())
         .hasToString("http://127.0.0.1:8081");
   }

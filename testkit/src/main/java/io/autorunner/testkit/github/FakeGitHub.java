@@ -84,6 +84,7 @@ public final class FakeGitHub implements AutoCloseable {
   private final AtomicLong runIds = new AtomicLong(10_000_000_000L);
   private final AtomicLong runnerIds = new AtomicLong(1000);
   private final AtomicInteger jitConfigs = new AtomicInteger();
+  private final AtomicInteger refusedBoots = new AtomicInteger();
   private final AtomicInteger reruns = new AtomicInteger();
 
   /** Starts on a free loopback port. */
@@ -425,6 +426,14 @@ public final class FakeGitHub implements AutoCloseable {
     }
   }
 
+  /**
+   * Machines that booted with a JIT config GitHub no longer takes (its runner deleted, or the
+   * config used already): each powered off without serving.
+   */
+  public int refusedRunnerBoots() {
+    return refusedBoots.get();
+  }
+
   /** JIT configs minted since the start: runners ever registered. */
   public int jitConfigCount() {
     return jitConfigs.get();
@@ -636,6 +645,7 @@ public final class FakeGitHub implements AutoCloseable {
       }
       RunnerState runner = runners.get(runnerId);
       if (runner == null || runner.used) {
+        refusedBoots.incrementAndGet();
         log.log(
             System.Logger.Level.INFO,
             "runner {0} cannot register on {1}",

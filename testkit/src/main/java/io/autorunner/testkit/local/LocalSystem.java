@@ -237,6 +237,13 @@ public final class LocalSystem implements AutoCloseable {
     return scheduler;
   }
 
+  /** Lines of the scheduler's log that contain {@code text}. */
+  public List<String> schedulerLogLines(String text) throws IOException {
+    try (var all = Files.lines(scheduler.log())) {
+      return all.filter(line -> line.contains(text)).toList();
+    }
+  }
+
   @Override
   public void close() {
     scheduler.close();

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
  * every instance reconciling on its own timer (so reconciles overlap), a tight VM cap, an
  * organisation repository outside the allow-list whose jobs carry our labels, and queued webhooks
  * GitHub fails to deliver. The trace: jobs in bursts with redeliveries, cancellations, GCE 503s, a
- * zone out of GPUs and Spot preemptions. Its assertions are the design's invariants. {@code
- * -De2e.jobs=N} runs a longer trace.
+ * zone out of GPUs and Spot preemptions, and a tenth of the tasks delivered twice at once. Its
+ * assertions are the design's invariants. {@code -De2e.jobs=N} runs a longer trace.
  */
 class EndToEndSimulationTest {
 
@@ -80,7 +80,12 @@ class EndToEndSimulationTest {
     LocalSystem.Options options =
         new LocalSystem.Options(
             handlerEnv,
-            Map.of("AUTORUNNER_ROUTING_ALLOWED_REPOSITORIES", allowed),
+            Map.of(
+                "AUTORUNNER_ROUTING_ALLOWED_REPOSITORIES",
+                allowed,
+                // Cloud Tasks delivers at least once: a tenth of the tasks come twice at once.
+                "AUTORUNNER_TASKS_LOCAL_DUPLICATE_FRACTION",
+                "0.1"),
             HANDLERS,
             github -> {
               ALLOWED.forEach(repo -> github.addRepository(repo, true));
@@ -208,7 +213,8 @@ class EndToEndSimulationTest {
               + " reruns=%d vms=%d undoneOverCap=%d replacements=%d vmsPerJob=%s"
               + " maxVmsPastSettle=%d/%d maxVmsAtOnce=%d foreignJobs=%d foreignOnOurRunners=%d"
               + " lostQueuedDeliveries=%d lostServed=%d preempted=%d rerunAtMostOnce=%d"
-              + " deliveries=%d redelivered=%d non2xx=%d vmsLeft=%d runnersLeft=%d"
+              + " deliveries=%d redelivered=%d tasksDeliveredTwice=%d deadConfigBoots=%d"
+              + " non2xx=%d vmsLeft=%d runnersLeft=%d"
               + " seconds=%.0f%n",
           HANDLERS,
           ours.size(),
@@ -231,6 +237,8 @@ class EndToEndSimulationTest {
           preempted.stream().filter(id -> rerunsPerJob.getOrDefault(id, 0L) <= 1).count(),
           deliveries.size(),
           deliveries.stream().filter(Delivery::redelivery).count(),
+          system.schedulerLogLines("dispatched twice at once").size(),
+          github.refusedRunnerBoots(),
           non2xx,
           system.gce().instances().size(),
           github.runners().size(),
