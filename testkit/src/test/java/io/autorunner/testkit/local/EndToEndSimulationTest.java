@@ -144,7 +144,11 @@ class EndToEndSimulationTest {
       if (restartedAt >= bursts) {
         system.restartHandler(1);
       }
-      boolean drained = awaitDrained(system, foreign, Duration.ofMinutes(8));
+      // At the cap a job slot turns over in about 7 s (boot, run, delete): 15 slots serve some two
+      // jobs
+      // a second, so a longer trace needs a longer drain.
+      Duration drainFor = Duration.ofMinutes(8).plusSeconds(Math.max(0, jobs - 200));
+      boolean drained = awaitDrained(system, foreign, drainFor);
       // Nobody may serve the untrusted repository's jobs: they wait until their run is cancelled.
       List<Job> foreignJobs =
           github.jobs().stream().filter(j -> FOREIGN.equals(j.repository())).toList();
