@@ -1,6 +1,7 @@
 package io.autorunner.scheduler;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -14,6 +15,38 @@ class ArchitectureTests {
       new ClassFileImporter()
           .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
           .importPackages("io.autorunner");
+
+  /** Every package is its own slice: no two packages reach each other, directly or around. */
+  @Test
+  void packagesAreFreeOfCycles() {
+    slices().matching("io.autorunner.scheduler.(**)").should().beFreeOfCycles().check(classes);
+  }
+
+  @Test
+  void nothingDependsOnTheWiring() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.autorunner.scheduler.system..")
+        .and()
+        .resideOutsideOfPackage("io.autorunner.scheduler")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.autorunner.scheduler.system..")
+        .check(classes);
+  }
+
+  @Test
+  void protobufStaysInTheQueueAdapters() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.autorunner.scheduler.queue..")
+        .and()
+        .resideInAPackage("io.autorunner.scheduler..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("com.google.protobuf..")
+        .check(classes);
+  }
 
   @Test
   void onlyTheQueueAdaptersUseGoogleCloudLibraries() {

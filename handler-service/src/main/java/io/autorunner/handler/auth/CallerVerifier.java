@@ -1,12 +1,8 @@
 package io.autorunner.handler.auth;
 
-import io.autorunner.handler.system.HandlerProperties;
-import java.time.Clock;
-
 /**
- * Decides whether a request to a task endpoint comes from the Cloud Tasks invoker.
- *
- * <p>Pick an implementation with {@link #forProperties(HandlerProperties, Clock)}.
+ * Decides whether a request to a task endpoint comes from the Cloud Tasks invoker; {@code
+ * AuthConfiguration} picks the implementation.
  */
 public interface CallerVerifier {
 
@@ -23,23 +19,5 @@ public interface CallerVerifier {
   /** Checks a request that carries only an {@code Authorization} header (or none: null). */
   default CallerCheck verify(String authorization) {
     return verify(authorization, null);
-  }
-
-  /**
-   * The verifier for {@code autorunner.handler.auth}. With {@code none} it logs a loud warning, so
-   * call it once at start-up.
-   */
-  static CallerVerifier forProperties(HandlerProperties properties, Clock clock) {
-    return switch (properties.auth()) {
-      case OIDC ->
-          GoogleIdTokenVerifier.fetchingKeysFrom(
-              properties.oidcJwksUrl(),
-              properties.audience(),
-              properties.invokerServiceAccount(),
-              clock);
-      case CLOUD_RUN_IAM ->
-          new CloudRunIamVerifier(properties.audience(), properties.invokerServiceAccount(), clock);
-      case NONE -> AcceptAnyCaller.withLoudWarning();
-    };
   }
 }

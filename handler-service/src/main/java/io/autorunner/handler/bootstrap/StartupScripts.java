@@ -2,8 +2,8 @@ package io.autorunner.handler.bootstrap;
 
 import io.autorunner.common.policy.OperatingSystem;
 import io.autorunner.common.policy.RunnerSpec;
+import io.autorunner.handler.github.GitHubProperties;
 import io.autorunner.handler.github.JitRunner;
-import io.autorunner.handler.system.GitHubProperties;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,8 +1,6 @@
 package io.autorunner.handler.github;
 
 import io.autorunner.common.task.JobRef;
-import io.autorunner.handler.system.GitHubProperties;
-import java.time.Clock;
 import java.util.Optional;
 
 /** Where the bearer token for a job's GitHub calls comes from. */
@@ -30,27 +28,5 @@ public interface GitHubCredentials {
   /** The GitHub App behind these credentials; empty with a static token. */
   default Optional<GitHubApp> app() {
     return Optional.empty();
-  }
-
-  /**
-   * The App when {@code autorunner.github.app-id} is set, else the static token.
-   *
-   * @throws IllegalArgumentException when neither is configured, or the App has no usable key
-   */
-  static GitHubCredentials fromProperties(GitHubProperties properties, Clock clock) {
-    if (properties.usesApp()) {
-      if (properties.appPrivateKey() == null || properties.appPrivateKey().isBlank()) {
-        throw new IllegalArgumentException(
-            "autorunner.github.app-private-key is required with autorunner.github.app-id");
-      }
-      return new GitHubAppCredentials(
-          properties.apiUrl(), properties.appId(), properties.appPrivateKey(), clock);
-    }
-    if (properties.token() != null && !properties.token().isBlank()) {
-      return new StaticTokenCredentials(properties.token());
-    }
-    throw new IllegalArgumentException(
-        "set autorunner.github.app-id and autorunner.github.app-private-key, or"
-            + " autorunner.github.token");
   }
 }

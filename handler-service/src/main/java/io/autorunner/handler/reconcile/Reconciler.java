@@ -9,7 +9,6 @@ import io.autorunner.handler.github.QueuedJob;
 import io.autorunner.handler.github.RunnerRegistry;
 import io.autorunner.handler.ledger.LedgerUnavailableException;
 import io.autorunner.handler.ledger.ReplacementLedger;
-import io.autorunner.handler.system.ReconcileProperties;
 import io.autorunner.handler.task.RunnerLifecycle;
 import io.autorunner.handler.task.RunnerOwnership;
 import io.autorunner.handler.task.TaskOutcome;

@@ -6,6 +6,7 @@ import io.autorunner.handler.ledger.ReplacementLedger;
 import io.autorunner.handler.ledger.datastore.DatastoreClients;
 import io.autorunner.handler.ledger.datastore.DatastoreLocation;
 import io.autorunner.handler.ledger.datastore.DatastoreReplacementLedger;
+import io.autorunner.handler.vm.gce.GceProperties;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -6,7 +6,6 @@ import io.autorunner.common.task.RunnerTask;
 import io.autorunner.handler.github.GitHubException;
 import io.autorunner.handler.github.JobStatus;
 import io.autorunner.handler.github.RunnerRegistry;
-import io.autorunner.handler.system.PreemptionProperties;
 import io.autorunner.handler.vm.RunnerMachines;
 import java.util.Optional;
 import org.slf4j.Logger;

@@ -14,7 +14,6 @@ import io.autorunner.handler.github.JobStatus;
 import io.autorunner.handler.github.RunnerRegistry;
 import io.autorunner.handler.ledger.LedgerUnavailableException;
 import io.autorunner.handler.ledger.ReplacementLedger;
-import io.autorunner.handler.system.PreemptionProperties;
 import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.CreatedMachine;
 import io.autorunner.handler.vm.Machine;

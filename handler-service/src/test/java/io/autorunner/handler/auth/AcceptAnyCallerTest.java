@@ -2,7 +2,7 @@ package io.autorunner.handler.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.autorunner.handler.system.HandlerProperties;
+import io.autorunner.handler.system.AuthConfiguration;
 import java.net.URI;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
@@ -16,9 +16,10 @@ class AcceptAnyCallerTest {
   @Test
   void acceptsEveryCallerAfterWarningLoudly(CapturedOutput output) {
     CallerVerifier verifier =
-        CallerVerifier.forProperties(
-            new HandlerProperties(HandlerProperties.Auth.NONE, null, null, null),
-            Clock.systemUTC());
+        new AuthConfiguration()
+            .callerVerifier(
+                new HandlerProperties(HandlerProperties.Auth.NONE, null, null, null),
+                Clock.systemUTC());
 
     assertThat(verifier).isInstanceOf(AcceptAnyCaller.class);
     assertThat(output)
@@ -36,14 +37,17 @@ class AcceptAnyCallerTest {
     Clock clock = Clock.systemUTC();
 
     assertThat(
-            CallerVerifier.forProperties(
-                new HandlerProperties(HandlerProperties.Auth.OIDC, "aud", "sa@p.iam", jwks), clock))
+            new AuthConfiguration()
+                .callerVerifier(
+                    new HandlerProperties(HandlerProperties.Auth.OIDC, "aud", "sa@p.iam", jwks),
+                    clock))
         .isInstanceOf(GoogleIdTokenVerifier.class);
     assertThat(
-            CallerVerifier.forProperties(
-                new HandlerProperties(
-                    HandlerProperties.Auth.CLOUD_RUN_IAM, "aud", "sa@p.iam", jwks),
-                clock))
+            new AuthConfiguration()
+                .callerVerifier(
+                    new HandlerProperties(
+                        HandlerProperties.Auth.CLOUD_RUN_IAM, "aud", "sa@p.iam", jwks),
+                    clock))
         .isInstanceOf(CloudRunIamVerifier.class);
   }
 }

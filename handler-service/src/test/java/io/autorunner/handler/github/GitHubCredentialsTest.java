@@ -3,8 +3,9 @@ package io.autorunner.handler.github;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.autorunner.common.config.MissingConfigurationException;
 import io.autorunner.common.task.JobRef;
-import io.autorunner.handler.system.GitHubProperties;
+import io.autorunner.handler.system.GitHubConfiguration;
 import java.net.URI;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
@@ -16,8 +17,10 @@ class GitHubCredentialsTest {
   @Test
   void anAppIdSelectsTheApp() {
     GitHubCredentials credentials =
-        GitHubCredentials.fromProperties(
-            properties("ignored-token", 99L, TestKeys.pkcs1Pem(TestKeys.rsa())), Clock.systemUTC());
+        new GitHubConfiguration()
+            .gitHubCredentials(
+                properties("ignored-token", 99L, TestKeys.pkcs1Pem(TestKeys.rsa())),
+                Clock.systemUTC());
 
     assertThat(credentials).isInstanceOf(GitHubAppCredentials.class);
   }
@@ -25,7 +28,8 @@ class GitHubCredentialsTest {
   @Test
   void aTokenAloneIsUsedAsIs() {
     GitHubCredentials credentials =
-        GitHubCredentials.fromProperties(properties("ghp_abc", null, null), Clock.systemUTC());
+        new GitHubConfiguration()
+            .gitHubCredentials(properties("ghp_abc", null, null), Clock.systemUTC());
 
     assertThat(credentials.token(JOB)).isEqualTo("ghp_abc");
     assertThat(credentials.toString()).doesNotContain("ghp_abc");
@@ -34,16 +38,20 @@ class GitHubCredentialsTest {
   @Test
   void anAppWithoutAKeyIsRefused() {
     assertThatThrownBy(
-            () -> GitHubCredentials.fromProperties(properties(null, 99L, " "), Clock.systemUTC()))
-        .isInstanceOf(IllegalArgumentException.class)
+            () ->
+                new GitHubConfiguration()
+                    .gitHubCredentials(properties(null, 99L, " "), Clock.systemUTC()))
+        .isInstanceOf(MissingConfigurationException.class)
         .hasMessageContaining("autorunner.github.app-private-key");
   }
 
   @Test
   void neitherAppNorTokenIsRefused() {
     assertThatThrownBy(
-            () -> GitHubCredentials.fromProperties(properties(" ", null, null), Clock.systemUTC()))
-        .isInstanceOf(IllegalArgumentException.class)
+            () ->
+                new GitHubConfiguration()
+                    .gitHubCredentials(properties(" ", null, null), Clock.systemUTC()))
+        .isInstanceOf(MissingConfigurationException.class)
         .hasMessageContaining("autorunner.github.token");
   }
 

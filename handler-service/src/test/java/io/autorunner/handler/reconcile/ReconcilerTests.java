@@ -12,7 +12,6 @@ import io.autorunner.handler.bootstrap.StartupScripts;
 import io.autorunner.handler.github.JobStatus;
 import io.autorunner.handler.github.QueuedJob;
 import io.autorunner.handler.ledger.InMemoryReplacementLedger;
-import io.autorunner.handler.system.ReconcileProperties;
 import io.autorunner.handler.task.RunnerLifecycle;
 import io.autorunner.handler.testing.Fixtures;
 import io.autorunner.handler.testing.InMemoryMachines;
@@ -59,7 +58,7 @@ class ReconcilerTests {
         github,
         new StartupScripts(Fixtures.githubProperties()),
         maxInstances,
-        new io.autorunner.handler.system.PreemptionProperties(1, false),
+        new io.autorunner.handler.task.PreemptionProperties(1, false),
         new io.autorunner.handler.task.LifecycleCounters(),
         ledger);
   }

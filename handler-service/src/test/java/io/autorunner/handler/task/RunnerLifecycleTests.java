@@ -421,7 +421,7 @@ class RunnerLifecycleTests {
         github,
         new StartupScripts(Fixtures.githubProperties()),
         maxInstances,
-        new io.autorunner.handler.system.PreemptionProperties(1, standardOnRerun),
+        new io.autorunner.handler.task.PreemptionProperties(1, standardOnRerun),
         counters,
         new InMemoryReplacementLedger());
   }

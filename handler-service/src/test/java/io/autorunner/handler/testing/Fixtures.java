@@ -1,6 +1,6 @@
 package io.autorunner.handler.testing;
 
-import io.autorunner.handler.system.GitHubProperties;
+import io.autorunner.handler.github.GitHubProperties;
 import java.net.URI;
 
 /** Configuration records as the handler's defaults make them. */

@@ -5,7 +5,7 @@ import io.autorunner.common.policy.OperatingSystem;
 import io.autorunner.common.policy.PolicyProperties;
 import io.autorunner.common.policy.RunnerSpec;
 import io.autorunner.common.task.JobRef;
-import io.autorunner.handler.system.GceProperties;
+import io.autorunner.handler.vm.gce.GceProperties;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

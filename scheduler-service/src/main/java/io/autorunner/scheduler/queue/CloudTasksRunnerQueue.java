@@ -1,13 +1,10 @@
 package io.autorunner.scheduler.queue;
 
-import com.google.api.gax.core.NoCredentialsProvider;
-import com.google.api.gax.retrying.RetrySettings;
 import com.google.api.gax.rpc.AbortedException;
 import com.google.api.gax.rpc.AlreadyExistsException;
 import com.google.api.gax.rpc.ApiException;
 import com.google.auth.Credentials;
 import com.google.cloud.tasks.v2.CloudTasksClient;
-import com.google.cloud.tasks.v2.CloudTasksSettings;
 import com.google.cloud.tasks.v2.CreateTaskRequest;
 import com.google.cloud.tasks.v2.HttpMethod;
 import com.google.cloud.tasks.v2.HttpRequest;
@@ -16,9 +13,8 @@ import com.google.cloud.tasks.v2.Task;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import io.autorunner.common.config.Background;
 import io.autorunner.common.task.RunnerTask;
-import io.autorunner.scheduler.system.Background;
-import io.autorunner.scheduler.system.TasksProperties;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -39,9 +35,6 @@ public final class CloudTasksRunnerQueue implements RunnerQueue {
 
   private static final Logger log = LoggerFactory.getLogger(CloudTasksRunnerQueue.class);
 
-  /** GitHub gives up on a webhook after 10 s; the enqueue must answer well within that. */
-  private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(5);
-
   private final Background<CloudTasksClient> client;
   private final TasksProperties tasks;
 
@@ -49,43 +42,10 @@ public final class CloudTasksRunnerQueue implements RunnerQueue {
     this(Background.done(client), tasks);
   }
 
-  private CloudTasksRunnerQueue(Background<CloudTasksClient> client, TasksProperties tasks) {
+  /** A queue whose client is still being built ({@code SchedulerConfiguration} builds it). */
+  public CloudTasksRunnerQueue(Background<CloudTasksClient> client, TasksProperties tasks) {
     this.client = client;
     this.tasks = tasks;
-  }
-
-  /**
-   * A queue whose client for the configured endpoint (real credentials, or none for a plain-http
-   * fake) is being built on a daemon thread.
-   */
-  public static CloudTasksRunnerQueue create(TasksProperties tasks) {
-    return new CloudTasksRunnerQueue(
-        Background.start("cloud-tasks-client", () -> newClient(tasks)), tasks);
-  }
-
-  private static CloudTasksClient newClient(TasksProperties tasks) {
-    try {
-      CloudTasksSettings.Builder settings = CloudTasksSettings.newHttpJsonBuilder();
-      if (tasks.endpoint() != null && !tasks.endpoint().isBlank()) {
-        settings.setEndpoint(tasks.endpoint());
-        if (tasks.endpoint().startsWith("http://")) {
-          settings.setCredentialsProvider(NoCredentialsProvider.create());
-        }
-      }
-      settings
-          .createTaskSettings()
-          .setRetrySettings(
-              RetrySettings.newBuilder()
-                  .setTotalTimeoutDuration(CREATE_TIMEOUT)
-                  .setInitialRpcTimeoutDuration(CREATE_TIMEOUT)
-                  .setMaxRpcTimeoutDuration(CREATE_TIMEOUT)
-                  .setRpcTimeoutMultiplier(1.0)
-                  .setMaxAttempts(1)
-                  .build());
-      return CloudTasksClient.create(settings.build());
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot create the Cloud Tasks client: " + e.getMessage(), e);
-    }
   }
 
   /**

@@ -1,7 +1,6 @@
 package io.autorunner.scheduler.queue;
 
 import io.autorunner.common.task.RunnerTask;
-import io.autorunner.scheduler.system.TasksProperties;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

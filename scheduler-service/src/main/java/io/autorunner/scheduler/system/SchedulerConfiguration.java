@@ -1,14 +1,17 @@
 package io.autorunner.scheduler.system;
 
+import io.autorunner.common.config.Background;
 import io.autorunner.common.naming.InstanceNaming;
 import io.autorunner.common.naming.NamingProperties;
 import io.autorunner.common.policy.LabelPolicy;
 import io.autorunner.common.policy.PolicyProperties;
 import io.autorunner.common.routing.WorkflowJobRouter;
 import io.autorunner.common.signature.WebhookSignature;
+import io.autorunner.scheduler.queue.CloudTasksClients;
 import io.autorunner.scheduler.queue.CloudTasksRunnerQueue;
 import io.autorunner.scheduler.queue.LocalRunnerQueue;
 import io.autorunner.scheduler.queue.RunnerQueue;
+import io.autorunner.scheduler.queue.TasksProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -40,7 +43,10 @@ class SchedulerConfiguration {
     return switch (tasks.mode()) {
       case CLOUD_TASKS -> {
         log.info("tasks go to Cloud Tasks queue {} → {}", tasks.queue(), tasks.handlerUrl());
-        yield CloudTasksRunnerQueue.create(tasks);
+        // Built on its own thread while Spring builds the rest: credentials, transport and the
+        // protobuf machinery take a noticeable part of a cold start. The warm-up waits for it.
+        yield new CloudTasksRunnerQueue(
+            Background.start("cloud-tasks-client", () -> CloudTasksClients.connect(tasks)), tasks);
       }
       case LOCAL -> {
         log.info("tasks go to the in-process local queue → {}", tasks.handlerUrl());

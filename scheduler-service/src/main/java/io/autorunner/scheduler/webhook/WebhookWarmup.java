@@ -1,11 +1,11 @@
 package io.autorunner.scheduler.webhook;
 
+import io.autorunner.common.config.Background;
 import io.autorunner.common.event.WorkflowJobEvent;
 import io.autorunner.common.routing.Route;
 import io.autorunner.common.routing.WorkflowJobRouter;
 import io.autorunner.common.signature.WebhookSignature;
 import io.autorunner.scheduler.queue.RunnerQueue;
-import io.autorunner.scheduler.system.Background;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.springframework.beans.factory.SmartInitializingSingleton;

@@ -19,7 +19,6 @@ import com.google.cloud.tasks.v2.CloudTasksSettings;
 import com.google.cloud.tasks.v2.HttpMethod;
 import io.autorunner.common.task.JobRef;
 import io.autorunner.common.task.RunnerTask;
-import io.autorunner.scheduler.system.TasksProperties;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,7 +47,11 @@ class CloudTasksRunnerQueueTests {
 
   @BeforeEach
   void connect() {
-    queue = CloudTasksRunnerQueue.create(properties());
+    queue = connected(properties());
+  }
+
+  private static CloudTasksRunnerQueue connected(TasksProperties tasks) {
+    return new CloudTasksRunnerQueue(CloudTasksClients.connect(tasks), tasks);
   }
 
   private static TasksProperties properties() {
@@ -200,7 +203,7 @@ class CloudTasksRunnerQueueTests {
   void unreachableEndpointIsUnavailable() {
     queue.close();
     queue =
-        CloudTasksRunnerQueue.create(
+        connected(
             new TasksProperties(
                 TasksProperties.Mode.CLOUD_TASKS,
                 QUEUE,

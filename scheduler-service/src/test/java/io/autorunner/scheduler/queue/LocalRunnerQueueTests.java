@@ -14,7 +14,6 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.autorunner.common.task.JobRef;
 import io.autorunner.common.task.RunnerTask;
-import io.autorunner.scheduler.system.TasksProperties;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.autorunner.common.config.Startup;
 import io.autorunner.scheduler.SchedulerApplication;
+import io.autorunner.scheduler.queue.TasksProperties;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.WebApplicationType;

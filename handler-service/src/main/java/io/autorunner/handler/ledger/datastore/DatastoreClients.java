@@ -57,12 +57,15 @@ public final class DatastoreClients {
     if (!location.namespace().isBlank()) {
       options.setNamespace(location.namespace());
     }
-    if (!location.endpoint().isBlank()) {
-      options.setHost(location.endpoint());
-      if (location.plainHttp()) {
-        options.setCredentials(NoCredentials.getInstance());
-      }
-    }
+    location
+        .override()
+        .ifPresent(
+            override -> {
+              options.setHost(override.address());
+              if (override.withoutCredentials()) {
+                options.setCredentials(NoCredentials.getInstance());
+              }
+            });
     return options.build().getService();
   }
 }

@@ -1,5 +1,7 @@
 package io.autorunner.handler.ledger.datastore;
 
+import io.autorunner.common.config.EndpointOverride;
+
 /**
  * Which Datastore the ledger lives in.
  *
@@ -21,7 +23,8 @@ public record DatastoreLocation(
     endpoint = endpoint == null ? "" : endpoint;
   }
 
-  boolean plainHttp() {
-    return endpoint.startsWith("http://");
+  /** The endpoint override, empty for Google's own. */
+  public java.util.Optional<EndpointOverride> override() {
+    return EndpointOverride.of(endpoint);
   }
 }

@@ -1,25 +1,20 @@
 package io.autorunner.handler.vm.gce;
 
-import com.google.api.gax.core.NoCredentialsProvider;
 import com.google.api.gax.longrunning.OperationFuture;
 import com.google.api.gax.longrunning.OperationSnapshot;
 import com.google.api.gax.rpc.ApiException;
-import com.google.api.gax.rpc.ClientSettings;
 import com.google.cloud.compute.v1.AggregatedListInstancesRequest;
 import com.google.cloud.compute.v1.DeleteInstanceRequest;
 import com.google.cloud.compute.v1.InsertInstanceRequest;
 import com.google.cloud.compute.v1.Instance;
 import com.google.cloud.compute.v1.InstancesClient;
 import com.google.cloud.compute.v1.InstancesScopedList;
-import com.google.cloud.compute.v1.InstancesSettings;
 import com.google.cloud.compute.v1.Items;
 import com.google.cloud.compute.v1.ListZoneOperationsRequest;
 import com.google.cloud.compute.v1.Operation;
 import com.google.cloud.compute.v1.ZoneOperationsClient;
-import com.google.cloud.compute.v1.ZoneOperationsSettings;
 import io.autorunner.common.policy.RunnerSpec;
 import io.autorunner.common.task.JobRef;
-import io.autorunner.handler.system.GceProperties;
 import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.CreatedMachine;
 import io.autorunner.handler.vm.Machine;
@@ -27,7 +22,6 @@ import io.autorunner.handler.vm.MachineLabels;
 import io.autorunner.handler.vm.MachineMetadata;
 import io.autorunner.handler.vm.MachineRequest;
 import io.autorunner.handler.vm.RunnerMachines;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -60,8 +54,6 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
   private static final String MANAGED_FILTER =
       "(labels." + MachineLabels.MANAGED_BY + " = \"" + MachineLabels.MANAGED_BY_VALUE + "\")";
 
-  private static final Duration LIST_RETRY_BUDGET = Duration.ofSeconds(30);
-
   private final GceProperties gce;
   private final InstanceFactory factory;
   private final InstancesClient client;
@@ -81,41 +73,6 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
     this.operationTimeout = Objects.requireNonNull(operationTimeout, "operationTimeout");
     if (gce.project() == null || gce.project().isBlank()) {
       throw new IllegalArgumentException("autorunner.gce.project is required in gce mode");
-    }
-  }
-
-  /**
-   * A REST client for {@code gce}: its endpoint when one is set, with no credentials when that
-   * endpoint is plain http (a local fake), else Application Default Credentials.
-   */
-  public static InstancesClient createClient(GceProperties gce) throws IOException {
-    InstancesSettings.Builder settings = InstancesSettings.newBuilder();
-    // Listing retries 5xx on its own, by default for up to ten minutes: far longer than a task
-    // should hold its worker. Give up sooner and let Cloud Tasks retry the task instead.
-    settings
-        .aggregatedListSettings()
-        .setRetrySettings(
-            settings.aggregatedListSettings().getRetrySettings().toBuilder()
-                .setTotalTimeoutDuration(LIST_RETRY_BUDGET)
-                .build());
-    pointAt(settings, gce.endpoint());
-    return InstancesClient.create(settings.build());
-  }
-
-  /** A zone operations client for {@code gce}, configured like {@link #createClient}. */
-  public static ZoneOperationsClient createOperationsClient(GceProperties gce) throws IOException {
-    ZoneOperationsSettings.Builder settings = ZoneOperationsSettings.newBuilder();
-    pointAt(settings, gce.endpoint());
-    return ZoneOperationsClient.create(settings.build());
-  }
-
-  /** An endpoint override, with no credentials when it is plain http (a local fake). */
-  private static void pointAt(ClientSettings.Builder<?, ?> settings, String endpoint) {
-    if (endpoint != null && !endpoint.isBlank()) {
-      settings.setEndpoint(endpoint);
-      if (endpoint.startsWith("http://")) {
-        settings.setCredentialsProvider(NoCredentialsProvider.create());
-      }
     }
   }
 

@@ -16,7 +16,6 @@ import io.autorunner.common.policy.OperatingSystem;
 import io.autorunner.common.policy.PolicyProperties;
 import io.autorunner.common.policy.RunnerSpec;
 import io.autorunner.common.task.JobRef;
-import io.autorunner.handler.system.GceProperties;
 import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.MachineLabels;
 import io.autorunner.handler.vm.MachineMetadata;

@@ -23,7 +23,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.autorunner.common.policy.OperatingSystem;
 import io.autorunner.common.policy.RunnerSpec;
-import io.autorunner.handler.system.GceProperties;
+import io.autorunner.handler.system.ComputeConfiguration;
 import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.CreatedMachine;
 import io.autorunner.handler.vm.Machine;
@@ -62,8 +62,8 @@ class ComputeEngineMachinesTest {
         new ComputeEngineMachines(
             gce,
             new InstanceFactory(gce, policy(Map.of())),
-            ComputeEngineMachines.createClient(gce),
-            ComputeEngineMachines.createOperationsClient(gce),
+            ComputeConfiguration.instancesClient(gce),
+            ComputeConfiguration.operationsClient(gce),
             Duration.ofSeconds(20));
     return machines;
   }
@@ -282,8 +282,8 @@ class ComputeEngineMachinesTest {
         new ComputeEngineMachines(
             gce,
             new InstanceFactory(gce, policy(Map.of())),
-            ComputeEngineMachines.createClient(gce),
-            ComputeEngineMachines.createOperationsClient(gce),
+            ComputeConfiguration.instancesClient(gce),
+            ComputeConfiguration.operationsClient(gce),
             Duration.ofSeconds(2));
 
     assertThatThrownBy(() -> machines.create(request(cpuSpec())))

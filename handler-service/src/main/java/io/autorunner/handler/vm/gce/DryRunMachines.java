@@ -1,17 +1,14 @@
-package io.autorunner.handler.vm.dryrun;
+package io.autorunner.handler.vm.gce;
 
 import com.google.cloud.compute.v1.Instance;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.autorunner.common.policy.OperatingSystem;
-import io.autorunner.handler.system.GceProperties;
 import io.autorunner.handler.vm.CreatedMachine;
 import io.autorunner.handler.vm.Machine;
 import io.autorunner.handler.vm.MachineLabels;
 import io.autorunner.handler.vm.MachineRequest;
 import io.autorunner.handler.vm.RunnerMachines;
-import io.autorunner.handler.vm.gce.ComputeEngineMachines;
-import io.autorunner.handler.vm.gce.InstanceFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

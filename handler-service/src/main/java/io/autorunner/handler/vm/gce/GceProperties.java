@@ -1,4 +1,4 @@
-package io.autorunner.handler.system;
+package io.autorunner.handler.vm.gce;
 
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;

@@ -1,4 +1,4 @@
-package io.autorunner.handler.system;
+package io.autorunner.handler.github;
 
 import jakarta.validation.constraints.NotBlank;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package io.autorunner.handler.system;
+package io.autorunner.handler.auth;
 
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package io.autorunner.handler.system;
+package io.autorunner.handler.reconcile;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;

@@ -1,4 +1,4 @@
-package io.autorunner.scheduler.system;
+package io.autorunner.scheduler.queue;
 
 import io.autorunner.common.config.Require;
 import java.net.URI;
@@ -69,7 +69,7 @@ public record TasksProperties(
    * Plain http carries the task's OIDC token in clear: acceptable only when the handler is on this
    * very machine (an emulator or a local fake of Cloud Tasks delivers there).
    */
-  static boolean plainHttpToLoopback(URI url) {
+  public static boolean plainHttpToLoopback(URI url) {
     if (!"http".equals(url.getScheme()) || url.getHost() == null) {
       return false;
     }

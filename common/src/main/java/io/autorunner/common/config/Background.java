@@ -1,4 +1,4 @@
-package io.autorunner.scheduler.system;
+package io.autorunner.common.config;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;

@@ -1,4 +1,4 @@
-package io.autorunner.handler.vm.dryrun;
+package io.autorunner.handler.vm.gce;
 
 import static io.autorunner.handler.vm.Requests.SCRIPT;
 import static io.autorunner.handler.vm.Requests.cpuSpec;
@@ -17,10 +17,8 @@ import com.google.cloud.compute.v1.Instance;
 import com.google.protobuf.util.JsonFormat;
 import io.autorunner.common.policy.OperatingSystem;
 import io.autorunner.common.policy.RunnerSpec;
-import io.autorunner.handler.system.GceProperties;
 import io.autorunner.handler.vm.CreatedMachine;
 import io.autorunner.handler.vm.Machine;
-import io.autorunner.handler.vm.gce.InstanceFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

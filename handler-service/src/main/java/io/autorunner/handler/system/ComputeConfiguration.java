@@ -1,0 +1,106 @@
+package io.autorunner.handler.system;
+
+import com.google.api.gax.core.NoCredentialsProvider;
+import com.google.api.gax.rpc.ClientSettings;
+import com.google.cloud.compute.v1.InstancesClient;
+import com.google.cloud.compute.v1.InstancesSettings;
+import com.google.cloud.compute.v1.ZoneOperationsClient;
+import com.google.cloud.compute.v1.ZoneOperationsSettings;
+import io.autorunner.common.config.EndpointOverride;
+import io.autorunner.common.config.MissingConfigurationException;
+import io.autorunner.common.policy.PolicyProperties;
+import io.autorunner.handler.vm.RunnerMachines;
+import io.autorunner.handler.vm.gce.ComputeEngineMachines;
+import io.autorunner.handler.vm.gce.DryRunMachines;
+import io.autorunner.handler.vm.gce.GceProperties;
+import io.autorunner.handler.vm.gce.InstanceFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Where VMs are made: Compute Engine, or dry-run (the local default). The adapter is chosen in the
+ * bean method on the configured mode, not by conditions, so a build-time AOT-processed image still
+ * switches at run time.
+ */
+@Configuration(proxyBeanMethods = false)
+public class ComputeConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(ComputeConfiguration.class);
+
+  /**
+   * Listing retries 5xx on its own, by default for up to ten minutes: far longer than a task should
+   * hold its worker. Give up sooner and let Cloud Tasks retry the task instead.
+   */
+  private static final Duration LIST_RETRY_BUDGET = Duration.ofSeconds(30);
+
+  @Bean
+  InstanceFactory instanceFactory(GceProperties gce, PolicyProperties policy) {
+    return new InstanceFactory(gce, policy);
+  }
+
+  @Bean
+  RunnerMachines runnerMachines(
+      ComputeProperties compute, GceProperties gce, InstanceFactory factory) {
+    return switch (compute.mode()) {
+      case GCE -> {
+        if (gce.project() == null || gce.project().isBlank()) {
+          throw new MissingConfigurationException(
+              "autorunner.gce.project is required with autorunner.compute.mode=gce");
+        }
+        log.info("VMs are created in project {} zones {}", gce.project(), gce.zones());
+        yield new ComputeEngineMachines(
+            gce, factory, instancesClient(gce), operationsClient(gce), gce.operationTimeout());
+      }
+      case DRY_RUN -> {
+        log.warn(
+            "DRY-RUN: autorunner.compute.mode=dry-run creates no VM; instances are written to {}",
+            compute.dryRunDir());
+        yield new DryRunMachines(compute.dryRunDir(), factory, gce);
+      }
+    };
+  }
+
+  /** A REST client of {@code autorunner.gce.endpoint} (Google's when unset). */
+  public static InstancesClient instancesClient(GceProperties gce) {
+    InstancesSettings.Builder settings = InstancesSettings.newBuilder();
+    settings
+        .aggregatedListSettings()
+        .setRetrySettings(
+            settings.aggregatedListSettings().getRetrySettings().toBuilder()
+                .setTotalTimeoutDuration(LIST_RETRY_BUDGET)
+                .build());
+    pointAt(settings, gce.endpoint());
+    try {
+      return InstancesClient.create(settings.build());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the Compute Engine client", e);
+    }
+  }
+
+  /** A zone operations client, pointed like {@link #instancesClient}. */
+  public static ZoneOperationsClient operationsClient(GceProperties gce) {
+    ZoneOperationsSettings.Builder settings = ZoneOperationsSettings.newBuilder();
+    pointAt(settings, gce.endpoint());
+    try {
+      return ZoneOperationsClient.create(settings.build());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the Compute Engine operations client", e);
+    }
+  }
+
+  private static void pointAt(ClientSettings.Builder<?, ?> settings, String endpoint) {
+    EndpointOverride.of(endpoint)
+        .ifPresent(
+            override -> {
+              settings.setEndpoint(override.address());
+              if (override.withoutCredentials()) {
+                settings.setCredentialsProvider(NoCredentialsProvider.create());
+              }
+            });
+  }
+}

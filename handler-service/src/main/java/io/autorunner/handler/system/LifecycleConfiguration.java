@@ -1,0 +1,109 @@
+package io.autorunner.handler.system;
+
+import io.autorunner.common.naming.InstanceNaming;
+import io.autorunner.common.naming.NamingProperties;
+import io.autorunner.common.policy.LabelPolicy;
+import io.autorunner.common.policy.PolicyProperties;
+import io.autorunner.handler.bootstrap.StartupScripts;
+import io.autorunner.handler.github.AppInstallations;
+import io.autorunner.handler.github.GitHubProperties;
+import io.autorunner.handler.github.RunnerGroups;
+import io.autorunner.handler.github.RunnerRegistry;
+import io.autorunner.handler.github.WebhookRedeliveries;
+import io.autorunner.handler.ledger.ReplacementLedger;
+import io.autorunner.handler.reconcile.GitHubSweepSources;
+import io.autorunner.handler.reconcile.PeriodicReconcile;
+import io.autorunner.handler.reconcile.ReconcileProperties;
+import io.autorunner.handler.reconcile.Reconciler;
+import io.autorunner.handler.reconcile.SweepSources;
+import io.autorunner.handler.task.LifecycleCounters;
+import io.autorunner.handler.task.PreemptionProperties;
+import io.autorunner.handler.task.RunnerLifecycle;
+import io.autorunner.handler.vm.RunnerMachines;
+import java.time.Clock;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The task flows (create, delete, release) and the reconciler that catches what they missed. */
+@Configuration(proxyBeanMethods = false)
+class LifecycleConfiguration {
+
+  @Bean
+  StartupScripts startupScripts(GitHubProperties github) {
+    return new StartupScripts(github);
+  }
+
+  @Bean
+  LifecycleCounters lifecycleCounters() {
+    return new LifecycleCounters();
+  }
+
+  @Bean
+  RunnerLifecycle runnerLifecycle(
+      PolicyProperties policy,
+      RoutingProperties routing,
+      RunnerMachines machines,
+      RunnerRegistry github,
+      StartupScripts scripts,
+      LimitsProperties limits,
+      PreemptionProperties preemption,
+      LifecycleCounters counters,
+      ReplacementLedger ledger) {
+    return new RunnerLifecycle(
+        new LabelPolicy(policy),
+        routing.rules(),
+        machines,
+        github,
+        scripts,
+        limits.maxInstances(),
+        preemption,
+        counters,
+        ledger);
+  }
+
+  @Bean
+  SweepSources sweepSources(
+      AppInstallations installations,
+      WebhookRedeliveries redeliveries,
+      RunnerGroups groups,
+      ReconcileProperties reconcile,
+      RoutingProperties routing) {
+    return new GitHubSweepSources(
+        installations,
+        redeliveries,
+        groups,
+        routing.rules(),
+        reconcile.repositories(),
+        reconcile.redeliverWindow());
+  }
+
+  @Bean
+  Reconciler reconciler(
+      RunnerMachines machines,
+      RunnerRegistry github,
+      RunnerLifecycle lifecycle,
+      ReplacementLedger ledger,
+      NamingProperties naming,
+      ReconcileProperties reconcile,
+      LimitsProperties limits,
+      SweepSources sources,
+      Clock clock) {
+    return new Reconciler(
+        machines,
+        github,
+        lifecycle,
+        ledger,
+        new InstanceNaming(naming.prefix()),
+        reconcile,
+        limits.maxInstances(),
+        limits.settleWindow(),
+        sources,
+        clock);
+  }
+
+  /** Only where something must call the reconciler in-process; see {@link PeriodicReconcile}. */
+  @Bean
+  PeriodicReconcile periodicReconcile(Reconciler reconciler, ReconcileProperties reconcile) {
+    return new PeriodicReconcile(reconciler, reconcile.every());
+  }
+}
