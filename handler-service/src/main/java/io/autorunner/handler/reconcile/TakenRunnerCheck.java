@@ -1,0 +1,115 @@
+package io.autorunner.handler.reconcile;
+
+import io.autorunner.common.task.JobRef;
+import io.autorunner.common.task.RunnerTask;
+import io.autorunner.handler.github.GitHubException;
+import io.autorunner.handler.github.GitHubRunner;
+import io.autorunner.handler.github.JobStatus;
+import io.autorunner.handler.github.RunnerRegistry;
+import io.autorunner.handler.ledger.LedgerUnavailableException;
+import io.autorunner.handler.task.TaskOutcome;
+import io.autorunner.handler.vm.Machine;
+import io.autorunner.handler.vm.RunnerMachines;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The check-runner task: the job a VM was made for gets a replacement VM if it still queues while
+ * that VM no longer serves it (its runner busy with another job). Called when another job started
+ * on the runner, and some minutes after each VM was asked for. Bounded like the sweep.
+ */
+final class TakenRunnerCheck {
+
+  private static final Logger log = LoggerFactory.getLogger(TakenRunnerCheck.class);
+
+  private final RunnerMachines machines;
+  private final RunnerRegistry github;
+  private final Replacements replacements;
+  private final Duration bootTimeout;
+  private final Clock clock;
+
+  TakenRunnerCheck(
+      RunnerMachines machines,
+      RunnerRegistry github,
+      Replacements replacements,
+      Duration bootTimeout,
+      Clock clock) {
+    this.machines = machines;
+    this.github = github;
+    this.replacements = replacements;
+    this.bootTimeout = bootTimeout;
+    this.clock = clock;
+  }
+
+  TaskOutcome check(RunnerTask.CheckRunner task) {
+    Optional<Machine> found = machines.find(task.runnerName()).filter(vm -> vm.job() != null);
+    if (found.isEmpty()) {
+      return TaskOutcome.done("VM " + task.runnerName() + " is gone or says not whose it is");
+    }
+    Machine vm = found.get();
+    if (task.runnerId() != null
+        && vm.runnerId().isPresent()
+        && vm.runnerId().getAsLong() != task.runnerId()) {
+      return TaskOutcome.refused(
+          "not our runner: runner "
+              + task.runnerId()
+              + " is not runner "
+              + vm.runnerId().getAsLong()
+              + " registered for VM "
+              + vm.name());
+    }
+    try {
+      return replaceFor(task, vm.job());
+    } catch (GitHubException.Transient | LedgerUnavailableException e) {
+      return TaskOutcome.retry(e.getMessage());
+    } catch (GitHubException.Permanent e) {
+      return TaskOutcome.refused(e.getMessage());
+    }
+  }
+
+  /**
+   * {@code victim}: the job the VM was made for. Another job took its runner (in_progress), or this
+   * is the delayed check of the job's own VM, enqueued when the VM was asked for.
+   */
+  private TaskOutcome replaceFor(RunnerTask.CheckRunner task, JobRef victim) {
+    if (!github.job(victim).map(JobStatus::awaitingRunner).orElse(false)) {
+      return TaskOutcome.done("job " + victim.jobId() + " no longer queues; nothing to replace");
+    }
+    Optional<List<String>> labels =
+        github
+            .findRunner(victim, task.runnerName())
+            .map(GitHubRunner::labels)
+            .filter(l -> !l.isEmpty());
+    if (labels.isEmpty()) {
+      return TaskOutcome.done("runner " + task.runnerName() + " has no labels to copy");
+    }
+    List<Machine> own =
+        machines.list().stream()
+            .filter(m -> m.job() != null && m.job().jobId() == victim.jobId())
+            .toList();
+    Instant now = clock.instant();
+    for (Machine other : own) {
+      if (Serving.serves(other, github.findRunner(victim, other.name()), now, bootTimeout)) {
+        return TaskOutcome.done("job " + victim.jobId() + " is served by " + other.name());
+      }
+    }
+    Optional<Replacements.Attempt> attempt = replacements.replace(victim, labels.get(), own);
+    if (attempt.isEmpty()) {
+      return TaskOutcome.done("job " + victim.jobId() + ": replacement bound reached");
+    }
+    if (attempt.get().created()) {
+      log.info(
+          "job {} took runner {}; job {} gets replacement {}",
+          task.job().jobId(),
+          task.runnerName(),
+          victim.jobId(),
+          attempt.get().name());
+    }
+    return attempt.get().outcome();
+  }
+}
