@@ -15,9 +15,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -44,19 +44,15 @@ class WebhookController {
   private final RunnerQueue queue;
   private final Duration checkDelay;
 
-  /**
-   * @param checkDelay {@code autorunner.tasks.check-delay}: how long after a VM is asked for its
-   *     job is checked for a stolen runner; 0 turns the check off
-   */
   WebhookController(
       WebhookSignature signature,
       WorkflowJobRouter router,
       RunnerQueue queue,
-      @Value("${autorunner.tasks.check-delay:10m}") Duration checkDelay) {
+      CheckProperties check) {
     this.signature = signature;
     this.router = router;
     this.queue = queue;
-    this.checkDelay = checkDelay;
+    this.checkDelay = check.checkDelay();
   }
 
   @PostMapping("/webhook")
@@ -66,10 +62,11 @@ class WebhookController {
       @RequestHeader(value = WebhookSignature.HEADER, required = false) String signed,
       HttpServletRequest request)
       throws IOException {
-    byte[] body = readBounded(request);
-    if (body == null) {
+    Optional<byte[]> bounded = readBounded(request);
+    if (bounded.isEmpty()) {
       return answer(delivery, event, HttpStatus.CONTENT_TOO_LARGE, "rejected", "body over 1 MiB");
     }
+    byte[] body = bounded.get();
     if (!signature.verify(body, signed)) {
       return answer(
           delivery,
@@ -154,14 +151,17 @@ class WebhookController {
     return ResponseEntity.ok("ok");
   }
 
-  /** Reads at most one byte past the limit, so an oversized body is never held whole. */
-  private static byte[] readBounded(HttpServletRequest request) throws IOException {
+  /**
+   * The body, or empty when it is over the limit. Reads at most one byte past the limit, so an
+   * oversized body is never held whole.
+   */
+  private static Optional<byte[]> readBounded(HttpServletRequest request) throws IOException {
     if (request.getContentLengthLong() > MAX_BODY_BYTES) {
-      return null;
+      return Optional.empty();
     }
     try (InputStream in = request.getInputStream()) {
       byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-      return body.length > MAX_BODY_BYTES ? null : body;
+      return body.length > MAX_BODY_BYTES ? Optional.empty() : Optional.of(body);
     }
   }
 

@@ -81,6 +81,13 @@ class StartupValidationTests {
   }
 
   @Test
+  void aNegativeCheckDelayIsRefusedNamingTheKey() {
+    assertThat(
+            problemStarting("--autorunner.webhook.secret=s", "--autorunner.tasks.check-delay=-1s"))
+        .contains("autorunner.tasks.check-delay must be between 0 (off) and 30d");
+  }
+
+  @Test
   void unknownTaskModeIsRefusedNamingTheKey() {
     assertThat(problemStarting("--autorunner.webhook.secret=s", "--autorunner.tasks.mode=sqs"))
         .contains("autorunner.tasks");

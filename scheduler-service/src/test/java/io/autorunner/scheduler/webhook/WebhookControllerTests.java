@@ -309,6 +309,12 @@ class WebhookControllerTests {
           new InstanceNaming("ghr"));
     }
 
+    /** As configured by default: a check ten minutes after each VM is asked for. */
+    @Bean
+    CheckProperties checkProperties() {
+      return new CheckProperties(java.time.Duration.ofMinutes(10));
+    }
+
     @Bean
     RecordingQueue recordingQueue() {
       return new RecordingQueue();
