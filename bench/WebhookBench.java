@@ -10,6 +10,7 @@
 //
 // Only loopback addresses are used; every loop is bounded in time.
 import com.sun.net.httpserver.HttpServer;
+import io.autorunner.common.event.SampleDelivery;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -194,11 +195,8 @@ public class WebhookBench {
   }
 
   static int send(HttpClient http, URI url, String secret, long jobId) throws Exception {
-    String body = """
-        {"action":"queued","workflow_job":{"id":%d,"run_id":%d,"run_attempt":1,\
-        "labels":["self-hosted","gce","gpu"],"status":"queued","runner_name":null},\
-        "repository":{"full_name":"acme/models","name":"models","private":true,"owner":{"login":"acme"}},\
-        "organization":{"login":"acme"},"installation":{"id":1}}""".formatted(jobId, jobId);
+    String body =
+        SampleDelivery.queued(jobId, "acme", "models", List.of("self-hosted", "gce", "gpu")).json();
     HttpRequest request = HttpRequest.newBuilder(url)
         .timeout(Duration.ofSeconds(10))
         .header("Content-Type", "application/json")

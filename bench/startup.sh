@@ -48,8 +48,8 @@ cleanup() {
 }
 trap cleanup EXIT
 mkdir -p "$work/bench"
-"${java25%/java}/javac" -d "$work/bench" bench/WebhookBench.java
-"$java25" -cp "$work/bench" WebhookBench tasks-stub "$tasks_port" > "$work/stub.log" 2>&1 &
+"${java25%/java}/javac" -cp "$root/common/target/classes" -d "$work/bench" bench/WebhookBench.java
+"$java25" -cp "$work/bench:$root/common/target/classes" WebhookBench tasks-stub "$tasks_port" > "$work/stub.log" 2>&1 &
 stub=$!
 
 # The image's stage 1 and stage 2, on this machine (see Dockerfile.scheduler): the extracted jar, the
@@ -85,7 +85,7 @@ measure() {
   echo "== $name"
   echo "   $*"
   for _ in $(seq 1 "$runs"); do
-    line=$("$java25" -cp "$work/bench" WebhookBench startup-cmd "$secret" "$port" -- "$@")
+    line=$("$java25" -cp "$work/bench:$root/common/target/classes" WebhookBench startup-cmd "$secret" "$port" -- "$@")
     echo "   $line"
     [[ $line == "first 2xx"* ]] || exit 1
     times+=("$(sed -E 's/.*after ([0-9]+) ms.*/\1/' <<< "$line")")
@@ -94,7 +94,7 @@ measure() {
 }
 
 first2xx() {
-  "$java25" -cp "$work/bench" WebhookBench startup-cmd "$secret" "$port" -- "$@" \
+  "$java25" -cp "$work/bench:$root/common/target/classes" WebhookBench startup-cmd "$secret" "$port" -- "$@" \
     | sed -nE 's/^first 2xx webhook after ([0-9]+) ms.*/\1/p'
 }
 

@@ -2,6 +2,7 @@ package io.autorunner.scheduler.training;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.autorunner.common.event.SampleDelivery;
 import io.autorunner.common.signature.WebhookSignature;
 import io.autorunner.scheduler.SchedulerApplication;
 import java.io.IOException;
@@ -182,28 +183,17 @@ public final class AotTraining {
       List<String> labels,
       String runner,
       String conclusion) {
-    StringBuilder quoted = new StringBuilder();
-    for (String label : labels) {
-      quoted.append(quoted.length() == 0 ? "" : ",").append('"').append(label).append('"');
+    SampleDelivery delivery =
+        SampleDelivery.queued(job, "training", "models", labels)
+            .withRun(job / 10, 1)
+            .withAction(action, status);
+    if (runner != null) {
+      delivery = delivery.withRunner(runner);
     }
-    return "{\"action\":\""
-        + action
-        + "\",\"workflow_job\":{\"id\":"
-        + job
-        + ",\"run_id\":"
-        + (job / 10)
-        + ",\"run_attempt\":1,\"labels\":["
-        + quoted
-        + "],\"status\":\""
-        + status
-        + "\",\"conclusion\":"
-        + (conclusion == null ? "null" : "\"" + conclusion + "\"")
-        + ",\"runner_name\":"
-        + (runner == null ? "null" : "\"" + runner + "\"")
-        + ",\"name\":\"test (cuda)\",\"workflow_name\":\"GPU tests\"},"
-        + "\"repository\":{\"full_name\":\"training/models\",\"name\":\"models\","
-        + "\"private\":true,\"owner\":{\"login\":\"training\",\"type\":\"Organization\"}},"
-        + "\"organization\":{\"login\":\"training\"},\"installation\":{\"id\":1}}";
+    if (conclusion != null) {
+      delivery = delivery.completed(conclusion);
+    }
+    return delivery.json();
   }
 
   /**

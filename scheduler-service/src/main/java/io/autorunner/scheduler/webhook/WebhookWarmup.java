@@ -1,12 +1,12 @@
 package io.autorunner.scheduler.webhook;
 
 import io.autorunner.common.config.Background;
+import io.autorunner.common.event.SampleDelivery;
 import io.autorunner.common.event.WorkflowJobEvent;
 import io.autorunner.common.routing.Route;
 import io.autorunner.common.routing.WorkflowJobRouter;
 import io.autorunner.common.signature.WebhookSignature;
 import io.autorunner.scheduler.queue.RunnerQueue;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
@@ -27,11 +27,7 @@ class WebhookWarmup implements SmartInitializingSingleton {
 
   private static final String SECRET = "warm-up-only";
   private static final byte[] DELIVERY =
-      ("{\"action\":\"queued\",\"workflow_job\":{\"id\":1,\"run_id\":1,\"run_attempt\":1,"
-              + "\"labels\":[\"self-hosted\",\"gce\",\"gpu\"],\"status\":\"queued\"},"
-              + "\"repository\":{\"full_name\":\"warm/up\",\"name\":\"up\",\"private\":true,"
-              + "\"owner\":{\"login\":\"warm\"}},\"organization\":{\"login\":\"warm\"}}")
-          .getBytes(StandardCharsets.UTF_8);
+      SampleDelivery.queued(1, "warm", "up", List.of("self-hosted", "gce", "gpu")).bytes();
 
   private final Background<byte[]> done;
 
