@@ -1,5 +1,6 @@
 package io.autorunner.common.policy;
 
+import io.autorunner.common.event.UntrustedText;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -28,6 +29,9 @@ public final class LabelPolicy {
   private static final Pattern ZONE = Pattern.compile("[a-z]+-[a-z]+[0-9]+-[a-z]");
   private static final Set<String> ARM_LABELS = Set.of("arm64", "arm", "aarch64");
   private static final int WINDOWS_MIN_DISK_GB = 50;
+
+  /** How much of a label outside the grammar a refusal shows. */
+  private static final int ECHO = 40;
 
   private final PolicyProperties bounds;
 
@@ -251,7 +255,7 @@ public final class LabelPolicy {
     if (label.length() > bounds.maxLabelLength()) {
       throw new Refusal(
           "label \""
-              + printable(label)
+              + echo(label)
               + "\" is "
               + label.length()
               + " characters long; at most "
@@ -261,7 +265,7 @@ public final class LabelPolicy {
     if (!LABEL.matcher(label).matches()) {
       throw new Refusal(
           "label \""
-              + printable(label)
+              + echo(label)
               + "\" has characters outside letters, digits, '.', '_', '=' and '-'");
     }
   }
@@ -365,30 +369,13 @@ public final class LabelPolicy {
     return gb;
   }
 
-  private static <T extends Comparable<T>> List<T> sorted(Set<T> values) {
-    return values.stream().sorted().toList();
+  /** A label outside the grammar, as a refusal may show it. */
+  private static String echo(String label) {
+    return UntrustedText.printable(label, UntrustedText.Alphabet.LABEL, ECHO);
   }
 
-  /** Attacker text goes into logs and answers: escape it and cut it short. */
-  static String printable(String label) {
-    StringBuilder out = new StringBuilder();
-    label
-        .codePoints()
-        .limit(40)
-        .forEach(
-            c -> {
-              // Only the grammar's own characters go out as they are: a reason ends up in logs
-              // and answers, where "$(reboot)" or a backtick should not appear verbatim.
-              if (c < 0x80 && (Character.isLetterOrDigit(c) || ".=_-".indexOf(c) >= 0)) {
-                out.appendCodePoint(c);
-              } else {
-                out.append(String.format("\\u%04x", c));
-              }
-            });
-    if (label.length() > 40) {
-      out.append("…");
-    }
-    return out.toString();
+  private static <T extends Comparable<T>> List<T> sorted(Set<T> values) {
+    return values.stream().sorted().toList();
   }
 
   /** Control flow for a refusal; never leaves this class. */

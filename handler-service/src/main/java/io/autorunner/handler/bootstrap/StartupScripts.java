@@ -1,5 +1,6 @@
 package io.autorunner.handler.bootstrap;
 
+import io.autorunner.common.event.UntrustedText;
 import io.autorunner.common.policy.OperatingSystem;
 import io.autorunner.common.policy.RunnerSpec;
 import io.autorunner.handler.github.JitRunner;
@@ -158,16 +159,8 @@ public final class StartupScripts {
    * capped. The runner's real labels travel inside the JIT config.
    */
   static String labelsText(RunnerSpec spec) {
-    String joined = String.join(",", spec.labels());
-    StringBuilder text = new StringBuilder(Math.min(joined.length(), MAX_LABELS_TEXT));
-    for (int i = 0; i < joined.length() && text.length() < MAX_LABELS_TEXT; i++) {
-      char c = joined.charAt(i);
-      text.append(c >= 0x20 && c < 0x7f ? c : '?');
-    }
-    if (joined.length() > MAX_LABELS_TEXT) {
-      text.append("...");
-    }
-    return text.toString();
+    return UntrustedText.printable(
+        String.join(",", spec.labels()), UntrustedText.Alphabet.ASCII, MAX_LABELS_TEXT);
   }
 
   private String checksum(boolean windows) {
