@@ -26,7 +26,6 @@ public final class LabelPolicy {
   private static final Pattern GPU_COUNT = Pattern.compile("(\\d{1,2})");
   private static final Pattern GPU_TYPE = Pattern.compile("(?:(\\d{1,2})x)?(nvidia-[a-z0-9-]+)");
   private static final Pattern DISK = Pattern.compile("\\d{1,6}");
-  private static final Pattern ZONE = Pattern.compile("[a-z]+-[a-z]+[0-9]+-[a-z]");
   private static final Set<String> ARM_LABELS = Set.of("arm64", "arm", "aarch64");
   private static final int WINDOWS_MIN_DISK_GB = 50;
 
@@ -218,7 +217,7 @@ public final class LabelPolicy {
     }
     String zone = keyed.get("zone");
     if (zone != null) {
-      if (!ZONE.matcher(zone).matches()) {
+      if (!ZoneName.matches(zone)) {
         throw new Refusal("label \"zone=" + zone + "\" is not a GCE zone name");
       }
       if (!bounds.allowedZones().isEmpty() && !bounds.allowedZones().contains(zone)) {

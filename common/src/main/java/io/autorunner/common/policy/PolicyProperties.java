@@ -44,7 +44,6 @@ public record PolicyProperties(
     @DefaultValue("64") int maxLabelLength) {
 
   private static final Pattern ALIAS = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
-  private static final Pattern ZONE = Pattern.compile("[a-z]+-[a-z]+[0-9]+-[a-z]");
 
   public PolicyProperties {
     Require.notBlank(defaultMachineType, "autorunner.policy.default-machine-type");
@@ -89,7 +88,7 @@ public record PolicyProperties(
       }
     }
     for (String zone : allowedZones) {
-      if (!ZONE.matcher(zone).matches()) {
+      if (!ZoneName.matches(zone)) {
         throw new IllegalArgumentException(
             "autorunner.policy.allowed-zones: '" + zone + "' is not a GCE zone name");
       }
