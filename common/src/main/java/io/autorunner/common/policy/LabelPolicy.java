@@ -59,8 +59,6 @@ public final class LabelPolicy {
     Map<String, String> keyed = new HashMap<>();
     Set<String> seen = new HashSet<>();
     boolean bareGpu = false;
-    boolean windows = false;
-    boolean linux = false;
     String bareMachine = null;
     for (String label : labels) {
       checkGrammar(label);
@@ -84,10 +82,6 @@ public final class LabelPolicy {
         }
       } else if (lower.equals("gpu")) {
         bareGpu = true;
-      } else if (lower.equals("windows")) {
-        windows = true;
-      } else if (lower.equals("linux")) {
-        linux = true;
       } else if (ARM_LABELS.contains(lower)) {
         throw new Refusal("label \"" + label + "\": Arm runners are not offered, only x64");
       } else if (MachineFamilies.claimsMachineType(lower)) {
@@ -99,7 +93,8 @@ public final class LabelPolicy {
       }
       // Any other grammatical label is a plain runner label: the runner registers with it.
     }
-    if (windows && linux) {
+    OperatingSystem os = OperatingSystem.of(labels);
+    if (os == OperatingSystem.WINDOWS && OperatingSystem.LINUX.isNamedIn(labels)) {
       throw new Refusal("labels \"windows\" and \"linux\" contradict each other");
     }
     if (bareGpu && keyed.containsKey("gpu")) {
@@ -201,7 +196,7 @@ public final class LabelPolicy {
     if (keyed.containsKey("disk")) {
       disk = parseDisk("disk=" + keyed.get("disk"), keyed.get("disk"));
     }
-    if (windows && disk < WINDOWS_MIN_DISK_GB) {
+    if (os == OperatingSystem.WINDOWS && disk < WINDOWS_MIN_DISK_GB) {
       throw new Refusal(
           "a Windows runner needs a boot disk of at least " + WINDOWS_MIN_DISK_GB + " GB");
     }
@@ -239,15 +234,7 @@ public final class LabelPolicy {
                     "label \"spot=" + keyed.get("spot") + "\" must be spot=true or spot=false");
           };
     }
-    return new RunnerSpec(
-        machine,
-        gpu,
-        disk,
-        image,
-        zone,
-        spot,
-        windows ? OperatingSystem.WINDOWS : OperatingSystem.LINUX,
-        labels);
+    return new RunnerSpec(machine, gpu, disk, image, zone, spot, os, labels);
   }
 
   private void checkGrammar(String label) {

@@ -8,7 +8,6 @@ import io.autorunner.common.policy.LabelPolicy;
 import io.autorunner.common.policy.OperatingSystem;
 import io.autorunner.common.task.JobRef;
 import io.autorunner.common.task.RunnerTask;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -100,10 +99,7 @@ public final class WorkflowJobRouter {
     if (notOurs != null) {
       return notOurs;
     }
-    boolean windows =
-        event.workflowJob().labels().stream()
-            .anyMatch(l -> l.toLowerCase(Locale.ROOT).equals("windows"));
-    String name = instanceName(event, windows ? OperatingSystem.WINDOWS : OperatingSystem.LINUX);
+    String name = instanceName(event, OperatingSystem.of(event.workflowJob().labels()));
     return Route.enqueue(
         new RunnerTask.ReleaseRunner(jobRef(event), event.workflowJob().labels(), name),
         "job " + event.workflowJob().id() + " ended before any runner took it; release " + name);
