@@ -1,5 +1,6 @@
 package io.autorunner.common.config;
 
+import java.util.Optional;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.validation.BindValidationException;
@@ -18,17 +19,14 @@ public final class Startup {
     try {
       SpringApplication.run(application, args);
     } catch (RuntimeException e) {
-      String problem = configurationProblem(e);
-      if (problem == null) {
-        throw e;
-      }
+      String problem = configurationProblem(e).orElseThrow(() -> e);
       System.err.println("autorunner: refusing to start: " + problem);
       System.exit(2);
     }
   }
 
-  /** The one-line description of a configuration failure, or null when it is something else. */
-  public static String configurationProblem(Throwable failure) {
+  /** The one-line description of a configuration failure; empty when it is something else. */
+  public static Optional<String> configurationProblem(Throwable failure) {
     // Spring Boot wraps a BindValidationException in a BindException: look for it first, or the
     // BindException branch below would answer with its multi-line message.
     for (Throwable t = failure; t != null; t = t.getCause()) {
@@ -38,12 +36,12 @@ public final class Startup {
             error instanceof FieldError field
                 ? validation.getValidationErrors().getName() + "." + kebab(field.getField())
                 : validation.getValidationErrors().getName().toString();
-        return key + " " + error.getDefaultMessage();
+        return Optional.of(key + " " + error.getDefaultMessage());
       }
     }
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof MissingConfigurationException missing) {
-        return missing.getMessage();
+        return Optional.of(missing.getMessage());
       }
     }
     for (Throwable t = failure; t != null; t = t.getCause()) {
@@ -54,12 +52,12 @@ public final class Startup {
         }
         String message = root.getMessage();
         if (message != null && message.startsWith("autorunner.")) {
-          return message;
+          return Optional.of(message);
         }
-        return bind.getName() + ": " + message;
+        return Optional.of(bind.getName() + ": " + message);
       }
     }
-    return null;
+    return Optional.empty();
   }
 
   private static String kebab(String field) {

@@ -1,21 +1,80 @@
 package io.autorunner.common.event;
 
+import java.util.function.IntFunction;
+import java.util.function.IntPredicate;
+
 /**
- * Text from a delivery (headers, action, repository, runner names) is attacker input: before it
- * goes into a log line or an answer it is kept to one short line of harmless characters.
+ * Text from outside (webhook headers and fields, labels, token claims, request paths) is attacker
+ * input: before it goes into a log line, an answer or a script it is kept to one short line of
+ * harmless characters. This is the one place that rule lives; callers pick how much to keep.
  */
 public final class UntrustedText {
 
-  private static final int MAX = 100;
+  /** What {@link #printable(String)} keeps of a delivery's field. */
+  public static final int MAX = 100;
+
+  /** Which characters go out as they are, and what becomes of the others. */
+  public enum Alphabet {
+    /** Names, ids and paths: ASCII letters, digits and {@code ._/:=-}; anything else {@code ?}. */
+    NAMES(c -> isAsciiLetterOrDigit(c) || "._/:=-".indexOf(c) >= 0, c -> "?", "…"),
+
+    /**
+     * The label grammar's own characters ({@code ._=-} besides letters and digits); anything else
+     * as a {@code \}{@code uXXXX} escape, so a refusal shows what was wrong without carrying it:
+     * {@code $(reboot)} or a backtick must not appear verbatim in logs and answers.
+     */
+    LABEL(c -> isAsciiLetterOrDigit(c) || "._=-".indexOf(c) >= 0, "\\u%04x"::formatted, "…"),
+
+    /**
+     * Printable ASCII, space included, for text that is quoted anyway (a script's log line, token
+     * claims); anything else {@code ?}, so no newline can forge a log line. Stays ASCII throughout,
+     * its ellipsis too: a Windows script is not read as UTF-8.
+     */
+    ASCII(c -> c >= 0x20 && c < 0x7f, c -> "?", "...");
+
+    private final IntPredicate keeps;
+    private final IntFunction<String> replacement;
+    private final String ellipsis;
+
+    Alphabet(IntPredicate keeps, IntFunction<String> replacement, String ellipsis) {
+      this.keeps = keeps;
+      this.replacement = replacement;
+      this.ellipsis = ellipsis;
+    }
+
+    private void append(StringBuilder out, int codePoint) {
+      if (keeps.test(codePoint)) {
+        out.appendCodePoint(codePoint);
+      } else {
+        out.append(replacement.apply(codePoint));
+      }
+    }
+  }
 
   private UntrustedText() {}
 
-  /** Letters, digits and {@code ._/:=-} kept, anything else {@code ?}, cut at 100; null is "-". */
+  /** A delivery's field for a log line: {@link Alphabet#NAMES}, cut at {@value #MAX}. */
   public static String printable(String text) {
+    return printable(text, Alphabet.NAMES, MAX);
+  }
+
+  /**
+   * The text in {@code alphabet}, its first {@code max} characters (code points) and an ellipsis
+   * when there were more; null is {@code -}.
+   */
+  public static String printable(String text, Alphabet alphabet, int max) {
     if (text == null) {
       return "-";
     }
-    String cleaned = text.replaceAll("[^A-Za-z0-9._/:=-]", "?");
-    return cleaned.length() > MAX ? cleaned.substring(0, MAX) + "…" : cleaned;
+    StringBuilder out = new StringBuilder();
+    text.codePoints().limit(max).forEach(c -> alphabet.append(out, c));
+    if (text.codePointCount(0, text.length()) > max) {
+      out.append(alphabet.ellipsis);
+    }
+    return out.toString();
+  }
+
+  private static boolean isAsciiLetterOrDigit(int c) {
+    return c < 0x80 && Character.isLetterOrDigit(c);
   }
 }

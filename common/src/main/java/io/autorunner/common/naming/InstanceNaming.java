@@ -24,7 +24,7 @@ public final class InstanceNaming {
   private final Pattern ours;
 
   public InstanceNaming(String prefix) {
-    if (prefix == null || !PREFIX.matcher(prefix).matches()) {
+    if (!isPrefix(prefix)) {
       throw new IllegalArgumentException(
           "a name prefix must be 1-10 lower-case letters or digits, starting with a letter");
     }
@@ -38,6 +38,11 @@ public final class InstanceNaming {
                 + "}$)"
                 + Pattern.quote(windowsPrefix)
                 + "w[0-9a-z]+(?:-[0-9a-z]+)?");
+  }
+
+  /** True for 1-10 lower-case letters or digits, starting with a letter: fits both name forms. */
+  static boolean isPrefix(String prefix) {
+    return prefix != null && PREFIX.matcher(prefix).matches();
   }
 
   public String prefix() {

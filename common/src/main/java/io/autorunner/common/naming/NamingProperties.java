@@ -1,7 +1,6 @@
 package io.autorunner.common.naming;
 
 import io.autorunner.common.config.Require;
-import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -14,11 +13,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("autorunner.naming")
 public record NamingProperties(@DefaultValue("ghr") String prefix) {
 
-  private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9]{0,9}");
-
   public NamingProperties {
     Require.that(
-        prefix != null && PREFIX.matcher(prefix).matches(),
+        InstanceNaming.isPrefix(prefix),
         "autorunner.naming.prefix must be 1-10 lower-case letters or digits, starting with a letter");
   }
 }

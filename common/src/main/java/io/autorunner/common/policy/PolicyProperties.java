@@ -4,6 +4,7 @@ import io.autorunner.common.config.Require;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -44,7 +45,6 @@ public record PolicyProperties(
     @DefaultValue("64") int maxLabelLength) {
 
   private static final Pattern ALIAS = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
-  private static final Pattern ZONE = Pattern.compile("[a-z]+-[a-z]+[0-9]+-[a-z]");
 
   public PolicyProperties {
     Require.notBlank(defaultMachineType, "autorunner.policy.default-machine-type");
@@ -62,41 +62,46 @@ public record PolicyProperties(
     allowedGpuTypes = lower(allowedGpuTypes);
     imageAliases = imageAliases == null ? Map.of() : Map.copyOf(imageAliases);
     allowedZones = lower(allowedZones);
-    for (String family : allowedMachineFamilies) {
-      if (!MachineFamilies.KNOWN.contains(family)) {
-        throw new IllegalArgumentException(
-            "autorunner.policy.allowed-machine-families: unknown GCE machine family '"
-                + family
-                + "'");
-      }
+    checkKnown(allowedMachineFamilies, allowedGpuTypes, defaultGpuType);
+    checkNames(imageAliases.keySet(), allowedZones);
+    Require.that(
+        defaultDiskGb <= maxDiskGb,
+        "autorunner.policy.default-disk-gb is larger than autorunner.policy.max-disk-gb");
+  }
+
+  /** Families and GPU types must be ones autorunner knows how to build a VM for. */
+  private static void checkKnown(
+      List<String> machineFamilies, List<String> gpuTypes, String defaultGpuType) {
+    for (String family : machineFamilies) {
+      Require.that(
+          MachineFamilies.KNOWN.contains(family),
+          "autorunner.policy.allowed-machine-families: unknown GCE machine family '"
+              + family
+              + "'");
     }
-    for (String gpu : allowedGpuTypes) {
-      if (!MachineFamilies.isKnownGpuType(gpu)) {
-        throw new IllegalArgumentException(
-            "autorunner.policy.allowed-gpu-types: unknown GPU type '" + gpu + "'");
-      }
+    for (String gpu : gpuTypes) {
+      Require.that(
+          MachineFamilies.isKnownGpuType(gpu),
+          "autorunner.policy.allowed-gpu-types: unknown GPU type '" + gpu + "'");
     }
-    if (defaultGpuType != null && !MachineFamilies.isKnownGpuType(defaultGpuType)) {
-      throw new IllegalArgumentException(
-          "autorunner.policy.default-gpu-type: unknown GPU type '" + defaultGpuType + "'");
+    Require.that(
+        MachineFamilies.isKnownGpuType(defaultGpuType),
+        "autorunner.policy.default-gpu-type: unknown GPU type '" + defaultGpuType + "'");
+  }
+
+  /** Aliases and zones are matched against label values, so they must have a label's shape. */
+  private static void checkNames(Set<String> aliases, List<String> zones) {
+    for (String alias : aliases) {
+      Require.that(
+          ALIAS.matcher(alias).matches(),
+          "autorunner.policy.image-aliases: alias '"
+              + alias
+              + "' must be lower-case letters, digits and dashes");
     }
-    for (String alias : imageAliases.keySet()) {
-      if (!ALIAS.matcher(alias).matches()) {
-        throw new IllegalArgumentException(
-            "autorunner.policy.image-aliases: alias '"
-                + alias
-                + "' must be lower-case letters, digits and dashes");
-      }
-    }
-    for (String zone : allowedZones) {
-      if (!ZONE.matcher(zone).matches()) {
-        throw new IllegalArgumentException(
-            "autorunner.policy.allowed-zones: '" + zone + "' is not a GCE zone name");
-      }
-    }
-    if (defaultDiskGb > maxDiskGb) {
-      throw new IllegalArgumentException(
-          "autorunner.policy.default-disk-gb is larger than autorunner.policy.max-disk-gb");
+    for (String zone : zones) {
+      Require.that(
+          ZoneName.matches(zone),
+          "autorunner.policy.allowed-zones: '" + zone + "' is not a GCE zone name");
     }
   }
 

@@ -8,8 +8,8 @@ import io.autorunner.common.policy.LabelPolicy;
 import io.autorunner.common.policy.OperatingSystem;
 import io.autorunner.common.task.JobRef;
 import io.autorunner.common.task.RunnerTask;
-import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Decides what a {@code workflow_job} delivery means. Pure: the same event and rules always give
@@ -42,9 +42,9 @@ public final class WorkflowJobRouter {
   }
 
   private Route queued(WorkflowJobEvent event) {
-    Route notOurs = notForUs(event);
-    if (notOurs != null) {
-      return notOurs;
+    Optional<Route> notOurs = notForUs(event);
+    if (notOurs.isPresent()) {
+      return notOurs.get();
     }
     LabelDecision decision = policy.resolve(event.workflowJob().labels());
     if (decision instanceof LabelDecision.Refused refused) {
@@ -96,38 +96,39 @@ public final class WorkflowJobRouter {
 
   /** Cancelled while queued: the VM made for it may now serve nobody. */
   private Route cancelledBeforePickup(WorkflowJobEvent event) {
-    Route notOurs = notForUs(event);
-    if (notOurs != null) {
-      return notOurs;
+    Optional<Route> notOurs = notForUs(event);
+    if (notOurs.isPresent()) {
+      return notOurs.get();
     }
-    boolean windows =
-        event.workflowJob().labels().stream()
-            .anyMatch(l -> l.toLowerCase(Locale.ROOT).equals("windows"));
-    String name = instanceName(event, windows ? OperatingSystem.WINDOWS : OperatingSystem.LINUX);
+    String name = instanceName(event, OperatingSystem.of(event.workflowJob().labels()));
     return Route.enqueue(
         new RunnerTask.ReleaseRunner(jobRef(event), event.workflowJob().labels(), name),
         "job " + event.workflowJob().id() + " ended before any runner took it; release " + name);
   }
 
-  /** The trigger and allow-list checks; null when the job is ours to serve. */
-  private Route notForUs(WorkflowJobEvent event) {
+  /**
+   * The trigger and allow-list checks: the route that ignores the job, or empty when it is ours.
+   */
+  private Optional<Route> notForUs(WorkflowJobEvent event) {
     if (!rules.triggeredBy(event.workflowJob().labels())) {
-      return Route.ignored("labels lack the trigger labels " + rules.triggerLabels());
+      return Optional.of(Route.ignored("labels lack the trigger labels " + rules.triggerLabels()));
     }
     WorkflowJobEvent.Repository repo = event.repository();
     if (!rules.allows(repo.ownerLogin(), repo.fullName())) {
-      return Route.ignored(
-          "repository "
-              + UntrustedText.printable(repo.fullName())
-              + " is outside the allowed owners and repositories");
+      return Optional.of(
+          Route.ignored(
+              "repository "
+                  + UntrustedText.printable(repo.fullName())
+                  + " is outside the allowed owners and repositories"));
     }
     if (!repo.isPrivate() && !rules.allowPublicRepositories()) {
-      return Route.ignored(
-          "repository "
-              + UntrustedText.printable(repo.fullName())
-              + " is public and public repositories are not allowed");
+      return Optional.of(
+          Route.ignored(
+              "repository "
+                  + UntrustedText.printable(repo.fullName())
+                  + " is public and public repositories are not allowed"));
     }
-    return null;
+    return Optional.empty();
   }
 
   private String instanceName(WorkflowJobEvent event, OperatingSystem os) {

@@ -1,8 +1,8 @@
 package io.autorunner.common.task;
 
+import io.autorunner.common.naming.Rfc1035Name;
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /** A unit of work for the handler. Its id is a function of the job, never of time or chance. */
 public sealed interface RunnerTask
@@ -10,9 +10,6 @@ public sealed interface RunnerTask
         RunnerTask.DeleteRunner,
         RunnerTask.ReleaseRunner,
         RunnerTask.CheckRunner {
-
-  /** RFC 1035 label: what GCE accepts as an instance name. */
-  Pattern INSTANCE_NAME = Pattern.compile("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?");
 
   TaskKind kind();
 
@@ -116,7 +113,7 @@ public sealed interface RunnerTask
   }
 
   private static void requireInstanceName(String name) {
-    if (name == null || !INSTANCE_NAME.matcher(name).matches()) {
+    if (!Rfc1035Name.matches(name)) {
       throw new IllegalArgumentException("not a valid instance name: " + name);
     }
   }

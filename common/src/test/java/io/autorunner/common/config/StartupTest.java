@@ -41,7 +41,7 @@ class StartupTest {
     Throwable failure = bindPolicy(Map.of(key, value));
 
     assertThat(failure).isInstanceOf(BindException.class);
-    assertThat(Startup.configurationProblem(failure))
+    assertThat(Startup.configurationProblem(failure).orElseThrow())
         .isNotNull()
         .startsWith(named)
         .doesNotContain("\n");
@@ -49,15 +49,18 @@ class StartupTest {
 
   @Test
   void outOfBoundsNumbersAndBadPrefixesAreRefusedByTheRecordsThemselves() {
-    assertThat(Startup.configurationProblem(bindPolicy(Map.of("autorunner.policy.max-gpus", "64"))))
+    assertThat(
+            Startup.configurationProblem(bindPolicy(Map.of("autorunner.policy.max-gpus", "64")))
+                .orElseThrow())
         .isEqualTo("autorunner.policy.max-gpus must be between 0 and 16");
     assertThat(
             Startup.configurationProblem(
-                bind(
-                    Map.of("autorunner.naming.prefix", "Bad!"),
-                    "autorunner.naming",
-                    NamingProperties.class,
-                    validator(errors -> {}))))
+                    bind(
+                        Map.of("autorunner.naming.prefix", "Bad!"),
+                        "autorunner.naming",
+                        NamingProperties.class,
+                        validator(errors -> {})))
+                .orElseThrow())
         .startsWith("autorunner.naming.prefix must be 1-10 lower-case letters");
   }
 
@@ -65,7 +68,7 @@ class StartupTest {
   void unknownMachineFamilyIsNamedWithTheOffendingValue() {
     Throwable failure = bindPolicy(Map.of("autorunner.policy.allowed-machine-families", "e2,z9"));
 
-    assertThat(Startup.configurationProblem(failure))
+    assertThat(Startup.configurationProblem(failure).orElseThrow())
         .isEqualTo("autorunner.policy.allowed-machine-families: unknown GCE machine family 'z9'");
   }
 
@@ -74,7 +77,7 @@ class StartupTest {
     Throwable failure = bindPolicy(Map.of("autorunner.policy.max-gpus", "lots"));
 
     assertThat(failure).isInstanceOf(BindException.class);
-    assertThat(Startup.configurationProblem(failure))
+    assertThat(Startup.configurationProblem(failure).orElseThrow())
         .startsWith("autorunner.policy.max-gpus")
         .doesNotContain("\n");
   }
@@ -90,7 +93,7 @@ class StartupTest {
 
     assertThat(failure).isInstanceOf(BindException.class);
     assertThat(failure).hasRootCauseInstanceOf(BindValidationException.class);
-    assertThat(Startup.configurationProblem(failure))
+    assertThat(Startup.configurationProblem(failure).orElseThrow())
         .isEqualTo("autorunner.policy.max-gpus must be less than or equal to 16");
   }
 
@@ -103,9 +106,9 @@ class StartupTest {
             NamingProperties.class,
             rejecting("prefix", "must match \"[a-z][a-z0-9]{0,9}\""));
 
-    assertThat(Startup.configurationProblem(failure.getCause()))
+    assertThat(Startup.configurationProblem(failure.getCause()).orElseThrow())
         .isEqualTo("autorunner.naming.prefix must match \"[a-z][a-z0-9]{0,9}\"");
-    assertThat(Startup.configurationProblem(failure))
+    assertThat(Startup.configurationProblem(failure).orElseThrow())
         .isEqualTo("autorunner.naming.prefix must match \"[a-z][a-z0-9]{0,9}\"");
   }
 
@@ -116,7 +119,7 @@ class StartupTest {
 
     Throwable failure = bind(Map.of(), "autorunner.policy", PolicyProperties.class, wholeObject);
 
-    assertThat(Startup.configurationProblem(failure))
+    assertThat(Startup.configurationProblem(failure).orElseThrow())
         .isEqualTo("autorunner.policy default disk exceeds the maximum");
   }
 
@@ -128,8 +131,8 @@ class StartupTest {
             "Error creating bean with name 'policyProperties'",
             new RuntimeException("Could not bind properties", failure));
 
-    assertThat(Startup.configurationProblem(wrapped))
-        .isEqualTo(Startup.configurationProblem(failure))
+    assertThat(Startup.configurationProblem(wrapped).orElseThrow())
+        .isEqualTo(Startup.configurationProblem(failure).orElseThrow())
         .startsWith("autorunner.policy.allowed-machine-families");
   }
 
@@ -141,16 +144,16 @@ class StartupTest {
             new MissingConfigurationException(
                 "autorunner.webhook.secret is required (set AUTORUNNER_WEBHOOK_SECRET)"));
 
-    assertThat(Startup.configurationProblem(failure))
+    assertThat(Startup.configurationProblem(failure).orElseThrow())
         .isEqualTo("autorunner.webhook.secret is required (set AUTORUNNER_WEBHOOK_SECRET)");
   }
 
   @Test
   void otherFailuresAreNotConfigurationProblems() {
     assertThat(Startup.configurationProblem(new IllegalStateException("port 8080 in use")))
-        .isNull();
+        .isEmpty();
     assertThat(Startup.configurationProblem(new RuntimeException(new NullPointerException())))
-        .isNull();
+        .isEmpty();
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.autorunner.handler.auth;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import io.autorunner.common.event.UntrustedText;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,12 +39,12 @@ final class InvokerClaims {
   CallerCheck check(JWTClaimsSet claims) {
     String issuer = claims.getIssuer();
     if (issuer == null || !GOOGLE_ISSUERS.contains(issuer)) {
-      return new CallerCheck.Unauthenticated("issuer is not Google: " + printable(issuer));
+      return new CallerCheck.Unauthenticated("issuer is not Google: " + claim(issuer));
     }
     List<String> audiences = claims.getAudience();
     if (!audiences.contains(audience)) {
       return new CallerCheck.Unauthenticated(
-          "audience " + printable(String.join(",", audiences)) + " is not " + audience);
+          "audience " + claim(String.join(",", audiences)) + " is not " + audience);
     }
     Instant now = clock.instant();
     Date expiry = claims.getExpirationTime();
@@ -73,10 +74,10 @@ final class InvokerClaims {
     }
     // Service account e-mails are lower case; compare as e-mail addresses are compared in practice.
     if (!email.toLowerCase(Locale.ROOT).equals(invoker.toLowerCase(Locale.ROOT))) {
-      return new CallerCheck.Forbidden("caller " + printable(email) + " is not " + invoker);
+      return new CallerCheck.Forbidden("caller " + claim(email) + " is not " + invoker);
     }
     if (!emailVerified(claims.getClaim("email_verified"))) {
-      return new CallerCheck.Forbidden("email of caller " + printable(email) + " is not verified");
+      return new CallerCheck.Forbidden("email of caller " + claim(email) + " is not verified");
     }
     return new CallerCheck.Accepted(email);
   }
@@ -86,13 +87,9 @@ final class InvokerClaims {
     return Boolean.TRUE.equals(claim) || "true".equals(claim);
   }
 
-  /** Claim values are caller input: keep them short and free of control characters in the log. */
-  static String printable(String value) {
-    if (value == null) {
-      return "(none)";
-    }
-    String clean = value.replaceAll("\\p{Cntrl}", "?");
-    return clean.length() > 100 ? clean.substring(0, 100) + "..." : clean;
+  /** Claim values are caller input: keep them short and on one line in the log. */
+  private static String claim(String value) {
+    return UntrustedText.printable(value, UntrustedText.Alphabet.ASCII, UntrustedText.MAX);
   }
 
   private static String requireText(String value, String what) {

@@ -1,5 +1,6 @@
 package io.autorunner.handler.auth;
 
+import io.autorunner.common.event.UntrustedText;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -68,7 +69,10 @@ public final class TaskCallerFilter extends OncePerRequestFilter {
     log.warn(
         "refused {} {}: {} {}",
         request.getMethod(),
-        InvokerClaims.printable(paths.getPathWithinApplication(request)),
+        UntrustedText.printable(
+            paths.getPathWithinApplication(request),
+            UntrustedText.Alphabet.ASCII,
+            UntrustedText.MAX),
         refused.httpStatus(),
         refused.reason());
     refuse(response, refused);

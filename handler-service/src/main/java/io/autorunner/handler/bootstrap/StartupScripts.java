@@ -1,5 +1,7 @@
 package io.autorunner.handler.bootstrap;
 
+import io.autorunner.common.event.UntrustedText;
+import io.autorunner.common.naming.Rfc1035Name;
 import io.autorunner.common.policy.OperatingSystem;
 import io.autorunner.common.policy.RunnerSpec;
 import io.autorunner.handler.github.GitHubProperties;
@@ -58,7 +60,6 @@ public final class StartupScripts {
           "https?://[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(?::[0-9]{1,5})?"
               + "(?:/[A-Za-z0-9._~%/+-]*)?(?:\\?[A-Za-z0-9._~%/+=&-]*)?");
   private static final Pattern JIT_CONFIG = Pattern.compile("[A-Za-z0-9+/]+={0,2}");
-  private static final Pattern RFC1035_NAME = Pattern.compile("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?");
   private static final int MAX_JIT_CONFIG = 64 * 1024;
   private static final int MAX_LABELS_TEXT = 1024;
 
@@ -108,7 +109,7 @@ public final class StartupScripts {
             URL);
     String sha256 =
         require("runner sha256 for " + file, checksum(windows).toLowerCase(Locale.ROOT), SHA256);
-    String name = require("runner name", runner.name(), RFC1035_NAME);
+    String name = require("runner name", runner.name(), Rfc1035Name.PATTERN);
     String jitConfig = runner.encodedJitConfig();
     if (jitConfig == null
         || jitConfig.length() > MAX_JIT_CONFIG
@@ -158,16 +159,8 @@ public final class StartupScripts {
    * capped. The runner's real labels travel inside the JIT config.
    */
   static String labelsText(RunnerSpec spec) {
-    String joined = String.join(",", spec.labels());
-    StringBuilder text = new StringBuilder(Math.min(joined.length(), MAX_LABELS_TEXT));
-    for (int i = 0; i < joined.length() && text.length() < MAX_LABELS_TEXT; i++) {
-      char c = joined.charAt(i);
-      text.append(c >= 0x20 && c < 0x7f ? c : '?');
-    }
-    if (joined.length() > MAX_LABELS_TEXT) {
-      text.append("...");
-    }
-    return text.toString();
+    return UntrustedText.printable(
+        String.join(",", spec.labels()), UntrustedText.Alphabet.ASCII, MAX_LABELS_TEXT);
   }
 
   private String checksum(boolean windows) {

@@ -68,12 +68,8 @@ final class Replacements {
   /** The original name when it is free, else the first replacement name never used. */
   private Optional<String> freeName(
       JobRef job, List<String> labels, List<Machine> own, JobReplacements spent) {
-    boolean windows = labels.stream().anyMatch(l -> l.equalsIgnoreCase("windows"));
     String original =
-        naming.instanceName(
-            job.jobId(),
-            job.runAttempt(),
-            windows ? OperatingSystem.WINDOWS : OperatingSystem.LINUX);
+        naming.instanceName(job.jobId(), job.runAttempt(), OperatingSystem.of(labels));
     Set<String> used = new HashSet<>(spent.names());
     own.forEach(vm -> used.add(vm.name()));
     // The original name only for a job that never had a VM from us (its webhook was lost): once

@@ -71,7 +71,7 @@ class HandlerStartupValidationTests {
                     .run(args)
                     .close());
     assertThat(failure).as("the handler must refuse to start").isNotNull();
-    String problem = Startup.configurationProblem(failure);
+    String problem = Startup.configurationProblem(failure).orElse(null);
     assertThat(problem).as("a one-line configuration problem").isNotNull().doesNotContain("\n");
     return problem;
   }

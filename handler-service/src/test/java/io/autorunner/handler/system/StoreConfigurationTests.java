@@ -109,7 +109,7 @@ class StoreConfigurationTests {
   private static String problemStarting(String... args) {
     Throwable failure = catchThrowable(() -> start(args).close());
     assertThat(failure).as("the handler must refuse to start").isNotNull();
-    String problem = Startup.configurationProblem(failure);
+    String problem = Startup.configurationProblem(failure).orElse(null);
     assertThat(problem).as("a one-line configuration problem").isNotNull().doesNotContain("\n");
     return problem;
   }

@@ -123,7 +123,7 @@ class StartupValidationTests {
                     .run(args)
                     .close());
     assertThat(failure).as("the scheduler must refuse to start").isNotNull();
-    String problem = Startup.configurationProblem(failure);
+    String problem = Startup.configurationProblem(failure).orElse(null);
     assertThat(problem).as("a one-line configuration problem").isNotNull().doesNotContain("\n");
     return problem;
   }

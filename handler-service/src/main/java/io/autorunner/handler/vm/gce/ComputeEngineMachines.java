@@ -13,6 +13,7 @@ import com.google.cloud.compute.v1.Items;
 import com.google.cloud.compute.v1.ListZoneOperationsRequest;
 import com.google.cloud.compute.v1.Operation;
 import com.google.cloud.compute.v1.ZoneOperationsClient;
+import io.autorunner.common.naming.Rfc1035Name;
 import io.autorunner.common.policy.RunnerSpec;
 import io.autorunner.common.task.JobRef;
 import io.autorunner.handler.vm.ComputeException;
@@ -35,7 +36,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,9 +47,6 @@ import org.slf4j.LoggerFactory;
 public final class ComputeEngineMachines implements RunnerMachines, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ComputeEngineMachines.class);
-
-  /** RFC 1035: also keeps the name safe to quote in a list filter. */
-  private static final Pattern NAME = Pattern.compile("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?");
 
   private static final String MANAGED_FILTER =
       "(labels." + MachineLabels.MANAGED_BY + " = \"" + MachineLabels.MANAGED_BY_VALUE + "\")";
@@ -231,7 +228,8 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
 
   @Override
   public Optional<Machine> find(String name) {
-    if (name == null || !NAME.matcher(name).matches()) {
+    // RFC 1035 also keeps the name safe to quote in the list filter below.
+    if (!Rfc1035Name.matches(name)) {
       throw new IllegalArgumentException("not a GCE instance name: " + name);
     }
     List<Machine> found = list("(name = \"" + name + "\") AND " + MANAGED_FILTER);

@@ -3,6 +3,7 @@ package io.autorunner.handler.vm.gce;
 import com.google.cloud.compute.v1.Instance;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import io.autorunner.common.naming.Rfc1035Name;
 import io.autorunner.common.policy.OperatingSystem;
 import io.autorunner.handler.vm.CreatedMachine;
 import io.autorunner.handler.vm.Machine;
@@ -41,9 +42,6 @@ import org.slf4j.LoggerFactory;
 public final class DryRunMachines implements RunnerMachines {
 
   private static final Logger log = LoggerFactory.getLogger(DryRunMachines.class);
-
-  /** RFC 1035, which also keeps a name from escaping the directory. */
-  private static final Pattern NAME = Pattern.compile("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?");
 
   private static final Pattern ZONE_OF_MACHINE_TYPE =
       Pattern.compile("zones/([^/]+)/machineTypes/");
@@ -135,7 +133,8 @@ public final class DryRunMachines implements RunnerMachines {
   }
 
   private static String checkName(String name) {
-    if (name == null || !NAME.matcher(name).matches()) {
+    // RFC 1035 also keeps a name from escaping the directory.
+    if (!Rfc1035Name.matches(name)) {
       throw new IllegalArgumentException("not a GCE instance name: " + name);
     }
     return name;
@@ -205,7 +204,7 @@ public final class DryRunMachines implements RunnerMachines {
               .ignoringUnknownFields()
               .merge(Files.readString(file, StandardCharsets.UTF_8), instance);
           Matcher zone = ZONE_OF_MACHINE_TYPE.matcher(instance.getMachineType());
-          if (!NAME.matcher(instance.getName()).matches() || !zone.find()) {
+          if (!Rfc1035Name.matches(instance.getName()) || !zone.find()) {
             continue;
           }
           Instant created = Files.getLastModifiedTime(file).toInstant();
