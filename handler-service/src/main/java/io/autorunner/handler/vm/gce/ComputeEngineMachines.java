@@ -17,6 +17,7 @@ import io.autorunner.common.policy.RunnerSpec;
 import io.autorunner.common.task.JobRef;
 import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.CreatedMachine;
+import io.autorunner.handler.vm.InstanceStatus;
 import io.autorunner.handler.vm.Machine;
 import io.autorunner.handler.vm.MachineLabels;
 import io.autorunner.handler.vm.MachineMetadata;
@@ -111,11 +112,7 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
     if (existing.isPresent()) {
       Machine machine = existing.get();
       log.info("VM {} already exists in {}; nothing to create", machine.name(), machine.zone());
-      return new CreatedMachine(
-          machine.name(),
-          machine.zone(),
-          !"false".equals(machine.labels().get(MachineLabels.SPOT)),
-          true);
+      return new CreatedMachine(machine.name(), machine.zone(), machine.spot(), true);
     }
     RunnerSpec spec = request.spec();
     List<String> zones = spec.zone() != null ? List.of(spec.zone()) : gce.zones();
@@ -268,7 +265,7 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
     return new Machine(
         instance.getName(),
         lastSegment(instance.getZone()),
-        instance.getStatus(),
+        InstanceStatus.of(instance.getStatus()),
         instance.getLabelsMap(),
         instant(instance.getCreationTimestamp()),
         jobOf(instance));

@@ -26,6 +26,7 @@ import io.autorunner.common.policy.RunnerSpec;
 import io.autorunner.handler.system.ComputeConfiguration;
 import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.CreatedMachine;
+import io.autorunner.handler.vm.InstanceStatus;
 import io.autorunner.handler.vm.Machine;
 import java.time.Duration;
 import java.time.Instant;
@@ -425,7 +426,7 @@ class ComputeEngineMachinesTest {
 
     assertThat(found).isPresent();
     assertThat(found.get().zone()).isEqualTo("us-central1-b");
-    assertThat(found.get().status()).isEqualTo("RUNNING");
+    assertThat(found.get().status()).isEqualTo(InstanceStatus.RUNNING);
     assertThat(found.get().created()).isEqualTo(Instant.parse("2025-01-02T10:00:00Z"));
     assertThat(found.get().labels()).containsEntry("autorunner-job-id", "4242");
     assertThat(all).containsExactly(found.get());
