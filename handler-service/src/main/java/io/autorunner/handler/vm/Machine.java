@@ -11,7 +11,9 @@ import java.util.OptionalLong;
  *
  * @param status its lifecycle state, as GCE reported it
  * @param labels the VM's labels (job id, run id, repository, managed-by)
- * @param created when GCE created it; the epoch for a VM that does not say (so it is judged old)
+ * @param created when GCE created it; never null. An adapter that cannot tell says when it listed
+ *     the VM instead, so the VM reads as young: the reconciler's age rules then keep it (a booting
+ *     VM must not be deleted on a guess) and the cap ranks it last
  * @param job the job it was made for, from its metadata; null for a VM that does not say
  */
 public record Machine(
@@ -24,7 +26,7 @@ public record Machine(
   public Machine {
     Objects.requireNonNull(status, "status");
     labels = labels == null ? Map.of() : Map.copyOf(labels);
-    created = created == null ? Instant.EPOCH : created;
+    Objects.requireNonNull(created, "created");
   }
 
   /** The runner registered for this VM, from its label; empty for a VM made without one. */

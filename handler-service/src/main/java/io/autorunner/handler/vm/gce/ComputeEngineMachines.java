@@ -23,6 +23,7 @@ import io.autorunner.handler.vm.MachineLabels;
 import io.autorunner.handler.vm.MachineMetadata;
 import io.autorunner.handler.vm.MachineRequest;
 import io.autorunner.handler.vm.RunnerMachines;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -33,6 +34,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -60,6 +63,10 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
   private final InstancesClient client;
   private final ZoneOperationsClient operations;
   private final Duration operationTimeout;
+  private final Clock clock;
+
+  /** VMs already warned about, so a sweep every minute does not repeat the same warning. */
+  private final Set<String> undated = ConcurrentHashMap.newKeySet();
 
   public ComputeEngineMachines(
       GceProperties gce,
@@ -67,6 +74,18 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
       InstancesClient client,
       ZoneOperationsClient operations,
       Duration operationTimeout) {
+    this(gce, factory, client, operations, operationTimeout, Clock.systemUTC());
+  }
+
+  /** With the clock that dates a listing (see {@link #machine}). */
+  ComputeEngineMachines(
+      GceProperties gce,
+      InstanceFactory factory,
+      InstancesClient client,
+      ZoneOperationsClient operations,
+      Duration operationTimeout,
+      Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
     this.operations = Objects.requireNonNull(operations, "operations");
     this.gce = Objects.requireNonNull(gce, "gce");
     this.factory = Objects.requireNonNull(factory, "factory");
@@ -247,12 +266,13 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
             .setFilter(filter)
             .setReturnPartialSuccess(true)
             .build();
+    Instant listedAt = clock.instant();
     try {
       List<Machine> machines = new ArrayList<>();
       for (Map.Entry<String, InstancesScopedList> scope :
           client.aggregatedList(request).iterateAll()) {
         for (Instance instance : scope.getValue().getInstancesList()) {
-          machines.add(machine(instance));
+          machines.add(machine(instance, listedAt));
         }
       }
       return machines;
@@ -261,14 +281,35 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
     }
   }
 
-  private static Machine machine(Instance instance) {
+  /**
+   * The VM as listed at {@code listedAt}.
+   *
+   * <p>GCE stamps every instance with its creation time when it accepts the insert. Should the
+   * stamp ever be missing or unreadable, the VM reads as created when it was listed: young. Judged
+   * old instead, a VM still booting could be deleted by the reconciler, or keep its place under the
+   * cap ahead of VMs made earlier; young, it stays inside its boot window and ranks last for the
+   * cap. The price is that such a VM is never deleted for its age alone (GCE's max-run-duration
+   * still ends it); the warning, logged once per VM, is how an operator hears of it.
+   */
+  private Machine machine(Instance instance, Instant listedAt) {
     return new Machine(
         instance.getName(),
         lastSegment(instance.getZone()),
         InstanceStatus.of(instance.getStatus()),
         instance.getLabelsMap(),
-        instant(instance.getCreationTimestamp()),
+        created(instance).orElseGet(() -> undated(instance.getName(), listedAt)),
         jobOf(instance));
+  }
+
+  private Instant undated(String name, Instant listedAt) {
+    if (undated.add(name)) {
+      log.warn(
+          "VM {} has no readable creationTimestamp; read as created when listed ({}), so it is"
+              + " never deleted for its age alone",
+          name,
+          listedAt);
+    }
+    return listedAt;
   }
 
   /** Reads only the job's own metadata keys: the startup script next to them holds a secret. */
@@ -378,14 +419,16 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
     return url.substring(url.lastIndexOf('/') + 1);
   }
 
-  private static Instant instant(String rfc3339) {
-    if (rfc3339 == null || rfc3339.isEmpty()) {
-      return null;
+  /** GCE's RFC 3339 creation stamp; empty when missing or not readable. */
+  private static Optional<Instant> created(Instance instance) {
+    String rfc3339 = instance.getCreationTimestamp();
+    if (rfc3339.isEmpty()) {
+      return Optional.empty();
     }
     try {
-      return OffsetDateTime.parse(rfc3339).toInstant();
+      return Optional.of(OffsetDateTime.parse(rfc3339).toInstant());
     } catch (DateTimeParseException e) {
-      return null;
+      return Optional.empty();
     }
   }
 
