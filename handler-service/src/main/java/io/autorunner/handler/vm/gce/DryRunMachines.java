@@ -148,7 +148,7 @@ public final class DryRunMachines implements RunnerMachines {
         InstanceStatus.RUNNING,
         instance.getLabelsMap(),
         created,
-        ComputeEngineMachines.jobOf(instance));
+        InstanceReader.jobOf(instance).orElse(null));
   }
 
   private boolean posix() {
