@@ -3,26 +3,30 @@ package io.autorunner.handler.vm;
 import io.autorunner.common.task.JobRef;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalLong;
 
 /**
  * A VM as the compute port sees it.
  *
- * @param status GCE's status word (PROVISIONING, STAGING, RUNNING, STOPPING, TERMINATED…)
+ * @param status its lifecycle state, as GCE reported it
  * @param labels the VM's labels (job id, run id, repository, managed-by)
- * @param created when GCE created it; the epoch for a VM that does not say (so it is judged old)
+ * @param created when GCE created it; never null. An adapter that cannot tell says when it listed
+ *     the VM instead, so the VM reads as young: the reconciler's age rules then keep it (a booting
+ *     VM must not be deleted on a guess) and the cap ranks it last
  * @param job the job it was made for, from its metadata; null for a VM that does not say
  */
 public record Machine(
     String name,
     String zone,
-    String status,
+    InstanceStatus status,
     Map<String, String> labels,
     Instant created,
     JobRef job) {
   public Machine {
+    Objects.requireNonNull(status, "status");
     labels = labels == null ? Map.of() : Map.copyOf(labels);
-    created = created == null ? Instant.EPOCH : created;
+    Objects.requireNonNull(created, "created");
   }
 
   /** The runner registered for this VM, from its label; empty for a VM made without one. */
@@ -38,11 +42,13 @@ public record Machine(
     }
   }
 
-  /** GCE's status words for a VM that no longer runs (or is going). */
+  /** True for a VM that no longer runs (or is going). */
   public boolean stopped() {
-    return switch (status) {
-      case "STOPPING", "TERMINATED", "STOPPED", "SUSPENDING", "SUSPENDED" -> true;
-      default -> false;
-    };
+    return status.stopped();
+  }
+
+  /** Whether it runs as Spot: every VM does unless labelled otherwise by the standard fallback. */
+  public boolean spot() {
+    return !"false".equals(labels.get(MachineLabels.SPOT));
   }
 }

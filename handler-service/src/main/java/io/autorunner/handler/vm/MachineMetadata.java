@@ -3,6 +3,7 @@ package io.autorunner.handler.vm;
 import io.autorunner.common.task.JobRef;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The job a VM was made for, kept in its metadata in full (labels must be lower case and cannot
@@ -46,20 +47,21 @@ public final class MachineMetadata {
         || key.equals(INSTALLATION_ID);
   }
 
-  /** The job read back from metadata items, or null when they do not describe one. */
-  public static JobRef jobOf(Map<String, String> items) {
+  /** The job read back from metadata items; empty when they do not describe one. */
+  public static Optional<JobRef> jobOf(Map<String, String> items) {
     try {
       String installation = items.get(INSTALLATION_ID);
-      return new JobRef(
-          Long.parseLong(items.get(JOB_ID)),
-          Long.parseLong(items.get(RUN_ID)),
-          Integer.parseInt(items.getOrDefault(RUN_ATTEMPT, "1")),
-          items.get(REPOSITORY),
-          items.get(ORGANIZATION),
-          installation == null ? null : Long.valueOf(installation));
+      return Optional.of(
+          new JobRef(
+              Long.parseLong(items.get(JOB_ID)),
+              Long.parseLong(items.get(RUN_ID)),
+              Integer.parseInt(items.getOrDefault(RUN_ATTEMPT, "1")),
+              items.get(REPOSITORY),
+              items.get(ORGANIZATION),
+              installation == null ? null : Long.valueOf(installation)));
     } catch (RuntimeException incomplete) {
       // A VM made by hand or by an older version: the reconciler judges it by age alone.
-      return null;
+      return Optional.empty();
     }
   }
 }

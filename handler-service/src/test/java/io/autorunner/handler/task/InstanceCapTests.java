@@ -2,6 +2,7 @@ package io.autorunner.handler.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.autorunner.handler.vm.InstanceStatus;
 import io.autorunner.handler.vm.Machine;
 import java.time.Instant;
 import java.util.List;
@@ -42,13 +43,15 @@ class InstanceCapTests {
   @Test
   void stoppedVmsCountUntilTheyAreDeleted() {
     InstanceCap cap = new InstanceCap(1);
-    Machine stopped = new Machine("ghr-1-1", "us-central1-a", "TERMINATED", Map.of(), T0, null);
+    Machine stopped =
+        new Machine("ghr-1-1", "us-central1-a", InstanceStatus.TERMINATED, Map.of(), T0, null);
 
     assertThat(cap.full(List.of(stopped))).isPresent();
     assertThat(cap.full(List.of())).isEmpty();
   }
 
   private static Machine vm(String name, long millis) {
-    return new Machine(name, "us-central1-a", "RUNNING", Map.of(), T0.plusMillis(millis), null);
+    return new Machine(
+        name, "us-central1-a", InstanceStatus.RUNNING, Map.of(), T0.plusMillis(millis), null);
   }
 }

@@ -2,6 +2,7 @@ package io.autorunner.handler.testing;
 
 import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.CreatedMachine;
+import io.autorunner.handler.vm.InstanceStatus;
 import io.autorunner.handler.vm.Machine;
 import io.autorunner.handler.vm.MachineLabels;
 import io.autorunner.handler.vm.MachineRequest;
@@ -99,7 +100,7 @@ public final class InMemoryMachines implements RunnerMachines {
     return new Machine(
         r.name(),
         "us-central1-a",
-        status.getOrDefault(r.name(), "RUNNING"),
+        InstanceStatus.of(status.getOrDefault(r.name(), "RUNNING")),
         Map.of(MachineLabels.RUNNER_ID, Long.toString(r.runnerId())),
         createdAt.getOrDefault(r.name(), now),
         r.job());

@@ -1,48 +1,36 @@
 package io.autorunner.handler.vm.gce;
 
-import com.google.api.gax.longrunning.OperationFuture;
-import com.google.api.gax.longrunning.OperationSnapshot;
 import com.google.api.gax.rpc.ApiException;
 import com.google.cloud.compute.v1.AggregatedListInstancesRequest;
 import com.google.cloud.compute.v1.DeleteInstanceRequest;
-import com.google.cloud.compute.v1.InsertInstanceRequest;
 import com.google.cloud.compute.v1.Instance;
 import com.google.cloud.compute.v1.InstancesClient;
 import com.google.cloud.compute.v1.InstancesScopedList;
-import com.google.cloud.compute.v1.Items;
 import com.google.cloud.compute.v1.ListZoneOperationsRequest;
 import com.google.cloud.compute.v1.Operation;
 import com.google.cloud.compute.v1.ZoneOperationsClient;
 import io.autorunner.common.naming.Rfc1035Name;
-import io.autorunner.common.policy.RunnerSpec;
-import io.autorunner.common.task.JobRef;
-import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.CreatedMachine;
 import io.autorunner.handler.vm.Machine;
 import io.autorunner.handler.vm.MachineLabels;
-import io.autorunner.handler.vm.MachineMetadata;
 import io.autorunner.handler.vm.MachineRequest;
 import io.autorunner.handler.vm.RunnerMachines;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runner VMs on Compute Engine, over the REST transport of google-cloud-compute. A create walks the
- * zones in order and moves on when a zone is out of capacity or does not offer the machine; it
- * answers with typed failures so the task endpoint can tell Cloud Tasks to retry or to give up.
+ * Runner VMs on Compute Engine, over the REST transport of google-cloud-compute. Where a new VM
+ * lands is {@link ZonePlacement}'s; waiting for GCE's operations is {@link OperationWaiter}'s;
+ * reading an instance is {@link InstanceReader}'s; what a failure means is {@link GceFailure}'s.
+ * Every failure comes out typed, so the task endpoint can tell Cloud Tasks to retry or to give up.
  */
 public final class ComputeEngineMachines implements RunnerMachines, AutoCloseable {
 
@@ -52,10 +40,12 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
       "(labels." + MachineLabels.MANAGED_BY + " = \"" + MachineLabels.MANAGED_BY_VALUE + "\")";
 
   private final GceProperties gce;
-  private final InstanceFactory factory;
   private final InstancesClient client;
   private final ZoneOperationsClient operations;
-  private final Duration operationTimeout;
+  private final OperationWaiter waiter;
+  private final ZonePlacement placement;
+  private final InstanceReader reader = new InstanceReader();
+  private final Clock clock;
 
   public ComputeEngineMachines(
       GceProperties gce,
@@ -63,11 +53,23 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
       InstancesClient client,
       ZoneOperationsClient operations,
       Duration operationTimeout) {
-    this.operations = Objects.requireNonNull(operations, "operations");
+    this(gce, factory, client, operations, operationTimeout, Clock.systemUTC());
+  }
+
+  /** With the clock that dates a listing (see {@link InstanceReader#machine}). */
+  ComputeEngineMachines(
+      GceProperties gce,
+      InstanceFactory factory,
+      InstancesClient client,
+      ZoneOperationsClient operations,
+      Duration operationTimeout,
+      Clock clock) {
     this.gce = Objects.requireNonNull(gce, "gce");
-    this.factory = Objects.requireNonNull(factory, "factory");
     this.client = Objects.requireNonNull(client, "client");
-    this.operationTimeout = Objects.requireNonNull(operationTimeout, "operationTimeout");
+    this.operations = Objects.requireNonNull(operations, "operations");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.waiter = new OperationWaiter(Objects.requireNonNull(operationTimeout, "operationTimeout"));
+    this.placement = new ZonePlacement(gce, factory, client, waiter);
     if (gce.project() == null || gce.project().isBlank()) {
       throw new IllegalArgumentException("autorunner.gce.project is required in gce mode");
     }
@@ -96,7 +98,7 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
       }
       return false;
     } catch (ApiException e) {
-      throw failed("list preemptions", GceFailure.of(e));
+      throw GceFailure.of(e).toException("list preemptions");
     }
   }
 
@@ -108,89 +110,9 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
     if (existing.isPresent()) {
       Machine machine = existing.get();
       log.info("VM {} already exists in {}; nothing to create", machine.name(), machine.zone());
-      return new CreatedMachine(
-          machine.name(),
-          machine.zone(),
-          !"false".equals(machine.labels().get(MachineLabels.SPOT)),
-          true);
+      return new CreatedMachine(machine.name(), machine.zone(), machine.spot(), true);
     }
-    RunnerSpec spec = request.spec();
-    List<String> zones = spec.zone() != null ? List.of(spec.zone()) : gce.zones();
-    ZoneWalk walk = walk(request, zones, spec.spot());
-    if (walk.created() != null) {
-      return walk.created();
-    }
-    if (spec.spot() && gce.spotFallbackToStandard() && !walk.outOfCapacity().isEmpty()) {
-      log.warn(
-          "VM {}: Spot capacity is out in {}; trying standard provisioning",
-          request.name(),
-          walk.outOfCapacity());
-      ZoneWalk standard = walk(request, walk.outOfCapacity(), false);
-      if (standard.created() != null) {
-        return standard.created();
-      }
-      walk = standard;
-    }
-    String wanted = describe(spec);
-    if (!walk.outOfCapacity().isEmpty()) {
-      throw new ComputeException.Capacity(
-          "no capacity for " + wanted + " in zones " + walk.outOfCapacity(), walk.lastFailure());
-    }
-    throw new ComputeException.Permanent(
-        "none of the zones " + zones + " offers " + wanted, walk.lastFailure());
-  }
-
-  private record ZoneWalk(
-      CreatedMachine created, List<String> outOfCapacity, ComputeException lastFailure) {}
-
-  /** Tries each zone in turn until one takes the VM; rethrows what no other zone can fix. */
-  private ZoneWalk walk(MachineRequest request, List<String> zones, boolean spot) {
-    List<String> outOfCapacity = new ArrayList<>();
-    ComputeException last = null;
-    for (String zone : zones) {
-      log.info(
-          "VM {}: inserting {} {} in {}",
-          request.name(),
-          spot ? "Spot" : "standard",
-          describe(request.spec()),
-          zone);
-      Instance instance = factory.instance(request, zone, spot);
-      InsertInstanceRequest insert =
-          InsertInstanceRequest.newBuilder()
-              .setProject(gce.project())
-              .setZone(zone)
-              .setInstanceResource(instance)
-              .build();
-      Optional<GceFailure> failure = await(client.insertAsync(insert), "insert " + request.name());
-      if (failure.isEmpty()) {
-        log.info("VM {}: created in {} ({})", request.name(), zone, spot ? "Spot" : "standard");
-        return new ZoneWalk(new CreatedMachine(request.name(), zone, spot, false), List.of(), null);
-      }
-      GceFailure f = failure.get();
-      switch (f.verdict()) {
-        case ALREADY_EXISTS -> {
-          log.info("VM {}: already exists in {} (409); nothing to create", request.name(), zone);
-          return new ZoneWalk(
-              new CreatedMachine(request.name(), zone, spot, true), List.of(), null);
-        }
-        case NO_CAPACITY -> {
-          log.warn(
-              "VM {}: {} is out of capacity ({}); next zone", request.name(), zone, f.summary());
-          outOfCapacity.add(zone);
-          last = new ComputeException.Capacity(zone + ": " + f.summary(), f.cause());
-        }
-        case NOT_OFFERED -> {
-          log.warn(
-              "VM {}: {} does not offer this machine or GPU ({}); next zone",
-              request.name(),
-              zone,
-              f.summary());
-          last = new ComputeException.Permanent(zone + ": " + f.summary(), f.cause());
-        }
-        default -> throw failed("insert " + request.name() + " in " + zone, f);
-      }
-    }
-    return new ZoneWalk(null, List.copyOf(outOfCapacity), last);
+    return placement.place(request);
   }
 
   @Override
@@ -208,7 +130,7 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
             .setInstance(name)
             .build();
     log.info("VM {}: deleting in {}", name, zone);
-    Optional<GceFailure> failure = await(client.deleteAsync(delete), "delete " + name);
+    Optional<GceFailure> failure = waiter.await(client.deleteAsync(delete), "delete " + name);
     if (failure.isEmpty()) {
       log.info("VM {}: deleted from {}", name, zone);
       return true;
@@ -223,7 +145,7 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
       log.info("VM {}: being deleted already in {} (resourceNotReady)", name, zone);
       return false;
     }
-    throw failed("delete " + name + " in " + zone, failure.get());
+    throw failure.get().toException("delete " + name + " in " + zone);
   }
 
   @Override
@@ -248,145 +170,18 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
             .setFilter(filter)
             .setReturnPartialSuccess(true)
             .build();
+    Instant listedAt = clock.instant();
     try {
       List<Machine> machines = new ArrayList<>();
       for (Map.Entry<String, InstancesScopedList> scope :
           client.aggregatedList(request).iterateAll()) {
         for (Instance instance : scope.getValue().getInstancesList()) {
-          machines.add(machine(instance));
+          machines.add(reader.machine(instance, listedAt));
         }
       }
       return machines;
     } catch (ApiException e) {
-      throw failed("list instances", GceFailure.of(e));
-    }
-  }
-
-  private static Machine machine(Instance instance) {
-    return new Machine(
-        instance.getName(),
-        lastSegment(instance.getZone()),
-        instance.getStatus(),
-        instance.getLabelsMap(),
-        instant(instance.getCreationTimestamp()),
-        jobOf(instance));
-  }
-
-  /** Reads only the job's own metadata keys: the startup script next to them holds a secret. */
-  public static JobRef jobOf(Instance instance) {
-    Map<String, String> items = new HashMap<>();
-    for (Items item : instance.getMetadata().getItemsList()) {
-      if (MachineMetadata.isJobKey(item.getKey())) {
-        items.put(item.getKey(), item.getValue());
-      }
-    }
-    return MachineMetadata.jobOf(items);
-  }
-
-  /**
-   * Waits for an operation; empty when it succeeded. Errors are read from the finished operation
-   * when there is one (its codes say what the exception's status hides), else from the exception.
-   */
-  private Optional<GceFailure> await(OperationFuture<Operation, Operation> future, String what) {
-    try {
-      future.get(operationTimeout.toMillis(), TimeUnit.MILLISECONDS);
-      return Optional.empty();
-    } catch (ExecutionException e) {
-      Optional<Operation> finished = finishedWithError(future);
-      if (finished.isPresent()) {
-        return Optional.of(GceFailure.of(finished.get()));
-      }
-      if (accepted(future)) {
-        // GCE took the request and only watching it failed: the operation may still complete.
-        throw new ComputeException.Transient(
-            what + " was accepted, then its operation could not be read: " + e.getCause(),
-            e.getCause(),
-            true);
-      }
-      if (e.getCause() instanceof ApiException api) {
-        return Optional.of(GceFailure.of(api));
-      }
-      throw new ComputeException.Transient(what + " failed: " + e.getCause(), e.getCause(), true);
-    } catch (TimeoutException e) {
-      future.cancel(false);
-      // The operation may still finish: the retry finds the VM by name instead of inserting again.
-      throw new ComputeException.Transient(
-          what + " did not finish within " + operationTimeout, e, true);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ComputeException.Transient(what + " was interrupted", e, true);
-    }
-  }
-
-  /** True when GCE answered the request itself with an operation: it runs, whatever came after. */
-  private static boolean accepted(OperationFuture<Operation, Operation> f) {
-    if (!f.getInitialFuture().isDone()) {
-      return false;
-    }
-    try {
-      f.getInitialFuture().get();
-      return true;
-    } catch (ExecutionException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  private static Optional<Operation> finishedWithError(OperationFuture<Operation, Operation> f) {
-    if (!f.getPollingFuture().isDone()) {
-      return Optional.empty();
-    }
-    try {
-      OperationSnapshot snapshot = f.getPollingFuture().get();
-      if (snapshot.getResponse() instanceof Operation operation
-          && operation.hasError()
-          && operation.getError().getErrorsCount() > 0) {
-        return Optional.of(operation);
-      }
-      return Optional.empty();
-    } catch (ExecutionException e) {
-      return Optional.empty();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.empty();
-    }
-  }
-
-  private static ComputeException failed(String what, GceFailure failure) {
-    String message = what + " failed: " + failure.summary();
-    log.warn("{} ({})", message, failure.verdict());
-    return switch (failure.verdict()) {
-      case QUOTA_ZERO ->
-          new ComputeException.Permanent(
-              message + " (a quota of 0: ask for a quota raise)", failure.cause());
-      case QUOTA, TRANSIENT, NO_CAPACITY, NOT_READY ->
-          new ComputeException.Transient(message, failure.cause());
-      case ALREADY_EXISTS, NOT_FOUND, NOT_OFFERED, PERMANENT ->
-          new ComputeException.Permanent(message, failure.cause());
-    };
-  }
-
-  private static String describe(RunnerSpec spec) {
-    return spec.machineType()
-        + (spec.hasGpu()
-            ? " with " + spec.accelerator().count() + "x " + spec.accelerator().type()
-            : "");
-  }
-
-  private static String lastSegment(String url) {
-    return url.substring(url.lastIndexOf('/') + 1);
-  }
-
-  private static Instant instant(String rfc3339) {
-    if (rfc3339 == null || rfc3339.isEmpty()) {
-      return null;
-    }
-    try {
-      return OffsetDateTime.parse(rfc3339).toInstant();
-    } catch (DateTimeParseException e) {
-      return null;
+      throw GceFailure.of(e).toException("list instances");
     }
   }
 

@@ -6,8 +6,8 @@ import com.google.protobuf.util.JsonFormat;
 import io.autorunner.common.naming.Rfc1035Name;
 import io.autorunner.common.policy.OperatingSystem;
 import io.autorunner.handler.vm.CreatedMachine;
+import io.autorunner.handler.vm.InstanceStatus;
 import io.autorunner.handler.vm.Machine;
-import io.autorunner.handler.vm.MachineLabels;
 import io.autorunner.handler.vm.MachineRequest;
 import io.autorunner.handler.vm.RunnerMachines;
 import java.io.IOException;
@@ -71,7 +71,7 @@ public final class DryRunMachines implements RunnerMachines {
     Machine known = machines.get(name);
     if (known != null) {
       log.info("DRY-RUN: VM {} already exists in {}; nothing to create", name, known.zone());
-      return new CreatedMachine(name, known.zone(), spot(known), true);
+      return new CreatedMachine(name, known.zone(), known.spot(), true);
     }
     String zone = request.spec().zone() != null ? request.spec().zone() : gce.zones().get(0);
     boolean spot = request.spec().spot();
@@ -140,18 +140,14 @@ public final class DryRunMachines implements RunnerMachines {
     return name;
   }
 
-  private static boolean spot(Machine machine) {
-    return !"false".equals(machine.labels().get(MachineLabels.SPOT));
-  }
-
   private static Machine machine(Instance instance, String zone, Instant created) {
     return new Machine(
         instance.getName(),
         zone,
-        "RUNNING",
+        InstanceStatus.RUNNING,
         instance.getLabelsMap(),
         created,
-        ComputeEngineMachines.jobOf(instance));
+        InstanceReader.jobOf(instance).orElse(null));
   }
 
   private boolean posix() {

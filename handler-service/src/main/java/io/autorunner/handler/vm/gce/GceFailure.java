@@ -5,20 +5,25 @@ import com.google.api.gax.rpc.ApiException;
 import com.google.api.gax.rpc.StatusCode;
 import com.google.cloud.compute.v1.Errors;
 import com.google.cloud.compute.v1.Operation;
+import io.autorunner.handler.vm.ComputeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A failed GCE call, read for what it means. Over REST the client maps the HTTP status, not the
- * body: a stock-out is a finished operation whose error codes say ZONE_RESOURCE_POOL_EXHAUSTED
- * (surfacing as a 503-ish exception whatever else went wrong), and a 409 arrives as {@code
- * AbortedException}. So the verdict comes from the operation's error codes and the body text first,
- * and from the status only when they say nothing specific.
+ * A failed GCE call, read for what it means, and the one place a failure becomes the port's typed
+ * {@link ComputeException}. Over REST the client maps the HTTP status, not the body: a stock-out is
+ * a finished operation whose error codes say ZONE_RESOURCE_POOL_EXHAUSTED (surfacing as a 503-ish
+ * exception whatever else went wrong), and a 409 arrives as {@code AbortedException}. So the
+ * verdict comes from the operation's error codes and the body text first, and from the status only
+ * when they say nothing specific.
  *
  * @param httpStatus the HTTP status of the call or of the operation's error
  * @param codes GCE's error codes ({@code error.errors[].code}) or the error reason
@@ -51,6 +56,8 @@ record GceFailure(int httpStatus, List<String> codes, String text, Throwable cau
     /** Any other 4xx: retrying cannot help. */
     PERMANENT
   }
+
+  private static final Logger log = LoggerFactory.getLogger(GceFailure.class);
 
   private static final Pattern LIMIT_ZERO =
       Pattern.compile("limit:\\s*0(?:\\.0+)?(?![0-9.])", Pattern.CASE_INSENSITIVE);
@@ -105,23 +112,22 @@ record GceFailure(int httpStatus, List<String> codes, String text, Throwable cau
       codes.add(e.getReason());
     }
     List<String> messages = new ArrayList<>();
-    HttpResponseException response = responseOf(e);
-    if (response != null && response.getContent() != null) {
-      readBody(response.getContent(), codes, messages);
-    }
+    responseOf(e)
+        .filter(response -> response.getContent() != null)
+        .ifPresent(response -> readBody(response.getContent(), codes, messages));
     if (messages.isEmpty()) {
       messages.add(String.valueOf(e.getMessage()));
     }
     return new GceFailure(http, codes, String.join("; ", messages), e);
   }
 
-  private static HttpResponseException responseOf(Throwable e) {
+  private static Optional<HttpResponseException> responseOf(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof HttpResponseException response) {
-        return response;
+        return Optional.of(response);
       }
     }
-    return null;
+    return Optional.empty();
   }
 
   /** GCE's error body: {@code {"error": {"message": …, "errors": [{"reason": …}]}}}. */
@@ -179,5 +185,22 @@ record GceFailure(int httpStatus, List<String> codes, String text, Throwable cau
   /** One line for the log and for exception messages. */
   String summary() {
     return httpStatus + (codes.isEmpty() ? "" : " " + String.join(",", codes)) + ": " + text;
+  }
+
+  /**
+   * The failure of {@code what} as the port's exception, logged: what retrying can fix is
+   * transient, the rest permanent. A zone walk reads capacity and offer verdicts itself first.
+   */
+  ComputeException toException(String what) {
+    String message = what + " failed: " + summary();
+    log.warn("{} ({})", message, verdict());
+    return switch (verdict()) {
+      case QUOTA_ZERO ->
+          new ComputeException.Permanent(message + " (a quota of 0: ask for a quota raise)", cause);
+      case QUOTA, TRANSIENT, NO_CAPACITY, NOT_READY ->
+          new ComputeException.Transient(message, cause);
+      case ALREADY_EXISTS, NOT_FOUND, NOT_OFFERED, PERMANENT ->
+          new ComputeException.Permanent(message, cause);
+    };
   }
 }

@@ -26,9 +26,12 @@ import io.autorunner.common.policy.RunnerSpec;
 import io.autorunner.handler.system.ComputeConfiguration;
 import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.CreatedMachine;
+import io.autorunner.handler.vm.InstanceStatus;
 import io.autorunner.handler.vm.Machine;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -425,7 +428,7 @@ class ComputeEngineMachinesTest {
 
     assertThat(found).isPresent();
     assertThat(found.get().zone()).isEqualTo("us-central1-b");
-    assertThat(found.get().status()).isEqualTo("RUNNING");
+    assertThat(found.get().status()).isEqualTo(InstanceStatus.RUNNING);
     assertThat(found.get().created()).isEqualTo(Instant.parse("2025-01-02T10:00:00Z"));
     assertThat(found.get().labels()).containsEntry("autorunner-job-id", "4242");
     assertThat(all).containsExactly(found.get());
@@ -438,6 +441,29 @@ class ComputeEngineMachinesTest {
         .contains("labels.managed-by = \"autorunner\"");
     assertThat(lists.get(1).queryParameter("filter").firstValue())
         .isEqualTo("(labels.managed-by = \"autorunner\")");
+  }
+
+  @Test
+  void anInstanceWithoutACreationStampIsDatedWhenItWasListed() throws Exception {
+    Instant listedAt = Instant.parse("2026-03-04T05:06:07Z");
+    compute.stubFor(
+        get(urlPathEqualTo(PROJECT + "/aggregated/instances"))
+            .willReturn(
+                okJson(
+                    aggregated("us-central1-b", NAME, "RUNNING", "true")
+                        .replace(
+                            "\"creationTimestamp\": \"2025-01-02T02:00:00.000-08:00\",", ""))));
+    GceProperties gce = gce(List.of("us-central1-a"), false, compute.baseUrl(), true, null);
+    machines =
+        new ComputeEngineMachines(
+            gce,
+            new InstanceFactory(gce, policy(Map.of())),
+            ComputeConfiguration.instancesClient(gce),
+            ComputeConfiguration.operationsClient(gce),
+            Duration.ofSeconds(20),
+            Clock.fixed(listedAt, ZoneOffset.UTC));
+
+    assertThat(machines.list()).extracting(Machine::created).containsExactly(listedAt);
   }
 
   // --- the fake Compute Engine -------------------------------------------------------------

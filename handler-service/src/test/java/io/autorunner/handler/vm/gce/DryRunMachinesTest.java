@@ -18,6 +18,7 @@ import com.google.protobuf.util.JsonFormat;
 import io.autorunner.common.policy.OperatingSystem;
 import io.autorunner.common.policy.RunnerSpec;
 import io.autorunner.handler.vm.CreatedMachine;
+import io.autorunner.handler.vm.InstanceStatus;
 import io.autorunner.handler.vm.Machine;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,7 +126,7 @@ class DryRunMachinesTest {
 
     Machine found = machines.find("ghr-4242-1").orElseThrow();
 
-    assertThat(found.status()).isEqualTo("RUNNING");
+    assertThat(found.status()).isEqualTo(InstanceStatus.RUNNING);
     assertThat(found.zone()).isEqualTo("us-central1-a");
     assertThat(found.created()).isEqualTo(NOW);
     assertThat(found.labels())

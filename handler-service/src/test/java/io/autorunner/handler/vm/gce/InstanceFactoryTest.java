@@ -17,9 +17,11 @@ import com.google.cloud.compute.v1.Items;
 import com.google.cloud.compute.v1.Scheduling;
 import io.autorunner.common.policy.OperatingSystem;
 import io.autorunner.common.policy.RunnerSpec;
+import io.autorunner.common.task.JobRef;
 import io.autorunner.handler.vm.ComputeException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -50,8 +52,9 @@ class InstanceFactoryTest {
         .containsEntry("autorunner-job-id", "4242")
         .containsKey("autorunner-run-id")
         .containsKey("autorunner-repository");
-    io.autorunner.common.task.JobRef job = ComputeEngineMachines.jobOf(vm);
-    assertThat(job).isNotNull();
+    Optional<JobRef> read = InstanceReader.jobOf(vm);
+    assertThat(read).isPresent();
+    JobRef job = read.get();
     assertThat(job.jobId()).isEqualTo(4242);
     assertThat(job.repository()).isEqualTo(metadata(vm).get("autorunner-repository"));
   }

@@ -1,0 +1,86 @@
+package io.autorunner.handler.vm.gce;
+
+import com.google.cloud.compute.v1.Instance;
+import com.google.cloud.compute.v1.Items;
+import io.autorunner.common.task.JobRef;
+import io.autorunner.handler.vm.InstanceStatus;
+import io.autorunner.handler.vm.Machine;
+import io.autorunner.handler.vm.MachineMetadata;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Reads a GCE {@link Instance} as the port's {@link Machine}. */
+final class InstanceReader {
+
+  private static final Logger log = LoggerFactory.getLogger(InstanceReader.class);
+
+  /** VMs already warned about, so a sweep every minute does not repeat the same warning. */
+  private final Set<String> undated = ConcurrentHashMap.newKeySet();
+
+  /**
+   * The VM as listed at {@code listedAt}.
+   *
+   * <p>GCE stamps every instance with its creation time when it accepts the insert. Should the
+   * stamp ever be missing or unreadable, the VM reads as created when it was listed: young. Judged
+   * old instead, a VM still booting could be deleted by the reconciler, or keep its place under the
+   * cap ahead of VMs made earlier; young, it stays inside its boot window and ranks last for the
+   * cap. The price is that such a VM is never deleted for its age alone (GCE's max-run-duration
+   * still ends it); the warning, logged once per VM, is how an operator hears of it.
+   */
+  Machine machine(Instance instance, Instant listedAt) {
+    return new Machine(
+        instance.getName(),
+        lastSegment(instance.getZone()),
+        InstanceStatus.of(instance.getStatus()),
+        instance.getLabelsMap(),
+        created(instance).orElseGet(() -> undated(instance.getName(), listedAt)),
+        jobOf(instance).orElse(null));
+  }
+
+  /** Reads only the job's own metadata keys: the startup script next to them holds a secret. */
+  static Optional<JobRef> jobOf(Instance instance) {
+    Map<String, String> items = new HashMap<>();
+    for (Items item : instance.getMetadata().getItemsList()) {
+      if (MachineMetadata.isJobKey(item.getKey())) {
+        items.put(item.getKey(), item.getValue());
+      }
+    }
+    return MachineMetadata.jobOf(items);
+  }
+
+  /** GCE's RFC 3339 creation stamp; empty when missing or not readable. */
+  private static Optional<Instant> created(Instance instance) {
+    String rfc3339 = instance.getCreationTimestamp();
+    if (rfc3339.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(OffsetDateTime.parse(rfc3339).toInstant());
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+
+  private Instant undated(String name, Instant listedAt) {
+    if (undated.add(name)) {
+      log.warn(
+          "VM {} has no readable creationTimestamp; read as created when listed ({}), so it is"
+              + " never deleted for its age alone",
+          name,
+          listedAt);
+    }
+    return listedAt;
+  }
+
+  private static String lastSegment(String url) {
+    return url.substring(url.lastIndexOf('/') + 1);
+  }
+}
