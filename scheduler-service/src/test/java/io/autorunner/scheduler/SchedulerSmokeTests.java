@@ -59,12 +59,13 @@ class SchedulerSmokeTests {
     assertThat(first.statusCode()).isEqualTo(202);
     assertThat(first.body()).contains("\"decision\":\"create-runner\"");
     assertThat(again.statusCode()).isEqualTo(202);
+    // The repeat was refused at the queue, so no second task exists that could still arrive.
+    assertThat(again.body()).contains("task existed already");
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (handler.findAll(postRequestedFor(urlEqualTo("/tasks/create-runner"))).isEmpty()
         && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
-    Thread.sleep(200);
     handler.verify(
         1,
         postRequestedFor(urlEqualTo("/tasks/create-runner"))
