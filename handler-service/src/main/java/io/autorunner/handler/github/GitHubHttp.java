@@ -27,8 +27,9 @@ import tools.jackson.databind.json.JsonMapper;
  * The one way this package talks REST to GitHub: GitHub's headers, failures typed by {@link
  * GitHubErrors}, every call counted in {@link GitHubCalls}, and conditional GETs ({@code ETag} /
  * {@code If-None-Match}) for listings read again and again. Build one per process and hand it to
- * every client ({@link GitHubRunnerClient}, {@link RunnerGroups}, {@link AppInstallations}, {@link
- * WebhookRedeliveries}) so they share connections and the cache.
+ * every client ({@link GitHubRunners} and {@link GitHubWorkflowJobs} through {@link
+ * GitHubRunnerClient}, {@link RunnerGroups}, {@link AppInstallations}, {@link WebhookRedeliveries})
+ * so they share connections and the cache.
  */
 public final class GitHubHttp {
 
