@@ -15,7 +15,6 @@ import java.util.Objects;
  */
 public final class AppInstallations {
 
-  private static final String ORGANIZATION = "Organization";
   // 50 pages of 100 are 5,000 installations or repositories per installation.
   private static final int MAX_PAGES = 50;
   private static final int PAGE = GitHubHttp.PAGE_SIZE;
@@ -120,7 +119,7 @@ public final class AppInstallations {
   @JsonIgnoreProperties(ignoreUnknown = true)
   private record AccountJson(String login, String type) {
     boolean organization() {
-      return ORGANIZATION.equalsIgnoreCase(type);
+      return AccountKind.ofType(type) == AccountKind.ORGANIZATION;
     }
   }
 

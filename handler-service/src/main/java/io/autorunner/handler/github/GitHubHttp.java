@@ -2,7 +2,6 @@ package io.autorunner.handler.github;
 
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +27,9 @@ import tools.jackson.databind.json.JsonMapper;
  * The one way this package talks REST to GitHub: GitHub's headers, failures typed by {@link
  * GitHubErrors}, every call counted in {@link GitHubCalls}, and conditional GETs ({@code ETag} /
  * {@code If-None-Match}) for listings read again and again. Build one per process and hand it to
- * every client ({@link GitHubRunnerClient}, {@link RunnerGroups}, {@link AppInstallations}, {@link
- * WebhookRedeliveries}) so they share connections and the cache.
+ * every client ({@link GitHubRunners} and {@link GitHubWorkflowJobs} through {@link
+ * GitHubRunnerClient}, {@link RunnerGroups}, {@link AppInstallations}, {@link WebhookRedeliveries})
+ * so they share connections and the cache.
  */
 public final class GitHubHttp {
 
@@ -130,7 +130,8 @@ public final class GitHubHttp {
    * @throws GitHubException typed by {@link GitHubErrors}
    */
   Answer get(String action, String token, URI uri, int... alsoAccepted) {
-    return checked(action, exchange(HttpMethod.GET, action, token, uri, null, null), alsoAccepted);
+    return GitHubErrors.unlessFailed(
+        action, exchange(HttpMethod.GET, action, token, uri, null, Optional.empty()), alsoAccepted);
   }
 
   /**
@@ -146,16 +147,11 @@ public final class GitHubHttp {
     Optional<ConditionalCache.Entry> cached = cache.get(key);
     Answer answer =
         exchange(
-            HttpMethod.GET,
-            action,
-            token,
-            uri,
-            null,
-            cached.map(ConditionalCache.Entry::etag).orElse(null));
+            HttpMethod.GET, action, token, uri, null, cached.map(ConditionalCache.Entry::etag));
     if (answer.status() == 304 && cached.isPresent()) {
       return new Answer(200, cached.get().body(), answer.headers());
     }
-    Answer checked = checked(action, answer, alsoAccepted);
+    Answer checked = GitHubErrors.unlessFailed(action, answer, alsoAccepted);
     if (checked.status() == 200) {
       cache.put(key, checked.headers().getETag(), checked.body());
     } else {
@@ -167,7 +163,8 @@ public final class GitHubHttp {
   /** A POST, PATCH, PUT or DELETE with an optional JSON body (null for none). */
   Answer send(
       HttpMethod method, String action, String token, URI uri, Object body, int... alsoAccepted) {
-    return checked(action, exchange(method, action, token, uri, body, null), alsoAccepted);
+    return GitHubErrors.unlessFailed(
+        action, exchange(method, action, token, uri, body, Optional.empty()), alsoAccepted);
   }
 
   /**
@@ -197,7 +194,7 @@ public final class GitHubHttp {
   }
 
   private Answer exchange(
-      HttpMethod method, String action, String token, URI uri, Object body, String etag) {
+      HttpMethod method, String action, String token, URI uri, Object body, Optional<String> etag) {
     Answer answer;
     try {
       RestClient.RequestBodySpec request =
@@ -208,9 +205,7 @@ public final class GitHubHttp {
                     if (token != null) {
                       h.setBearerAuth(token);
                     }
-                    if (etag != null) {
-                      h.setIfNoneMatch(etag);
-                    }
+                    etag.ifPresent(h::setIfNoneMatch);
                   });
       if (body != null) {
         request.contentType(MediaType.APPLICATION_JSON).body(JSON.writeValueAsBytes(body));
@@ -230,23 +225,5 @@ public final class GitHubHttp {
     }
     GitHubCalls.record(answer.status(), answer.headers().getFirst("x-ratelimit-remaining"));
     return answer;
-  }
-
-  private static Answer checked(String action, Answer answer, int... alsoAccepted) {
-    int status = answer.status();
-    if (status / 100 == 2) {
-      return answer;
-    }
-    for (int accepted : alsoAccepted) {
-      if (status == accepted) {
-        return answer;
-      }
-    }
-    throw GitHubErrors.fromStatus(
-        action,
-        status,
-        name -> answer.headers().getFirst(name),
-        new String(answer.body(), StandardCharsets.UTF_8),
-        null);
   }
 }

@@ -2,13 +2,14 @@ package io.autorunner.handler.github;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
  * A runner registered on GitHub.
  *
- * @param status {@code online} or {@code offline}
+ * @param status online or offline
  * @param busy true while it runs a job
  * @param labels the labels it was registered with for its job, without the minted label
  * @param mintedAt when autorunner registered it (from its {@code autorunner-minted-<epoch>} label);
@@ -18,13 +19,14 @@ import java.util.OptionalLong;
 public record GitHubRunner(
     long id,
     String name,
-    String status,
+    RunnerStatus status,
     boolean busy,
     List<String> labels,
     Optional<Instant> mintedAt,
     OptionalLong runnerGroupId) {
 
   public GitHubRunner {
+    Objects.requireNonNull(status, "status");
     labels = labels == null ? List.of() : labels.stream().filter(l -> !MintedLabel.is(l)).toList();
     mintedAt = mintedAt == null ? Optional.empty() : mintedAt;
     runnerGroupId = runnerGroupId == null ? OptionalLong.empty() : runnerGroupId;
@@ -35,11 +37,18 @@ public record GitHubRunner(
    * #mintedAt()} and leaves {@link #labels()}.
    */
   public GitHubRunner(long id, String name, String status, boolean busy, List<String> labels) {
-    this(id, name, status, busy, labels, mintedAtIn(labels), OptionalLong.empty());
+    this(
+        id,
+        name,
+        RunnerStatus.parse(status),
+        busy,
+        labels,
+        mintedAtIn(labels),
+        OptionalLong.empty());
   }
 
   public boolean online() {
-    return "online".equalsIgnoreCase(status);
+    return status == RunnerStatus.ONLINE;
   }
 
   static Optional<Instant> mintedAtIn(List<String> labels) {

@@ -39,6 +39,17 @@ public record GroupCheck(
     }
   }
 
+  /** A check whose group runners of the organisation may join. */
+  static GroupCheck usable(
+      String organization, Outcome outcome, long groupId, String groupName, String detail) {
+    return new GroupCheck(organization, outcome, OptionalLong.of(groupId), groupName, detail);
+  }
+
+  /** A check leaving the organisation without a group, {@code why} saying what to do. */
+  static GroupCheck notUsable(String organization, Outcome outcome, String groupName, String why) {
+    return new GroupCheck(organization, outcome, OptionalLong.empty(), groupName, why);
+  }
+
   /** True when runners of the organisation may join {@link #groupId()}. */
   public boolean usable() {
     return groupId.isPresent();

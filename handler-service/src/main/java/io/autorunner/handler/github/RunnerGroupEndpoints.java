@@ -100,15 +100,15 @@ final class RunnerGroupEndpoints {
     return ids;
   }
 
-  /** Whether GitHub knows the login as an organisation; empty when it knows no such account. */
-  Optional<Boolean> isOrganization(String token, String login) {
+  /** What kind of account GitHub knows the login as; empty when it knows no such account. */
+  Optional<AccountKind> accountKind(String token, String login) {
     GitHubHttp.Answer answer =
         http.getConditional(
             "get account " + login, token, http.uri("/users/{login}", login), "", NOT_FOUND);
     if (answer.status() == NOT_FOUND) {
       return Optional.empty();
     }
-    return Optional.of("Organization".equalsIgnoreCase(answer.as(AccountJson.class).type()));
+    return Optional.of(AccountKind.ofType(answer.as(AccountJson.class).type()));
   }
 
   /** Creates the group admitting {@code access}; returns its id. */

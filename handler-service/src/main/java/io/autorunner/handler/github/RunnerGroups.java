@@ -4,18 +4,14 @@ import io.autorunner.common.task.JobRef;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The organisation runner group autorunner's runners join, kept to admit no more than the
@@ -35,9 +31,8 @@ public final class RunnerGroups implements RunnerGroupSource {
   /** A repository's runners have no groups but the default one, which GitHub numbers 1. */
   static final long REPOSITORY_GROUP_ID = 1;
 
-  private static final Logger log = LoggerFactory.getLogger(RunnerGroups.class);
-
   private final RunnerGroupEndpoints github;
+  private final RunnerGroupVerifier verifier;
   private final GitHubCredentials credentials;
   private final AppInstallations installations;
   private final RunnerGroupPolicy policy;
@@ -62,6 +57,7 @@ public final class RunnerGroups implements RunnerGroupSource {
     this.credentials = Objects.requireNonNull(credentials, "credentials");
     this.installations = Objects.requireNonNull(installations, "installations");
     this.policy = Objects.requireNonNull(policy, "policy");
+    this.verifier = new RunnerGroupVerifier(github, credentials, policy);
     this.clock = Objects.requireNonNull(clock, "clock");
     this.cacheTtl = Objects.requireNonNull(cacheTtl, "cacheTtl");
   }
@@ -85,7 +81,7 @@ public final class RunnerGroups implements RunnerGroupSource {
     GroupCheck check =
         cached != null && cached.at().plus(cacheTtl).isAfter(clock.instant())
             ? cached.check()
-            : remember(verify(organization));
+            : remember(verifier.verify(organization));
     if (!check.usable()) {
       throw new GitHubException.Permanent(check.toString(), null);
     }
@@ -99,7 +95,7 @@ public final class RunnerGroups implements RunnerGroupSource {
    */
   public GroupCheck check(String organization) {
     try {
-      return remember(verify(organization));
+      return remember(verifier.verify(organization));
     } catch (GitHubException.Transient e) {
       return notUsable(organization, GroupCheck.Outcome.UNAVAILABLE, e.getMessage());
     }
@@ -113,9 +109,9 @@ public final class RunnerGroups implements RunnerGroupSource {
    */
   public List<GroupCheck> checkAllowedOwners() {
     List<String> owners = policy.allowLists().namedOwners();
-    Map<String, Boolean> organizations;
+    Map<String, AccountKind> kinds;
     try {
-      organizations = accountKinds(owners);
+      kinds = accountKinds(owners);
     } catch (GitHubException e) {
       GroupCheck.Outcome outcome =
           e instanceof GitHubException.Transient
@@ -123,28 +119,27 @@ public final class RunnerGroups implements RunnerGroupSource {
               : GroupCheck.Outcome.REFUSED;
       return owners.stream().map(owner -> notUsable(owner, outcome, e.getMessage())).toList();
     }
-    List<GroupCheck> checks = new ArrayList<>();
-    for (String owner : owners) {
-      Boolean organization = organizations.get(key(owner));
-      if (organization == null) {
-        checks.add(
-            notUsable(
-                owner,
-                GroupCheck.Outcome.REFUSED,
-                credentials.app().isPresent()
-                    ? "the App is not installed on " + owner + "; install it or drop " + owner
-                    : "GitHub knows no account " + owner));
-      } else if (!organization) {
-        checks.add(
-            notUsable(
-                owner,
-                GroupCheck.Outcome.NOT_AN_ORGANIZATION,
-                "a user account: its repositories get repository runners"));
-      } else {
-        checks.add(check(owner));
-      }
+    return owners.stream()
+        .map(owner -> checkOwner(owner, Optional.ofNullable(kinds.get(key(owner)))))
+        .toList();
+  }
+
+  private GroupCheck checkOwner(String owner, Optional<AccountKind> kind) {
+    if (kind.isEmpty()) {
+      return notUsable(
+          owner,
+          GroupCheck.Outcome.REFUSED,
+          credentials.app().isPresent()
+              ? "the App is not installed on " + owner + "; install it or drop " + owner
+              : "GitHub knows no account " + owner);
     }
-    return checks;
+    if (kind.get() == AccountKind.USER) {
+      return notUsable(
+          owner,
+          GroupCheck.Outcome.NOT_AN_ORGANIZATION,
+          "a user account: its repositories get repository runners");
+    }
+    return check(owner);
   }
 
   private GroupCheck remember(GroupCheck check) {
@@ -152,148 +147,28 @@ public final class RunnerGroups implements RunnerGroupSource {
     return check;
   }
 
-  /** The whole verification; refusals are answers, only transient failures throw. */
-  private GroupCheck verify(String organization) {
-    AllowLists lists = policy.allowLists();
-    if (!lists.admitsAnyRepositoryOf(organization)) {
-      return refused(
-          organization,
-          "the allow-lists admit no repository of " + organization + ": no runner joins it");
-    }
-    try {
-      String token = credentials.organizationToken(organization);
-      boolean everyRepository = lists.admitsEveryRepositoryOf(organization);
-      List<String> notFound = new ArrayList<>();
-      Map<Long, String> repositories =
-          everyRepository
-              ? Map.of()
-              : github.repositoryIds(token, lists.repositoriesOf(organization), notFound);
-      GroupAccess wanted =
-          GroupAccess.wanted(everyRepository, repositories, lists.allowPublicRepositories());
-      String note =
-          notFound.isEmpty()
-              ? ""
-              : "; allow-listed but unknown to GitHub: " + String.join(", ", notFound);
-      return verifyGroup(organization, token, wanted, note, true);
-    } catch (GitHubException.Permanent e) {
-      return refused(organization, e.getMessage());
-    }
-  }
-
-  private GroupCheck verifyGroup(
-      String organization, String token, GroupAccess wanted, String note, boolean mayCreate) {
-    Optional<RunnerGroupEndpoints.Group> found =
-        github.find(organization, token, policy.groupName());
-    if (found.isEmpty()) {
-      return mayCreate
-          ? create(organization, token, wanted, note)
-          : refused(organization, "no such group, and it could not be created" + note);
-    }
-    RunnerGroupEndpoints.Group group = found.get();
-    GroupAccess actual = github.accessOf(organization, token, group);
-    GroupAccess.Differences differences = GroupAccess.compare(actual, wanted);
-    if (differences.wider().isEmpty()) {
-      String detail =
-          differences.narrower().isEmpty()
-              ? "admits exactly the allow-lists"
-              : "admits less than the allow-lists ("
-                  + String.join("; ", differences.narrower())
-                  + "): jobs it leaves out stay queued";
-      return usable(organization, GroupCheck.Outcome.OK, group.id(), detail + note);
-    }
-    String beyond = String.join("; ", differences.wider());
-    if (!policy.manage()) {
-      return refused(
-          organization,
-          "admits more than the allow-lists ("
-              + beyond
-              + "); narrow it to "
-              + wanted.describe()
-              + ", or let autorunner manage the group");
-    }
-    try {
-      github.narrow(organization, token, group, actual, wanted);
-    } catch (GitHubException.Permanent e) {
-      return refused(
-          organization,
-          "admits more than the allow-lists ("
-              + beyond
-              + ") and could not be narrowed ("
-              + e.getMessage()
-              + "); give the App \"Self-hosted runners: write\" on "
-              + organization
-              + ", or narrow the group by hand to "
-              + wanted.describe());
-    }
-    log.warn(
-        "Runner group '{}' of {} admitted {}; narrowed", policy.groupName(), organization, beyond);
-    return usable(
-        organization,
-        GroupCheck.Outcome.CORRECTED,
-        group.id(),
-        "admitted " + beyond + "; now " + wanted.describe() + note);
-  }
-
-  private GroupCheck create(String organization, String token, GroupAccess wanted, String note) {
-    if (!policy.manage()) {
-      return refused(
-          organization,
-          "no such group; create it with "
-              + wanted.describe()
-              + ", or let autorunner manage the group"
-              + note);
-    }
-    long id;
-    try {
-      id = github.create(organization, token, policy.groupName(), wanted);
-    } catch (GitHubException.Permanent e) {
-      // Another handler instance may have created it a moment ago: look once more.
-      log.info(
-          "Could not create runner group in {} ({}); looking again", organization, e.getMessage());
-      return verifyGroup(
-          organization, token, wanted, note + "; creating it failed: " + e.getMessage(), false);
-    }
-    log.info(
-        "Created runner group '{}' (id {}) in {}: {}",
-        policy.groupName(),
-        id,
-        organization,
-        wanted.describe());
-    return usable(organization, GroupCheck.Outcome.CREATED, id, wanted.describe() + note);
-  }
-
-  /** Login (lower case) → organisation or not, for the logins GitHub knows. */
-  private Map<String, Boolean> accountKinds(List<String> logins) {
-    Map<String, Boolean> kinds = new LinkedHashMap<>();
+  /** Login (lower case) → its kind, for the logins GitHub knows. */
+  private Map<String, AccountKind> accountKinds(List<String> logins) {
+    Map<String, AccountKind> kinds = new LinkedHashMap<>();
     if (logins.isEmpty()) {
       return kinds;
     }
     if (credentials.app().isPresent()) {
       for (AppInstallations.Installation installation : installations.installations()) {
-        kinds.put(key(installation.account()), installation.organization());
+        kinds.put(key(installation.account()), AccountKind.of(installation.organization()));
       }
       return kinds;
     }
     for (String login : logins) {
       github
-          .isOrganization(credentials.organizationToken(login), login)
-          .ifPresent(organization -> kinds.put(key(login), organization));
+          .accountKind(credentials.organizationToken(login), login)
+          .ifPresent(kind -> kinds.put(key(login), kind));
     }
     return kinds;
   }
 
-  private GroupCheck refused(String organization, String why) {
-    return notUsable(organization, GroupCheck.Outcome.REFUSED, why);
-  }
-
   private GroupCheck notUsable(String organization, GroupCheck.Outcome outcome, String why) {
-    return new GroupCheck(organization, outcome, OptionalLong.empty(), policy.groupName(), why);
-  }
-
-  private GroupCheck usable(
-      String organization, GroupCheck.Outcome outcome, long groupId, String detail) {
-    return new GroupCheck(
-        organization, outcome, OptionalLong.of(groupId), policy.groupName(), detail);
+    return GroupCheck.notUsable(organization, outcome, policy.groupName(), why);
   }
 
   private static String key(String login) {

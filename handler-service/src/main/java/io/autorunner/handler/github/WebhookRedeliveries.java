@@ -1,12 +1,9 @@
 package io.autorunner.handler.github;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -115,34 +112,14 @@ public final class WebhookRedeliveries {
     }
     Instant since = clock.instant().minus(window);
     String jwt = app.get().jwt();
-    Map<String, List<DeliveryJson>> byGuid = workflowJobDeliveries(jwt, since);
+    Map<String, List<WebhookDeliveryJson>> byGuid = workflowJobDeliveries(jwt, since);
     int seen = byGuid.values().stream().mapToInt(List::size).sum();
-    List<DeliveryJson> lost = new ArrayList<>();
-    int exhausted = 0;
-    for (List<DeliveryJson> deliveries : byGuid.values()) {
-      if (deliveries.stream().anyMatch(DeliveryJson::succeeded)) {
-        continue;
-      }
-      if (deliveries.size() >= MAX_DELIVERIES_PER_GUID) {
-        exhausted++;
-        continue;
-      }
-      // Newest first: the latest failed attempt stands for the guid.
-      lost.add(deliveries.get(0));
-    }
-    lost.sort(Comparator.comparing(DeliveryJson::deliveredAtOrEpoch));
-    int redelivered = 0;
-    List<Failure> failures = new ArrayList<>();
-    for (DeliveryJson delivery : lost.subList(0, Math.min(maxPerCall, lost.size()))) {
-      try {
-        redeliver(jwt, delivery);
-        redelivered++;
-      } catch (GitHubException e) {
-        failures.add(new Failure(delivery.id(), delivery.guid(), e));
-      }
-    }
-    int failed = lost.size() + exhausted;
-    String note = note(lost.size() - Math.min(maxPerCall, lost.size()), exhausted);
+    Lost lost = lost(byGuid);
+    List<WebhookDeliveryJson> now = lost.deliveries().subList(0, Math.min(maxPerCall, lost.size()));
+    List<Failure> failures = redeliver(jwt, now);
+    int redelivered = now.size() - failures.size();
+    int failed = lost.size() + lost.exhausted();
+    String note = note(lost.size() - now.size(), lost.exhausted());
     if (failed > 0) {
       log.info(
           "Webhook log: {} workflow_job deliveries, {} lost, {} redelivered, {} refused{}",
@@ -153,6 +130,47 @@ public final class WebhookRedeliveries {
           note.isEmpty() ? "" : "; " + note);
     }
     return new Report(true, seen, failed, redelivered, failures, note);
+  }
+
+  /**
+   * The guids never delivered successfully, oldest first (they leave the window soonest), each by
+   * its latest failed delivery; {@code exhausted} counts those given up on.
+   */
+  private record Lost(List<WebhookDeliveryJson> deliveries, int exhausted) {
+    int size() {
+      return deliveries.size();
+    }
+  }
+
+  private static Lost lost(Map<String, List<WebhookDeliveryJson>> byGuid) {
+    List<WebhookDeliveryJson> lost = new ArrayList<>();
+    int exhausted = 0;
+    for (List<WebhookDeliveryJson> deliveries : byGuid.values()) {
+      if (deliveries.stream().anyMatch(WebhookDeliveryJson::succeeded)) {
+        continue;
+      }
+      if (deliveries.size() >= MAX_DELIVERIES_PER_GUID) {
+        exhausted++;
+        continue;
+      }
+      // Newest first: the latest failed attempt stands for the guid.
+      lost.add(deliveries.get(0));
+    }
+    lost.sort(Comparator.comparing(WebhookDeliveryJson::deliveredAtOrEpoch));
+    return new Lost(lost, exhausted);
+  }
+
+  /** Asks for each redelivery; the ones GitHub refused. */
+  private List<Failure> redeliver(String jwt, List<WebhookDeliveryJson> deliveries) {
+    List<Failure> failures = new ArrayList<>();
+    for (WebhookDeliveryJson delivery : deliveries) {
+      try {
+        redeliver(jwt, delivery);
+      } catch (GitHubException e) {
+        failures.add(new Failure(delivery.id(), delivery.guid(), e));
+      }
+    }
+    return failures;
   }
 
   private static String note(int beyondBound, int exhausted) {
@@ -171,15 +189,15 @@ public final class WebhookRedeliveries {
   }
 
   /** The window's {@code workflow_job} deliveries by guid, each list newest first. */
-  private Map<String, List<DeliveryJson>> workflowJobDeliveries(String jwt, Instant since) {
-    Map<String, List<DeliveryJson>> byGuid = new LinkedHashMap<>();
+  private Map<String, List<WebhookDeliveryJson>> workflowJobDeliveries(String jwt, Instant since) {
+    Map<String, List<WebhookDeliveryJson>> byGuid = new LinkedHashMap<>();
     Optional<URI> page =
         Optional.of(http.uri("/app/hook/deliveries?per_page={size}", GitHubHttp.PAGE_SIZE));
     for (int number = 1; page.isPresent() && number <= MAX_PAGES; number++) {
       GitHubHttp.Answer answer =
           http.get("list the App webhook's deliveries (page " + number + ")", jwt, page.get());
       boolean pastWindow = false;
-      for (DeliveryJson delivery : answer.as(DeliveryJson[].class)) {
+      for (WebhookDeliveryJson delivery : answer.as(WebhookDeliveryJson[].class)) {
         if (delivery.deliveredAtOrEpoch().isBefore(since)) {
           pastWindow = true;
           continue;
@@ -196,38 +214,12 @@ public final class WebhookRedeliveries {
     return byGuid;
   }
 
-  private void redeliver(String jwt, DeliveryJson delivery) {
+  private void redeliver(String jwt, WebhookDeliveryJson delivery) {
     http.send(
         HttpMethod.POST,
         "redeliver webhook delivery " + delivery.id() + " (guid " + delivery.guid() + ")",
         jwt,
         http.uri("/app/hook/deliveries/{id}/attempts", delivery.id()),
         null);
-  }
-
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  private record DeliveryJson(
-      long id,
-      String guid,
-      @JsonProperty("delivered_at") String deliveredAt,
-      String status,
-      @JsonProperty("status_code") Integer statusCode,
-      String event) {
-
-    /** A 2xx from the scheduler; GitHub's status reads {@code OK} then. */
-    boolean succeeded() {
-      if (statusCode != null && statusCode != 0) {
-        return statusCode / 100 == 2;
-      }
-      return "OK".equalsIgnoreCase(status);
-    }
-
-    Instant deliveredAtOrEpoch() {
-      try {
-        return deliveredAt == null ? Instant.EPOCH : Instant.parse(deliveredAt);
-      } catch (DateTimeParseException e) {
-        return Instant.EPOCH;
-      }
-    }
   }
 }

@@ -2,6 +2,7 @@ package io.autorunner.handler.github;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,6 +24,44 @@ class GitHubJobStatusTest {
   @Test
   void aJobWithoutStatusIsNotAwaitingARunner() {
     assertThat(job(null).awaitingRunner()).isFalse();
+  }
+
+  @Test
+  void readsGitHubsSpellingOfStatusAndConclusion() {
+    JobStatus job = new JobStatus(42, "in_progress", "timed_out", "ghr-42-1", "test");
+
+    assertThat(job)
+        .isEqualTo(
+            new JobStatus(42, JobState.IN_PROGRESS, JobConclusion.TIMED_OUT, "ghr-42-1", "test"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"QUEUED", "unknown", "finished", ""})
+  void aStatusGitHubDoesNotSpellSoIsUnknown(String status) {
+    assertThat(JobState.parse(status)).isEqualTo(JobState.UNKNOWN);
+  }
+
+  @Test
+  void aJobWithoutConclusionHasNoneAndAnUnheardOfOneIsUnknown() {
+    assertThat(JobConclusion.parse(null)).isEqualTo(JobConclusion.NONE);
+    assertThat(JobConclusion.parse("none")).isEqualTo(JobConclusion.UNKNOWN);
+    assertThat(JobConclusion.parse("Success")).isEqualTo(JobConclusion.UNKNOWN);
+    assertThat(JobConclusion.parse("startup_failure")).isEqualTo(JobConclusion.STARTUP_FAILURE);
+  }
+
+  /** Task answers say "job 42 is completed; no VM needed": the state prints as GitHub spells it. */
+  @Test
+  void statesPrintAsGitHubSpellsThem() {
+    assertThat(JobState.IN_PROGRESS).hasToString("in_progress");
+    assertThat(JobConclusion.CANCELLED).hasToString("cancelled");
+  }
+
+  @Test
+  void aRunnerIsOnlineWhateverTheCaseGitHubSpellsItIn() {
+    assertThat(new GitHubRunner(1, "ghr-1", "Online", false, List.of()).online()).isTrue();
+    assertThat(new GitHubRunner(1, "ghr-1", "offline", false, List.of()).online()).isFalse();
+    assertThat(RunnerStatus.parse(null)).isEqualTo(RunnerStatus.UNKNOWN);
+    assertThat(RunnerStatus.OFFLINE).hasToString("offline");
   }
 
   private static JobStatus job(String status) {

@@ -1,0 +1,50 @@
+package io.autorunner.handler.github;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.autorunner.common.task.JobRef;
+import java.time.Instant;
+import java.util.List;
+
+/** A workflow job as GitHub's REST API returns it, alone or in a run's job listing. */
+@JsonIgnoreProperties(ignoreUnknown = true)
+record WorkflowJobJson(
+    long id,
+    @JsonProperty("run_attempt") Integer runAttempt,
+    String status,
+    String conclusion,
+    @JsonProperty("runner_name") String runnerName,
+    String name,
+    List<String> labels,
+    @JsonProperty("created_at") String createdAt) {
+
+  JobStatus toStatus() {
+    return new JobStatus(id, status, conclusion, runnerName, name);
+  }
+
+  JobState state() {
+    return JobState.parse(status);
+  }
+
+  /** This job of run {@code runId} in the repository of {@code repository}. */
+  QueuedJob toQueuedJob(JobRef repository, long runId) {
+    return new QueuedJob(
+        new JobRef(
+            id,
+            runId,
+            runAttempt == null ? 1 : runAttempt,
+            repository.repository(),
+            repository.organization(),
+            repository.installationId()),
+        labels == null ? List.of() : labels,
+        createdAt == null ? Instant.EPOCH : Instant.parse(createdAt));
+  }
+
+  /** The jobs of a run, or of one attempt of it. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record Page(List<WorkflowJobJson> jobs) {
+    List<WorkflowJobJson> jobsOrNone() {
+      return jobs == null ? List.of() : jobs;
+    }
+  }
+}
