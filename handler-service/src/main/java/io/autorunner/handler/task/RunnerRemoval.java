@@ -4,6 +4,7 @@ import io.autorunner.common.task.JobRef;
 import io.autorunner.common.task.RunnerTask;
 import io.autorunner.handler.github.GitHubException;
 import io.autorunner.handler.github.GitHubRunner;
+import io.autorunner.handler.github.JobConclusion;
 import io.autorunner.handler.github.RunnerRegistry;
 import io.autorunner.handler.ledger.LedgerUnavailableException;
 import io.autorunner.handler.ledger.ReplacementLedger;
@@ -59,7 +60,9 @@ final class RunnerRemoval {
             return TaskOutcome.refused("not our runner: " + foreign.get());
           }
           String preempted =
-              "failure".equals(task.conclusion()) ? preemptions.afterFailure(task) : "";
+              JobConclusion.parse(task.conclusion()) == JobConclusion.FAILURE
+                  ? preemptions.afterFailure(task)
+                  : "";
           vm.map(Machine::job)
               .filter(madeFor -> madeFor.jobId() != task.job().jobId())
               .ifPresent(madeFor -> refund(madeFor.jobId(), name));
