@@ -1,5 +1,8 @@
 package io.autorunner.testkit.gce;
 
+import io.autorunner.testkit.fault.Delay;
+import io.autorunner.testkit.fault.Faults;
+import io.autorunner.testkit.fault.Timeline;
 import io.autorunner.testkit.http.JsonServer;
 import io.autorunner.testkit.http.JsonServer.Request;
 import io.autorunner.testkit.http.JsonServer.Response;
@@ -20,13 +23,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -63,7 +64,7 @@ public final class FakeComputeEngine implements AutoCloseable {
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
 
   private final JsonServer server;
-  private final ScheduledExecutorService clock;
+  private final Timeline clock = new Timeline("fake-gce-clock");
   private final ExecutorService listeners;
   private final Object lock = new Object();
 
@@ -78,12 +79,11 @@ public final class FakeComputeEngine implements AutoCloseable {
   private final List<Vm> lived = new ArrayList<>();
   private Instant lastCreation = Instant.EPOCH;
   private QuotaFault quota;
-  private int failNext;
-  private double failProbability;
-  private Random random = new Random(42);
-  private Duration bootDelay = Duration.ofMillis(300);
-  private Duration operationDelay = Duration.ofMillis(100);
-  private Duration deleteDelay = Duration.ofMillis(200);
+
+  private final Faults faults = new Faults(42);
+  private final Delay bootDelay = new Delay(Duration.ofMillis(300));
+  private final Delay operationDelay = new Delay(Duration.ofMillis(100));
+  private final Delay deleteDelay = new Delay(Duration.ofMillis(200));
 
   private final List<Consumer<FakeInstance>> runningListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<FakeInstance>> goneListeners = new CopyOnWriteArrayList<>();
@@ -102,7 +102,6 @@ public final class FakeComputeEngine implements AutoCloseable {
 
   /** Starts on {@code port} of 127.0.0.1 (0 for a free one). */
   public FakeComputeEngine(int port) {
-    this.clock = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "fake-gce-clock"));
     this.listeners = Executors.newSingleThreadExecutor(r -> daemon(r, "fake-gce-listeners"));
     this.server =
         new JsonServer(
@@ -143,9 +142,7 @@ public final class FakeComputeEngine implements AutoCloseable {
 
   /** Time from insert to RUNNING (STAGING at half of it). */
   public void setBootDelay(Duration delay) {
-    synchronized (lock) {
-      bootDelay = Objects.requireNonNull(delay);
-    }
+    bootDelay.set(delay);
   }
 
   /**
@@ -153,9 +150,7 @@ public final class FakeComputeEngine implements AutoCloseable {
    * #setDeleteDelay}.
    */
   public void setOperationDelay(Duration delay) {
-    synchronized (lock) {
-      operationDelay = Objects.requireNonNull(delay);
-    }
+    operationDelay.set(delay);
   }
 
   /**
@@ -163,30 +158,22 @@ public final class FakeComputeEngine implements AutoCloseable {
    * delete meanwhile answers 400 {@code resourceNotReady}, as GCE does.
    */
   public void setDeleteDelay(Duration delay) {
-    synchronized (lock) {
-      deleteDelay = Objects.requireNonNull(delay);
-    }
+    deleteDelay.set(delay);
   }
 
   /** The seed of the random faults, for reproducible runs. */
   public void setSeed(long seed) {
-    synchronized (lock) {
-      random = new Random(seed);
-    }
+    faults.seed(seed);
   }
 
   /** The next {@code count} API requests (any method) answer 503 backendError. */
   public void failNextRequests(int count) {
-    synchronized (lock) {
-      failNext = count;
-    }
+    faults.failNext(count);
   }
 
   /** Each API request answers 503 with this probability (0 turns it off). */
   public void failRandomly(double probability) {
-    synchronized (lock) {
-      failProbability = probability;
-    }
+    faults.failRandomly(probability);
   }
 
   /** Inserts of GPU instances in {@code zone} finish with ZONE_RESOURCE_POOL_EXHAUSTED. */
@@ -360,14 +347,7 @@ public final class FakeComputeEngine implements AutoCloseable {
       return null;
     }
     requests.incrementAndGet();
-    boolean fail;
-    synchronized (lock) {
-      fail = failNext > 0 || (failProbability > 0 && random.nextDouble() < failProbability);
-      if (failNext > 0) {
-        failNext--;
-      }
-    }
-    if (!fail) {
+    if (!faults.requestFails()) {
       return null;
     }
     injectedFailures.incrementAndGet();
@@ -470,10 +450,10 @@ public final class FakeComputeEngine implements AutoCloseable {
   }
 
   private void scheduleBoot(Vm vm) {
-    long total = bootDelay.toMillis();
-    clock.schedule(
-        () -> transition(vm, "PROVISIONING", "STAGING"), total / 2, TimeUnit.MILLISECONDS);
-    clock.schedule(
+    long total = bootDelay.get().toMillis();
+    clock.after(Duration.ofMillis(total / 2), () -> transition(vm, "PROVISIONING", "STAGING"));
+    clock.after(
+        Duration.ofMillis(total),
         () -> {
           if (transition(vm, "STAGING", "RUNNING")) {
             FakeInstance running;
@@ -482,9 +462,7 @@ public final class FakeComputeEngine implements AutoCloseable {
             }
             notify(runningListeners, running);
           }
-        },
-        total,
-        TimeUnit.MILLISECONDS);
+        });
   }
 
   private boolean transition(Vm vm, String from, String to) {
@@ -497,8 +475,8 @@ public final class FakeComputeEngine implements AutoCloseable {
     }
   }
 
-  private void scheduleDone(Op op, Duration delay) {
-    clock.schedule(() -> finish(op), delay.toMillis(), TimeUnit.MILLISECONDS);
+  private void scheduleDone(Op op, Delay delay) {
+    clock.after(delay, () -> finish(op));
   }
 
   private void finish(Op op) {
@@ -964,7 +942,7 @@ public final class FakeComputeEngine implements AutoCloseable {
   @Override
   public void close() {
     server.close();
-    clock.shutdownNow();
+    clock.close();
     listeners.shutdownNow();
   }
 }

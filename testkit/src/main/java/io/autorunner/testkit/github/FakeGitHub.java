@@ -1,5 +1,8 @@
 package io.autorunner.testkit.github;
 
+import io.autorunner.testkit.fault.Delay;
+import io.autorunner.testkit.fault.Faults;
+import io.autorunner.testkit.fault.Timeline;
 import io.autorunner.testkit.gce.FakeComputeEngine;
 import io.autorunner.testkit.gce.FakeInstance;
 import io.autorunner.testkit.http.JsonServer;
@@ -19,12 +22,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -58,7 +57,7 @@ public final class FakeGitHub implements AutoCloseable {
   public static final String CONTROL = "/_fake";
 
   private final JsonServer server;
-  private final ScheduledExecutorService clock;
+  private final Timeline clock = new Timeline("fake-github-clock");
   private final Object lock = new Object();
   private final Repositories repositories;
   private final RunnerGroups runnerGroups;
@@ -73,12 +72,12 @@ public final class FakeGitHub implements AutoCloseable {
   private final Map<Long, RunnerState> runners = new LinkedHashMap<>();
   private final Set<String> userAccounts = new HashSet<>();
   private final Set<String> goneMachines = new HashSet<>();
-  private Random random = new Random(7);
-  private Duration runTime = Duration.ofMillis(500);
-  private Duration runnerBootDelay = Duration.ZERO;
-  private Duration lostRunnerDelay = Duration.ofMillis(200);
-  private int failNext;
   private FakeComputeEngine gce;
+
+  private final Faults faults = new Faults(7);
+  private final Delay runTime = new Delay(Duration.ofMillis(500));
+  private final Delay runnerBootDelay = new Delay(Duration.ZERO);
+  private final Delay lostRunnerDelay = new Delay(Duration.ofMillis(200));
 
   private final AtomicLong jobIds = new AtomicLong(30_000_000_000L);
   private final AtomicLong runIds = new AtomicLong(10_000_000_000L);
@@ -94,7 +93,6 @@ public final class FakeGitHub implements AutoCloseable {
 
   /** Starts on {@code port} of 127.0.0.1 (0 for a free one). */
   public FakeGitHub(int port) {
-    this.clock = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "fake-github-clock"));
     this.server =
         new JsonServer(
             "fake-github",
@@ -118,7 +116,7 @@ public final class FakeGitHub implements AutoCloseable {
               }
             });
     this.hookDeliveries = new HookDeliveries(this::baseUrl);
-    this.webhooks = new Webhooks(lock, () -> random, hookDeliveries);
+    this.webhooks = new Webhooks(lock, faults, hookDeliveries);
     this.installations =
         new AppInstallations(lock, this::isUser, this::baseUrl, repositories, meter);
     this.runs = new WorkflowRuns(lock, jobs, repositories, meter, this::rerunLocked);
@@ -147,12 +145,6 @@ public final class FakeGitHub implements AutoCloseable {
     server.route("GET", CONTROL + "/state", r -> Response.json(200, state()));
   }
 
-  private static Thread daemon(Runnable r, String name) {
-    Thread t = new Thread(r, name);
-    t.setDaemon(true);
-    return t;
-  }
-
   /** The REST API root, to configure as {@code autorunner.github.api-url}. */
   public URI baseUrl() {
     return server.baseUrl();
@@ -167,23 +159,17 @@ public final class FakeGitHub implements AutoCloseable {
 
   /** How long a job runs once a runner took it. */
   public void setRunTime(Duration duration) {
-    synchronized (lock) {
-      runTime = Objects.requireNonNull(duration);
-    }
+    runTime.set(duration);
   }
 
   /** Time from a VM being RUNNING to its runner being online (the script's work). */
   public void setRunnerBootDelay(Duration delay) {
-    synchronized (lock) {
-      runnerBootDelay = Objects.requireNonNull(delay);
-    }
+    runnerBootDelay.set(delay);
   }
 
   /** Time GitHub takes to fail the job of a runner whose machine vanished. */
   public void setLostRunnerDelay(Duration delay) {
-    synchronized (lock) {
-      lostRunnerDelay = Objects.requireNonNull(delay);
-    }
+    lostRunnerDelay.set(delay);
   }
 
   /** The share of deliveries sent twice (same body, same delivery id), like a redelivery. */
@@ -243,10 +229,9 @@ public final class FakeGitHub implements AutoCloseable {
     repositories.installOnAll();
   }
 
+  /** The seed of the fake's random draws (dispatch, delivery faults), for reproducible runs. */
   public void setSeed(long seed) {
-    synchronized (lock) {
-      random = new Random(seed);
-    }
+    faults.seed(seed);
   }
 
   /** Marks an owner as a user account: its repositories have no organisation. */
@@ -258,9 +243,7 @@ public final class FakeGitHub implements AutoCloseable {
 
   /** The next {@code count} REST requests answer 503. */
   public void failNextRequests(int count) {
-    synchronized (lock) {
-      failNext = count;
-    }
+    faults.failNext(count);
   }
 
   /**
@@ -383,8 +366,7 @@ public final class FakeGitHub implements AutoCloseable {
               "runner {0} lost with job {1}",
               runner.name,
               Long.toString(jobId));
-          clock.schedule(
-              () -> loseJob(runner.id, jobId), lostRunnerDelay.toMillis(), TimeUnit.MILLISECONDS);
+          clock.after(lostRunnerDelay, () -> loseJob(runner.id, jobId));
         }
       }
     }
@@ -523,7 +505,7 @@ public final class FakeGitHub implements AutoCloseable {
       if (idle.isEmpty()) {
         continue;
       }
-      RunnerState runner = idle.get(random.nextInt(idle.size()));
+      RunnerState runner = idle.get(faults.pick(idle.size()));
       runner.busy = true;
       runner.jobId = job.id;
       job.status = "in_progress";
@@ -535,7 +517,7 @@ public final class FakeGitHub implements AutoCloseable {
       send(job, "in_progress");
       long runnerId = runner.id;
       long jobId = job.id;
-      clock.schedule(() -> finishJob(runnerId, jobId), runTime.toMillis(), TimeUnit.MILLISECONDS);
+      clock.after(runTime, () -> finishJob(runnerId, jobId));
     }
   }
 
@@ -614,7 +596,7 @@ public final class FakeGitHub implements AutoCloseable {
   private void powerOff(RunnerState runner) {
     Runnable off = runner.powerOff;
     if (off != null) {
-      clock.execute(off);
+      clock.soon(off);
     }
   }
 
@@ -624,17 +606,13 @@ public final class FakeGitHub implements AutoCloseable {
       return; // not a runner VM of this fake
     }
     FakeComputeEngine compute;
-    Duration delay;
     synchronized (lock) {
       compute = gce;
-      delay = runnerBootDelay;
       goneMachines.remove(vm.name());
     }
     long runnerId = id.getAsLong();
-    clock.schedule(
-        () -> connect(runnerId, vm.name(), () -> compute.powerOff(vm.name())),
-        delay.toMillis(),
-        TimeUnit.MILLISECONDS);
+    clock.after(
+        runnerBootDelay, () -> connect(runnerId, vm.name(), () -> compute.powerOff(vm.name())));
   }
 
   /** The runner process starts with its JIT config; a spent or deleted config powers off. */
@@ -651,7 +629,7 @@ public final class FakeGitHub implements AutoCloseable {
             "runner {0} cannot register on {1}",
             Long.toString(runnerId),
             machine);
-        clock.execute(powerOff);
+        clock.soon(powerOff);
         return;
       }
       runner.used = true;
@@ -719,11 +697,8 @@ public final class FakeGitHub implements AutoCloseable {
     if (request.path().startsWith(CONTROL + "/")) {
       return null;
     }
-    synchronized (lock) {
-      if (failNext > 0) {
-        failNext--;
-        return error(503, "Service Unavailable");
-      }
+    if (faults.requestFails()) {
+      return error(503, "Service Unavailable");
     }
     String auth = request.header("Authorization");
     if (auth == null || !auth.matches("(?i)(bearer|token)\\s+\\S+")) {
@@ -931,7 +906,7 @@ public final class FakeGitHub implements AutoCloseable {
   @Override
   public void close() {
     server.close();
-    clock.shutdownNow();
+    clock.close();
     webhooks.close();
   }
 }

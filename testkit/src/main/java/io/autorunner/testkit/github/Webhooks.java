@@ -1,6 +1,7 @@
 package io.autorunner.testkit.github;
 
 import io.autorunner.common.signature.WebhookSignature;
+import io.autorunner.testkit.fault.Faults;
 import io.autorunner.testkit.github.HookDeliveries.Attempt;
 import io.autorunner.testkit.http.JsonServer;
 import java.io.IOException;
@@ -18,12 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 /**
  * Sends the fake's signed webhooks, one at a time on one sender thread in the order they were
@@ -44,7 +43,7 @@ final class Webhooks implements AutoCloseable {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   private final Object lock;
-  private final Supplier<Random> random;
+  private final Faults faults;
   private final HookDeliveries log;
   private final ExecutorService sender;
   private final HttpClient http;
@@ -57,9 +56,9 @@ final class Webhooks implements AutoCloseable {
   private double lostQueuedFraction;
   private int loseNextQueued;
 
-  Webhooks(Object lock, Supplier<Random> random, HookDeliveries log) {
+  Webhooks(Object lock, Faults faults, HookDeliveries log) {
     this.lock = lock;
-    this.random = random;
+    this.faults = faults;
     this.log = log;
     this.sender =
         Executors.newSingleThreadExecutor(
@@ -115,7 +114,7 @@ final class Webhooks implements AutoCloseable {
     boolean twice;
     synchronized (lock) {
       lost = "queued".equals(action) && lose();
-      twice = !lost && redeliveryFraction > 0 && random.get().nextDouble() < redeliveryFraction;
+      twice = !lost && faults.chance(redeliveryFraction);
       outgoing =
           new Outgoing(
               UUID.randomUUID().toString(),
@@ -182,7 +181,7 @@ final class Webhooks implements AutoCloseable {
       loseNextQueued--;
       return true;
     }
-    return lostQueuedFraction > 0 && random.get().nextDouble() < lostQueuedFraction;
+    return faults.chance(lostQueuedFraction);
   }
 
   private record Outgoing(
