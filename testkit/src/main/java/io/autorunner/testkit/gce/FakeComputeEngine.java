@@ -3,9 +3,10 @@ package io.autorunner.testkit.gce;
 import io.autorunner.testkit.fault.Delay;
 import io.autorunner.testkit.fault.Faults;
 import io.autorunner.testkit.fault.Timeline;
+import io.autorunner.testkit.http.BadRequest;
 import io.autorunner.testkit.http.JsonServer;
-import io.autorunner.testkit.http.JsonServer.Request;
-import io.autorunner.testkit.http.JsonServer.Response;
+import io.autorunner.testkit.http.Request;
+import io.autorunner.testkit.http.Response;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -601,7 +602,7 @@ public final class FakeComputeEngine implements AutoCloseable {
     try {
       filter = InstanceFilter.parse(request.query().get("filter"));
     } catch (IllegalArgumentException e) {
-      throw new JsonServer.BadRequest("Invalid value for field 'filter': " + e.getMessage());
+      throw new BadRequest("Invalid value for field 'filter': " + e.getMessage());
     }
     synchronized (lock) {
       return instances.values().stream()
@@ -623,7 +624,7 @@ public final class FakeComputeEngine implements AutoCloseable {
       String token = request.query().get("pageToken");
       offset = token == null || token.isEmpty() ? 0 : Integer.parseInt(token);
     } catch (NumberFormatException e) {
-      throw new JsonServer.BadRequest("Invalid value for maxResults or pageToken");
+      throw new BadRequest("Invalid value for maxResults or pageToken");
     }
     if (max <= 0 || max > 500) {
       max = 500;
@@ -673,7 +674,7 @@ public final class FakeComputeEngine implements AutoCloseable {
     try {
       filter = InstanceFilter.parse(request.query().get("filter"));
     } catch (IllegalArgumentException e) {
-      throw new JsonServer.BadRequest("Invalid value for field 'filter': " + e.getMessage());
+      throw new BadRequest("Invalid value for field 'filter': " + e.getMessage());
     }
     ObjectNode body = JsonServer.JSON.createObjectNode();
     body.put("kind", "compute#operationList");
