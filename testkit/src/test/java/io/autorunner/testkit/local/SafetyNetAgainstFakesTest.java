@@ -42,16 +42,22 @@ class SafetyNetAgainstFakesTest {
 
   @BeforeAll
   static void start() throws Exception {
+    Map<String, String> handlerEnv =
+        Map.of(
+            "AUTORUNNER_RECONCILE_EVERY", "1s",
+            "AUTORUNNER_RECONCILE_QUEUED_GRACE", "2s",
+            "AUTORUNNER_RECONCILE_BOOT_TIMEOUT", BOOT_TIMEOUT.toSeconds() + "s",
+            "AUTORUNNER_RECONCILE_ORPHAN_RUNNER_GRACE", "15s",
+            "AUTORUNNER_RECONCILE_REPOSITORIES", REPO);
+    // The App is installed on the organisation's repository from the start, so the sweep lists
+    // the organisation's runners whether or not a job was queued before (no test relies on
+    // another having run first).
+    LocalSystem.Options options =
+        new LocalSystem.Options(
+            handlerEnv, Map.of(), 1, github -> github.addRepository(REPO, true));
     system =
         LocalSystem.start(
-            Path.of("..").toAbsolutePath().normalize(),
-            Path.of("target/safety-net"),
-            Map.of(
-                "AUTORUNNER_RECONCILE_EVERY", "1s",
-                "AUTORUNNER_RECONCILE_QUEUED_GRACE", "2s",
-                "AUTORUNNER_RECONCILE_BOOT_TIMEOUT", BOOT_TIMEOUT.toSeconds() + "s",
-                "AUTORUNNER_RECONCILE_ORPHAN_RUNNER_GRACE", "15s",
-                "AUTORUNNER_RECONCILE_REPOSITORIES", REPO));
+            Path.of("..").toAbsolutePath().normalize(), Path.of("target/safety-net"), options);
     system.gce().setBootDelay(BOOT_DELAY);
     system.github().setRunTime(RUN_TIME);
   }
