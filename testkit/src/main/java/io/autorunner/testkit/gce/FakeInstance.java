@@ -36,7 +36,7 @@ public record FakeInstance(
 
   /** GPUs attached, or a machine family that comes with its own (g2, a2, a3, a4). */
   public boolean hasGpu() {
-    return FakeComputeEngine.hasGpu(resource);
+    return Vm.hasGpu(resource);
   }
 
   /** The provisioning model the insert asked for; STANDARD when none was given. */

@@ -1,8 +1,8 @@
 package io.autorunner.testkit.github;
 
 import io.autorunner.testkit.http.JsonServer;
-import io.autorunner.testkit.http.JsonServer.Request;
-import io.autorunner.testkit.http.JsonServer.Response;
+import io.autorunner.testkit.http.Request;
+import io.autorunner.testkit.http.Response;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;

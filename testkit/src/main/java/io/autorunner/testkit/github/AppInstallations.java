@@ -1,8 +1,8 @@
 package io.autorunner.testkit.github;
 
 import io.autorunner.testkit.http.JsonServer;
-import io.autorunner.testkit.http.JsonServer.Request;
-import io.autorunner.testkit.http.JsonServer.Response;
+import io.autorunner.testkit.http.Request;
+import io.autorunner.testkit.http.Response;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,7 +82,7 @@ final class AppInstallations {
    * page (the fake never has more than a page of owners).
    */
   private Response listInstallations(Request request) {
-    Response refused = FakeGitHub.requireJwt(request);
+    Response refused = RequestAuth.requireJwt(request);
     if (refused != null) {
       return refused;
     }
@@ -104,12 +104,12 @@ final class AppInstallations {
         }
       }
     }
-    return FakeGitHub.error(404, "Not Found");
+    return GitHubErrors.notFound();
   }
 
   private Response installationOf(String login, boolean organization) {
     if (organization == isUser.test(login)) {
-      return FakeGitHub.error(404, "Not Found");
+      return GitHubErrors.notFound();
     }
     return Response.json(200, installation(login, organization));
   }
@@ -124,12 +124,12 @@ final class AppInstallations {
             "login",
             login,
             "id",
-            FakeGitHub.accountId(login),
+            Accounts.id(login),
             "type",
             organization ? "Organization" : "User"));
     installation.put("app_id", 1);
     installation.put("app_slug", "autorunner-fake");
-    installation.put("target_id", FakeGitHub.accountId(login));
+    installation.put("target_id", Accounts.id(login));
     installation.put("target_type", organization ? "Organization" : "User");
     installation.put("repository_selection", repositories.repositorySelection());
     installation.put(
@@ -148,8 +148,8 @@ final class AppInstallations {
    * with 403, as GitHub does.
    */
   private Response installationRepositories(Request request) {
-    if (FakeGitHub.requireJwt(request) == null) {
-      return FakeGitHub.error(403, "You must authenticate with an installation access token.");
+    if (RequestAuth.requireJwt(request) == null) {
+      return GitHubErrors.error(403, "You must authenticate with an installation access token.");
     }
     return repositories.installation(request, meter);
   }

@@ -1,8 +1,8 @@
 package io.autorunner.testkit.github;
 
 import io.autorunner.testkit.http.JsonServer;
-import io.autorunner.testkit.http.JsonServer.Request;
-import io.autorunner.testkit.http.JsonServer.Response;
+import io.autorunner.testkit.http.Request;
+import io.autorunner.testkit.http.Response;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -84,7 +84,7 @@ final class HookDeliveries {
   // ---------------------------------------------------------------- REST
 
   private Response list(Request request) {
-    Response refused = FakeGitHub.requireJwt(request);
+    Response refused = RequestAuth.requireJwt(request);
     if (refused != null) {
       return refused;
     }
@@ -95,19 +95,19 @@ final class HookDeliveries {
           Math.min(
               100, Math.max(1, Integer.parseInt(request.query().getOrDefault("per_page", "30"))));
     } catch (NumberFormatException e) {
-      return FakeGitHub.error(400, "Bad Request");
+      return GitHubErrors.error(400, "Bad Request");
     }
     String cursor = request.query().get("cursor");
     if (cursor != null && !cursor.isEmpty()) {
       Matcher m = CURSOR.matcher(cursor);
       if (!m.matches()) {
-        return FakeGitHub.error(400, "Bad Request");
+        return GitHubErrors.error(400, "Bad Request");
       }
       from = Long.parseLong(m.group(1));
     }
     String status = request.query().get("status");
     if (status != null && !status.equals("success") && !status.equals("failure")) {
-      return FakeGitHub.error(422, "Validation Failed: status must be success or failure");
+      return GitHubErrors.error(422, "Validation Failed: status must be success or failure");
     }
     String redelivery = request.query().get("redelivery");
     List<Attempt> newestFirst;
@@ -158,13 +158,13 @@ final class HookDeliveries {
   }
 
   private Response get(Request request) {
-    Response refused = FakeGitHub.requireJwt(request);
+    Response refused = RequestAuth.requireJwt(request);
     if (refused != null) {
       return refused;
     }
     Optional<Attempt> found = find(Long.parseLong(request.param(0)));
     if (found.isEmpty()) {
-      return FakeGitHub.error(404, "Not Found");
+      return GitHubErrors.notFound();
     }
     Attempt attempt = found.get();
     Map<String, Object> json = summary(attempt);
@@ -187,13 +187,13 @@ final class HookDeliveries {
   }
 
   private Response redeliver(Request request, Consumer<Attempt> redeliver) {
-    Response refused = FakeGitHub.requireJwt(request);
+    Response refused = RequestAuth.requireJwt(request);
     if (refused != null) {
       return refused;
     }
     Optional<Attempt> found = find(Long.parseLong(request.param(0)));
     if (found.isEmpty()) {
-      return FakeGitHub.error(404, "Not Found");
+      return GitHubErrors.notFound();
     }
     redeliver.accept(found.get());
     return Response.json(202, Map.of());

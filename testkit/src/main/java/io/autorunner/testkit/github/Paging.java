@@ -1,7 +1,7 @@
 package io.autorunner.testkit.github;
 
-import io.autorunner.testkit.http.JsonServer;
-import io.autorunner.testkit.http.JsonServer.Request;
+import io.autorunner.testkit.http.BadRequest;
+import io.autorunner.testkit.http.Request;
 import java.util.List;
 
 /** GitHub's {@code per_page} (1 to 100, default 30) and {@code page} (from 1) parameters. */
@@ -15,7 +15,7 @@ record Paging(int perPage, int page) {
       int page = Math.max(1, Integer.parseInt(request.query().getOrDefault("page", "1")));
       return new Paging(perPage, page);
     } catch (NumberFormatException e) {
-      throw new JsonServer.BadRequest("per_page and page must be numbers");
+      throw new BadRequest("per_page and page must be numbers");
     }
   }
 

@@ -1,7 +1,7 @@
 package io.autorunner.testkit.github;
 
-import io.autorunner.testkit.http.JsonServer.Request;
-import io.autorunner.testkit.http.JsonServer.Response;
+import io.autorunner.testkit.http.Request;
+import io.autorunner.testkit.http.Response;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -125,9 +125,7 @@ final class Repositories {
   /** {@code GET /repos/{owner}/{repo}}: 404 for a repository the fake never heard of. */
   Response get(Request request) {
     Optional<Repository> found = find(request.param(0) + "/" + request.param(1));
-    return found.isPresent()
-        ? Response.json(200, json(found.get()))
-        : FakeGitHub.error(404, "Not Found");
+    return found.isPresent() ? Response.json(200, json(found.get())) : GitHubErrors.notFound();
   }
 
   /**
@@ -149,8 +147,8 @@ final class Repositories {
     String api = baseUrl.get() + "/repos/" + repository.fullName();
     Map<String, Object> owner = new LinkedHashMap<>();
     owner.put("login", repository.owner());
-    owner.put("id", FakeGitHub.accountId(repository.owner()));
-    owner.put("node_id", "O_fake" + FakeGitHub.accountId(repository.owner()));
+    owner.put("id", Accounts.id(repository.owner()));
+    owner.put("node_id", "O_fake" + Accounts.id(repository.owner()));
     owner.put("url", baseUrl.get() + "/users/" + repository.owner());
     owner.put("html_url", "https://github.com/" + repository.owner());
     owner.put("type", repository.ownerType());

@@ -92,6 +92,14 @@ final class RunnerGroups {
         });
   }
 
+  /**
+   * The group {@code id} (a path parameter) of the organisation, or null. Callers hold the lock.
+   */
+  GroupState group(String org, String id) {
+    Map<Long, GroupState> groups = groupsOf(org);
+    return groups == null ? null : groups.get(Long.parseLong(id));
+  }
+
   long nextId() {
     return ids.incrementAndGet();
   }

@@ -1,55 +1,28 @@
 package io.autorunner.testkit.github;
 
-import io.autorunner.testkit.http.JsonServer;
-import io.autorunner.testkit.http.JsonServer.Request;
-import io.autorunner.testkit.http.JsonServer.Response;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Function;
 
 /**
  * Workflow runs as GitHub shows them, derived from the fake's jobs: a run is the jobs sharing a run
  * id, its {@code run_attempt} is the latest attempt, and its status follows the jobs that attempt
- * runs. Serves {@code GET .../actions/runs} (with an ETag), {@code GET .../actions/runs/{id}}, the
- * jobs of a run and of one attempt, and {@code POST .../actions/jobs/{id}/rerun}. Guarded by the
- * fake's lock.
+ * runs. Served by {@link WorkflowRunEndpoints}. Callers hold the fake's lock.
  */
 final class WorkflowRuns {
 
   /** GitHub's answer to a re-run while the run's latest attempt is not completed. */
   static final String ALREADY_RUNNING = "This workflow is already running";
 
-  private final Object lock;
-  private final Map<Long, JobState> jobs;
+  private final ActionsState state;
   private final Repositories repositories;
-  private final ApiMeter meter;
-  private final Function<JobState, JobState> rerun;
 
-  WorkflowRuns(
-      Object lock,
-      Map<Long, JobState> jobs,
-      Repositories repositories,
-      ApiMeter meter,
-      Function<JobState, JobState> rerun) {
-    this.lock = lock;
-    this.jobs = jobs;
+  WorkflowRuns(ActionsState state, Repositories repositories) {
+    this.state = state;
     this.repositories = repositories;
-    this.meter = meter;
-    this.rerun = rerun;
-  }
-
-  void routes(JsonServer server, String repo) {
-    server.route("GET", repo + "/actions/runs", this::list);
-    server.route("GET", repo + "/actions/runs/([0-9]+)", this::get);
-    server.route("GET", repo + "/actions/runs/([0-9]+)/jobs", this::listJobs);
-    server.route(
-        "GET", repo + "/actions/runs/([0-9]+)/attempts/([0-9]+)/jobs", this::listAttemptJobs);
-    server.route("POST", repo + "/actions/jobs/([0-9]+)/rerun", this::rerunJob);
   }
 
   /**
@@ -58,111 +31,15 @@ final class WorkflowRuns {
    * yet another attempt.
    */
   String refusal(JobState job) {
-    synchronized (lock) {
+    synchronized (state.lock) {
       return "completed".equals(status(latestAttemptJobs(job.runId))) ? null : ALREADY_RUNNING;
     }
   }
 
-  // ---------------------------------------------------------------- REST
-
-  /**
-   * {@code GET /repos/{o}/{r}/actions/runs?status=}: newest first; {@code status} matches a run's
-   * status or its conclusion.
-   */
-  private Response list(Request request) {
-    String repository = request.param(0) + "/" + request.param(1);
-    String wanted = request.query().get("status");
-    Paging paging = Paging.of(request);
-    synchronized (lock) {
-      List<Map<String, Object>> matching = new ArrayList<>();
-      for (long runId : runIds(repository)) {
-        Map<String, Object> run = json(runId);
-        if (wanted == null
-            || wanted.equals(run.get("status"))
-            || wanted.equals(run.get("conclusion"))) {
-          matching.add(run);
-        }
-      }
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("total_count", matching.size());
-      body.put("workflow_runs", paging.page(matching));
-      return meter.conditional(request, body);
-    }
-  }
-
-  private Response get(Request request) {
-    long runId = Long.parseLong(request.param(2));
-    synchronized (lock) {
-      if (!runIds(request.param(0) + "/" + request.param(1)).contains(runId)) {
-        return FakeGitHub.error(404, "Not Found");
-      }
-      return meter.conditional(request, json(runId));
-    }
-  }
-
-  private Response listJobs(Request request) {
-    long runId = Long.parseLong(request.param(2));
-    return jobsOf(request, j -> j.runId == runId);
-  }
-
-  private Response listAttemptJobs(Request request) {
-    long runId = Long.parseLong(request.param(2));
-    int attempt = Integer.parseInt(request.param(3));
-    synchronized (lock) {
-      boolean known =
-          jobs.values().stream()
-              .anyMatch(
-                  j ->
-                      j.runId == runId
-                          && j.runAttempt == attempt
-                          && j.repository.equalsIgnoreCase(
-                              request.param(0) + "/" + request.param(1)));
-      if (!known) {
-        return FakeGitHub.error(404, "Not Found");
-      }
-    }
-    return jobsOf(request, j -> j.runId == runId && j.runAttempt == attempt);
-  }
-
-  private Response jobsOf(Request request, java.util.function.Predicate<JobState> which) {
-    String repository = request.param(0) + "/" + request.param(1);
-    Paging paging = Paging.of(request);
-    synchronized (lock) {
-      List<Map<String, Object>> listed = new ArrayList<>();
-      for (JobState job : jobs.values()) {
-        if (which.test(job) && job.repository.equalsIgnoreCase(repository)) {
-          listed.add(job.json());
-        }
-      }
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("total_count", listed.size());
-      body.put("jobs", paging.page(listed));
-      return Response.json(200, body);
-    }
-  }
-
-  private Response rerunJob(Request request) {
-    synchronized (lock) {
-      JobState job = jobs.get(Long.parseLong(request.param(2)));
-      if (job == null
-          || !job.repository.equalsIgnoreCase(request.param(0) + "/" + request.param(1))) {
-        return FakeGitHub.error(404, "Not Found");
-      }
-      String refused = refusal(job);
-      if (refused != null) {
-        return FakeGitHub.error(403, refused);
-      }
-      rerun.apply(job);
-      return Response.json(201, Map.of());
-    }
-  }
-
-  // ---------------------------------------------------------------- the run model
-
   /** The run ids of a repository, newest first (run ids grow with time). */
-  private List<Long> runIds(String repository) {
+  List<Long> runIds(String repository) {
     TreeMap<Long, Boolean> ids = new TreeMap<>(Comparator.reverseOrder());
-    for (JobState job : jobs.values()) {
+    for (JobState job : state.jobs.values()) {
       if (job.repository.equalsIgnoreCase(repository)) {
         ids.put(job.runId, true);
       }
@@ -171,7 +48,7 @@ final class WorkflowRuns {
   }
 
   private List<JobState> jobsOfRun(long runId) {
-    return jobs.values().stream().filter(j -> j.runId == runId).toList();
+    return state.jobs.values().stream().filter(j -> j.runId == runId).toList();
   }
 
   private List<JobState> latestAttemptJobs(long runId) {
@@ -207,7 +84,7 @@ final class WorkflowRuns {
     return results.contains("cancelled") ? "cancelled" : "success";
   }
 
-  private Map<String, Object> json(long runId) {
+  Map<String, Object> json(long runId) {
     List<JobState> run = jobsOfRun(runId);
     List<JobState> latest = latestAttemptJobs(runId);
     JobState first = run.get(0);

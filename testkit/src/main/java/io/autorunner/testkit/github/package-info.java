@@ -1,2 +1,2 @@
-/** A stateful fake of GitHub: the runner REST API the handler uses and the job dispatcher. */
+/** A stateful fake of GitHub: the REST API the handler uses, the dispatcher, signed webhooks. */
 package io.autorunner.testkit.github;

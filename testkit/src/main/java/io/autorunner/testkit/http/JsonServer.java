@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,8 +24,6 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -37,73 +34,6 @@ import tools.jackson.databind.json.JsonMapper;
 public final class JsonServer implements AutoCloseable {
 
   public static final JsonMapper JSON = JsonMapper.builder().build();
-
-  /** One HTTP request, with its path parameters once a route matched. */
-  public record Request(
-      String method,
-      String path,
-      Map<String, String> query,
-      Map<String, List<String>> headers,
-      byte[] body,
-      List<String> pathParams) {
-
-    /** The first value of a header, case-insensitively, or null. */
-    public String header(String name) {
-      for (Map.Entry<String, List<String>> entry : headers.entrySet()) {
-        if (entry.getKey().equalsIgnoreCase(name) && !entry.getValue().isEmpty()) {
-          return entry.getValue().get(0);
-        }
-      }
-      return null;
-    }
-
-    public String param(int index) {
-      return pathParams.get(index);
-    }
-
-    public Optional<String> queryParam(String name) {
-      return Optional.ofNullable(query.get(name));
-    }
-
-    /** The body as JSON; a missing or broken body answers 400 through {@link BadRequest}. */
-    public JsonNode json() {
-      if (body.length == 0) {
-        throw new BadRequest("a JSON body is required");
-      }
-      try {
-        return JSON.readTree(body);
-      } catch (JacksonException e) {
-        throw new BadRequest("the body is not JSON: " + e.getOriginalMessage());
-      }
-    }
-  }
-
-  /** An answer: a status, a JSON body (or none) and extra headers. */
-  public record Response(int status, Object body, Map<String, String> headers) {
-    public static Response json(int status, Object body) {
-      return new Response(status, body, Map.of());
-    }
-
-    public static Response empty(int status) {
-      return new Response(status, null, Map.of());
-    }
-
-    /**
-     * This answer with {@code extra} headers added (an extra one wins over one of the same name).
-     */
-    public Response withHeaders(Map<String, String> extra) {
-      Map<String, String> merged = new LinkedHashMap<>(headers);
-      merged.putAll(extra);
-      return new Response(status, body, Map.copyOf(merged));
-    }
-  }
-
-  /** Thrown by a handler for a request it cannot read; answered 400 by the route's error shape. */
-  public static final class BadRequest extends RuntimeException {
-    public BadRequest(String message) {
-      super(message);
-    }
-  }
 
   /** Handles one matched request. */
   @FunctionalInterface

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -109,29 +108,8 @@ public final class LocalSystem implements AutoCloseable {
     List<ServiceProcess> handlers = new CopyOnWriteArrayList<>();
     RoundRobinProxy front = null;
     try {
-      Map<String, String> handlerEnv = new LinkedHashMap<>();
-      handlerEnv.put("AUTORUNNER_HANDLER_AUTH", "none");
-      handlerEnv.put("AUTORUNNER_COMPUTE_MODE", "gce");
-      handlerEnv.put("AUTORUNNER_GCE_PROJECT", "local-demo");
-      handlerEnv.put("AUTORUNNER_GCE_ENDPOINT", gce.baseUrl().toString());
-      handlerEnv.put("AUTORUNNER_GCE_ZONES", "us-central1-a,us-central1-b,us-central1-c");
-      handlerEnv.put("AUTORUNNER_GITHUB_API_URL", github.baseUrl().toString());
-      // As a GitHub App, as in production: the sweep reads the installation's repositories and
-      // the App hook's delivery log. The fake takes any App JWT; the key is fresh each time.
-      handlerEnv.put("AUTORUNNER_GITHUB_APP_ID", "1");
-      handlerEnv.put("AUTORUNNER_GITHUB_APP_PRIVATE_KEY", appKeyPem());
-      // What every instance must agree on, and what survives a restart, is in the one store.
-      handlerEnv.put("AUTORUNNER_STORE_MODE", "datastore");
-      handlerEnv.put("AUTORUNNER_STORE_ENDPOINT", store.baseUrl().toString());
-      // No Cloud Scheduler here: the handler runs its own reconciler, with windows sized for VMs
-      // that boot in seconds.
-      handlerEnv.put("AUTORUNNER_RECONCILE_EVERY", "3s");
-      handlerEnv.put("AUTORUNNER_RECONCILE_BOOT_TIMEOUT", "15s");
-      handlerEnv.put("AUTORUNNER_RECONCILE_QUEUED_GRACE", "5s");
-      // A minted runner is held for its create's insert: the operation timeout plus 10 s.
-      handlerEnv.put("AUTORUNNER_GCE_OPERATION_TIMEOUT", "5s");
-      handlerEnv.put("AUTORUNNER_RECONCILE_ORPHAN_RUNNER_GRACE", "15s");
-      handlerEnv.putAll(options.handlerEnv());
+      Map<String, String> handlerEnv =
+          ServiceEnvironments.handler(gce, github, store, options.handlerEnv());
       for (int i = 0; i < handlerInstances; i++) {
         handlers.add(
             ServiceProcess.start(
@@ -143,15 +121,8 @@ public final class LocalSystem implements AutoCloseable {
       }
       List<ServiceProcess> instances = handlers;
       front = new RoundRobinProxy(() -> instances.stream().map(ServiceProcess::url).toList());
-      Map<String, String> schedulerEnv = new LinkedHashMap<>();
-      schedulerEnv.put("AUTORUNNER_WEBHOOK_SECRET", SECRET);
-      schedulerEnv.put("AUTORUNNER_TASKS_MODE", "local");
-      schedulerEnv.put("AUTORUNNER_TASKS_HANDLER_URL", front.url().toString());
-      schedulerEnv.put("AUTORUNNER_TASKS_LOCAL_MIN_BACKOFF", "500ms");
-      schedulerEnv.put("AUTORUNNER_TASKS_LOCAL_MAX_BACKOFF", "5s");
-      schedulerEnv.put("AUTORUNNER_TASKS_LOCAL_MAX_ATTEMPTS", "30");
-      schedulerEnv.put("AUTORUNNER_TASKS_LOCAL_MAX_CONCURRENT_DISPATCHES", "10");
-      schedulerEnv.putAll(options.schedulerEnv());
+      Map<String, String> schedulerEnv =
+          ServiceEnvironments.scheduler(front.url(), options.schedulerEnv());
       ServiceProcess scheduler =
           ServiceProcess.start(
               "scheduler",
@@ -170,19 +141,6 @@ public final class LocalSystem implements AutoCloseable {
       gce.close();
       store.close();
       throw e;
-    }
-  }
-
-  private static String appKeyPem() {
-    try {
-      java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
-      generator.initialize(2048);
-      byte[] der = generator.generateKeyPair().getPrivate().getEncoded();
-      return "-----BEGIN PRIVATE KEY-----\n"
-          + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-          + "\n-----END PRIVATE KEY-----\n";
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("RSA is not available", e);
     }
   }
 

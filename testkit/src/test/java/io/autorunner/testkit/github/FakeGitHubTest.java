@@ -18,8 +18,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,8 +116,11 @@ class FakeGitHubTest {
     long gpuJob = github.queueJob(REPO, List.of("self-hosted", "gce", "gpu"));
     bootVm("ghr-cpu-1", jit("ghr-cpu-1", CPU).path("encoded_jit_config").asString());
     await(() -> "online".equals(runner("ghr-cpu-1").status()));
+    // Proof that the dispatcher has weighed the older GPU job against the idle CPU runner: a
+    // newer CPU job queued after it gets that runner.
+    long cpuJob = github.queueJob(REPO, CPU);
+    await(() -> "ghr-cpu-1".equals(github.job(cpuJob).orElseThrow().runnerName()));
 
-    Thread.sleep(100);
     assertThat(github.job(gpuJob).orElseThrow().queued()).isTrue();
 
     bootVm(
@@ -158,7 +161,7 @@ class FakeGitHubTest {
 
     assertThat(github.cancel(job)).isTrue();
 
-    github.awaitDeliveries(Duration.ofSeconds(5));
+    assertThat(github.awaitDeliveries(Duration.ofSeconds(5))).isTrue();
     WorkflowJobEvent completed = received.get(1).payload();
     assertThat(completed.action()).isEqualTo("completed");
     assertThat(completed.workflowJob().conclusion()).isEqualTo("cancelled");
@@ -260,7 +263,7 @@ class FakeGitHubTest {
 
     github.queueJob(REPO, CPU);
 
-    github.awaitDeliveries(Duration.ofSeconds(5));
+    assertThat(github.awaitDeliveries(Duration.ofSeconds(5))).isTrue();
     assertThat(received).hasSize(2);
     assertThat(received.get(0).deliveryId()).isEqualTo(received.get(1).deliveryId());
     assertThat(github.deliveries()).extracting(Delivery::redelivery).containsExactly(false, true);
@@ -391,13 +394,11 @@ class FakeGitHubTest {
         .header("Accept", "application/vnd.github+json");
   }
 
-  static void await(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 10 s");
-      }
-      Thread.sleep(20);
-    }
+  /** Waits up to 10 s for {@code condition}; fails the test if it never holds. */
+  static void await(BooleanSupplier condition) {
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(20))
+        .until(condition::getAsBoolean);
   }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,12 +39,11 @@ class SweepCostTest {
     try (LocalSystem system =
         LocalSystem.start(
             Path.of("..").toAbsolutePath().normalize(), Path.of("target/sweep-cost"), options)) {
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      List<String> sweeps = List.of();
-      while (sweeps.size() < 4 && System.nanoTime() < deadline) {
-        Thread.sleep(500);
-        sweeps = system.handlerLogLines("githubCalls=[");
-      }
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(500))
+          .until(() -> system.handlerLogLines("githubCalls=[").size() >= 4);
+      List<String> sweeps = system.handlerLogLines("githubCalls=[");
       assertThat(sweeps).as("reconcile sweeps logged").hasSizeGreaterThanOrEqualTo(4);
       int[] first = calls(sweeps.get(0));
       int[] steady = calls(sweeps.get(sweeps.size() - 1));

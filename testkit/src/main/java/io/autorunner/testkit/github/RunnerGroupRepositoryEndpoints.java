@@ -1,0 +1,132 @@
+package io.autorunner.testkit.github;
+
+import io.autorunner.testkit.http.JsonServer;
+import io.autorunner.testkit.http.Request;
+import io.autorunner.testkit.http.Response;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The repositories of a runner group whose visibility is {@code selected}: {@code
+ * /orgs/{org}/actions/runner-groups/{id}/repositories} (list, set) and {@code .../{repository_id}}
+ * (add, remove). Writes answer 403 while {@link RunnerGroups#refuseWrites} is on. Guarded by the
+ * fake's lock.
+ */
+final class RunnerGroupRepositoryEndpoints {
+
+  private final Object lock;
+  private final RunnerGroups registry;
+  private final Repositories repositories;
+
+  RunnerGroupRepositoryEndpoints(Object lock, RunnerGroups registry, Repositories repositories) {
+    this.lock = lock;
+    this.registry = registry;
+    this.repositories = repositories;
+  }
+
+  void routes(JsonServer server) {
+    String group = RunnerGroupEndpoints.GROUP;
+    server.route("GET", group + "/repositories", this::listRepositories);
+    server.route("PUT", group + "/repositories", this::setRepositories);
+    server.route("PUT", group + "/repositories/([0-9]+)", r -> changeRepository(r, true));
+    server.route("DELETE", group + "/repositories/([0-9]+)", r -> changeRepository(r, false));
+  }
+
+  private Response listRepositories(Request request) {
+    Paging paging = Paging.of(request);
+    synchronized (lock) {
+      GroupState group = registry.group(request.param(0), request.param(1));
+      if (group == null) {
+        return GitHubErrors.notFound();
+      }
+      List<Map<String, Object>> listed = new ArrayList<>();
+      for (long id : group.selected) {
+        repositories.byId(id).ifPresent(r -> listed.add(repositories.json(r)));
+      }
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("total_count", listed.size());
+      body.put("repositories", paging.page(listed));
+      return Response.json(200, body);
+    }
+  }
+
+  private Response setRepositories(Request request) {
+    synchronized (lock) {
+      GroupState group = registry.group(request.param(0), request.param(1));
+      if (group == null) {
+        return GitHubErrors.notFound();
+      }
+      if (registry.writesRefused()) {
+        return GitHubErrors.notAccessible();
+      }
+      JsonNode ids = request.json().path("selected_repository_ids");
+      if (!ids.isArray()) {
+        return GitHubErrors.error(
+            422, "Invalid request.\n\n\"selected_repository_ids\" wasn't supplied.");
+      }
+      Response invalid = selectedOnly(group);
+      if (invalid == null) {
+        invalid = invalid(repositories, group, ids);
+      }
+      if (invalid != null) {
+        return invalid;
+      }
+      group.selected.clear();
+      ids.forEach(id -> group.selected.add(id.asLong()));
+      registry.members().admissionChanged();
+      return Response.empty(204);
+    }
+  }
+
+  private Response changeRepository(Request request, boolean add) {
+    synchronized (lock) {
+      GroupState group = registry.group(request.param(0), request.param(1));
+      if (group == null) {
+        return GitHubErrors.notFound();
+      }
+      if (registry.writesRefused()) {
+        return GitHubErrors.notAccessible();
+      }
+      long id = Long.parseLong(request.param(2));
+      Response invalid = selectedOnly(group);
+      if (invalid != null) {
+        return invalid;
+      }
+      if (add) {
+        Optional<Repository> repo = repositories.byId(id);
+        if (repo.isEmpty() || !repo.get().owner().equalsIgnoreCase(group.org)) {
+          return GitHubErrors.notFound();
+        }
+        group.selected.add(id);
+      } else {
+        group.selected.remove(id);
+      }
+      registry.members().admissionChanged();
+      return Response.empty(204);
+    }
+  }
+
+  /** Every id must name a repository of the group's organisation. */
+  static Response invalid(Repositories repositories, GroupState group, JsonNode ids) {
+    for (JsonNode id : ids) {
+      Optional<Repository> repo = id.isNumber() ? repositories.byId(id.asLong()) : Optional.empty();
+      if (repo.isEmpty() || !repo.get().owner().equalsIgnoreCase(group.org)) {
+        return GitHubErrors.error(
+            422, "Invalid request.\n\nNo repository " + id + " in organization " + group.org + ".");
+      }
+    }
+    return null;
+  }
+
+  /** Repository access is only for a group whose visibility is {@code selected}, as documented. */
+  private static Response selectedOnly(GroupState group) {
+    return "selected".equals(group.visibility)
+        ? null
+        : GitHubErrors.error(
+            422, "The runner group must have visibility set to selected to manage repositories.");
+  }
+}
