@@ -20,8 +20,6 @@ import org.springframework.validation.annotation.Validated;
  * @param maxReplacementsPerJob VMs the reconciler makes for one job at most, so a broken job cannot
  *     make VMs without end
  * @param maxCreatesPerRun VMs one reconcile run makes at most
- * @param triggerLabels only queued jobs with all of these labels are ours to serve (the scheduler's
- *     {@code autorunner.routing.trigger-labels})
  * @param repositories {@code owner/name} of repositories always swept for unserved jobs, beside
  *     those seen in recent tasks and on running VMs
  * @param redeliverWindow failed {@code workflow_job} deliveries of the App's webhook this recent
@@ -39,7 +37,6 @@ public record ReconcileProperties(
     @DefaultValue("5m") Duration queuedGrace,
     @DefaultValue("2") @Min(0) @Max(10) int maxReplacementsPerJob,
     @DefaultValue("5") @Min(0) @Max(100) int maxCreatesPerRun,
-    @DefaultValue({"self-hosted", "gce"}) List<String> triggerLabels,
     List<String> repositories,
     @DefaultValue("1h") Duration redeliverWindow,
     Duration every) {

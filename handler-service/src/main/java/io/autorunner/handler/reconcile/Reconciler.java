@@ -1,6 +1,7 @@
 package io.autorunner.handler.reconcile;
 
 import io.autorunner.common.naming.InstanceNaming;
+import io.autorunner.common.routing.RoutingRules;
 import io.autorunner.common.task.JobRef;
 import io.autorunner.common.task.RunnerTask;
 import io.autorunner.handler.github.GitHubException;
@@ -56,6 +57,7 @@ public class Reconciler {
       ReplacementLedger ledger,
       InstanceNaming naming,
       ReconcileProperties settings,
+      RoutingRules routing,
       int maxInstances,
       Duration capSettle,
       SweepSources sources,
@@ -70,7 +72,7 @@ public class Reconciler {
     this.retirement = new VmRetirement(machines, github);
     this.cap = new CapBackstop(maxInstances, capSettle);
     this.orphans = new OrphanRunners(github, naming, settings.orphanRunnerGrace());
-    this.unserved = new UnservedJobs(replacements, settings);
+    this.unserved = new UnservedJobs(replacements, settings, routing);
     this.taken =
         new TakenRunnerCheck(machines, github, replacements, settings.bootTimeout(), clock);
   }

@@ -1,5 +1,6 @@
 package io.autorunner.handler.reconcile;
 
+import io.autorunner.common.routing.RoutingRules;
 import io.autorunner.handler.github.QueuedJob;
 import io.autorunner.handler.ledger.LedgerUnavailableException;
 import io.autorunner.handler.vm.Machine;
@@ -7,12 +8,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Jobs queued past the grace period with no VM booting or idle for them: the lost-webhook and
@@ -22,10 +20,15 @@ final class UnservedJobs {
 
   private final Replacements replacements;
   private final ReconcileProperties settings;
+  private final RoutingRules routing;
 
-  UnservedJobs(Replacements replacements, ReconcileProperties settings) {
+  /**
+   * @param routing whose trigger labels make a queued job ours
+   */
+  UnservedJobs(Replacements replacements, ReconcileProperties settings, RoutingRules routing) {
     this.replacements = replacements;
     this.settings = settings;
+    this.routing = routing;
   }
 
   void serve(SweepView view, Instant now, ReconcileReport report) {
@@ -37,7 +40,7 @@ final class UnservedJobs {
     }
     int created = 0;
     for (QueuedJob job : view.queued()) {
-      if (!triggered(job.labels())
+      if (!routing.triggeredBy(job.labels())
           || Duration.between(job.createdAt(), now).compareTo(settings.queuedGrace()) < 0) {
         continue;
       }
@@ -74,12 +77,5 @@ final class UnservedJobs {
       report.failed("job " + job.job().jobId(), "replacement ledger: " + e.getMessage());
     }
     return false;
-  }
-
-  private boolean triggered(List<String> labels) {
-    Set<String> lower = new HashSet<>();
-    labels.forEach(l -> lower.add(l.toLowerCase(Locale.ROOT)));
-    return settings.triggerLabels().stream()
-        .allMatch(t -> lower.contains(t.toLowerCase(Locale.ROOT)));
   }
 }

@@ -1,6 +1,7 @@
 package io.autorunner.handler.system;
 
 import io.autorunner.common.config.MissingConfigurationException;
+import io.autorunner.common.routing.RoutingProperties;
 import io.autorunner.handler.github.AllowLists;
 import io.autorunner.handler.github.AppInstallations;
 import io.autorunner.handler.github.GitHubAppCredentials;

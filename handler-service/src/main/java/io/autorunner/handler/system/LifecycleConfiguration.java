@@ -4,6 +4,7 @@ import io.autorunner.common.naming.InstanceNaming;
 import io.autorunner.common.naming.NamingProperties;
 import io.autorunner.common.policy.LabelPolicy;
 import io.autorunner.common.policy.PolicyProperties;
+import io.autorunner.common.routing.RoutingProperties;
 import io.autorunner.handler.bootstrap.StartupScripts;
 import io.autorunner.handler.github.AppInstallations;
 import io.autorunner.handler.github.GitHubProperties;
@@ -79,6 +80,7 @@ class LifecycleConfiguration {
 
   @Bean
   Reconciler reconciler(
+      RoutingProperties routing,
       RunnerMachines machines,
       RunnerRegistry github,
       RunnerLifecycle lifecycle,
@@ -95,6 +97,7 @@ class LifecycleConfiguration {
         ledger,
         new InstanceNaming(naming.prefix()),
         reconcile,
+        routing.rules(),
         limits.maxInstances(),
         limits.settleWindow(),
         sources,

@@ -5,6 +5,7 @@ import io.autorunner.common.naming.InstanceNaming;
 import io.autorunner.common.naming.NamingProperties;
 import io.autorunner.common.policy.LabelPolicy;
 import io.autorunner.common.policy.PolicyProperties;
+import io.autorunner.common.routing.RoutingProperties;
 import io.autorunner.common.routing.WorkflowJobRouter;
 import io.autorunner.common.signature.WebhookSignature;
 import io.autorunner.scheduler.queue.CloudTasksClients;

@@ -1,20 +1,22 @@
-package io.autorunner.handler.system;
+package io.autorunner.common.routing;
 
-import io.autorunner.common.routing.RoutingRules;
+import io.autorunner.common.config.Require;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * {@code autorunner.routing.*}, the same keys as the scheduler's: the handler needs the allow-lists
- * too, because GitHub hands our runners to any job their runner group admits, whatever the
- * scheduler decided. The handler refuses creates for repositories outside them, keeps the runner
- * group admitting exactly them, and sweeps the allow-listed repositories for lost jobs.
+ * {@code autorunner.routing.*}: which jobs autorunner serves, read alike by both services. The
+ * scheduler routes webhooks by it; the handler needs it too, because GitHub hands our runners to
+ * any job their runner group admits, whatever the scheduler decided: it refuses creates for
+ * repositories outside the lists, keeps the runner group admitting exactly them, and its reconciler
+ * serves only queued jobs that carry the trigger labels.
  *
  * @param triggerLabels every one must be in a job's {@code runs-on}
  * @param allowedOwners owners (users, organisations) whose jobs pass; empty: see the design
  * @param allowedRepositories {@code owner/name} of repositories whose jobs pass
- * @param allowPublicRepositories serve jobs of public repositories
+ * @param allowPublicRepositories serve jobs of public repositories (anyone's pull request can run
+ *     code on them)
  */
 @ConfigurationProperties("autorunner.routing")
 public record RoutingProperties(
@@ -24,6 +26,10 @@ public record RoutingProperties(
     @DefaultValue("false") boolean allowPublicRepositories) {
 
   public RoutingProperties {
+    Require.that(
+        triggerLabels != null && !triggerLabels.isEmpty(),
+        "autorunner.routing.trigger-labels must name at least one label");
+    triggerLabels = List.copyOf(triggerLabels);
     allowedOwners = allowedOwners == null ? List.of() : List.copyOf(allowedOwners);
     allowedRepositories =
         allowedRepositories == null ? List.of() : List.copyOf(allowedRepositories);
