@@ -89,25 +89,6 @@ public record SampleDelivery(
         installationId);
   }
 
-  /** The same job, taken by runner {@code name} (its id not given, as in older deliveries). */
-  public SampleDelivery withRunner(String name) {
-    return new SampleDelivery(
-        action,
-        jobId,
-        runId,
-        runAttempt,
-        labels,
-        status,
-        conclusion,
-        Optional.of(name),
-        Optional.empty(),
-        owner,
-        repository,
-        organization,
-        privateRepository,
-        installationId);
-  }
-
   /** The same job, taken by runner {@code name} with {@code id}. */
   public SampleDelivery withRunner(String name, long id) {
     return new SampleDelivery(

@@ -188,7 +188,7 @@ public final class AotTraining {
             .withRun(job / 10, 1)
             .withAction(action, status);
     if (runner != null) {
-      delivery = delivery.withRunner(runner);
+      delivery = delivery.withRunner(runner, 7);
     }
     if (conclusion != null) {
       delivery = delivery.completed(conclusion);
