@@ -10,178 +10,97 @@ import java.util.Optional;
  * webhook's warm-up, the AOT training run, the tests and the load bench. Immutable; each {@code
  * with…} returns a changed copy. Only the fields the webhook reads are written, plus the job's and
  * workflow's names.
- *
- * @param action {@code queued}, {@code in_progress}, {@code completed}, {@code waiting}
- * @param jobId the job's id
- * @param runId its run's id
- * @param runAttempt the run's attempt, from 1
- * @param labels the job's {@code runs-on} labels
- * @param status the job's status
- * @param conclusion the job's conclusion once completed
- * @param runnerName the runner the job ran on, once one took it
- * @param runnerId that runner's id
- * @param owner the repository's owner
- * @param repository the repository's name (without the owner)
- * @param organization whether the owner is an organisation (else a user)
- * @param privateRepository whether the repository is private
- * @param installationId the App installation that sent it
  */
-public record SampleDelivery(
-    String action,
-    long jobId,
-    long runId,
-    int runAttempt,
-    List<String> labels,
-    String status,
-    Optional<String> conclusion,
-    Optional<String> runnerName,
-    Optional<Long> runnerId,
-    String owner,
-    String repository,
-    boolean organization,
-    boolean privateRepository,
-    Optional<Long> installationId) {
+public final class SampleDelivery {
 
-  public SampleDelivery {
-    Objects.requireNonNull(action, "action");
-    labels = List.copyOf(labels);
-    Objects.requireNonNull(status, "status");
-    Objects.requireNonNull(owner, "owner");
-    Objects.requireNonNull(repository, "repository");
+  private String action = "queued";
+  private String status = "queued";
+  private final long jobId;
+  private long runId;
+  private int runAttempt = 1;
+  private final List<String> labels;
+  private Optional<String> conclusion = Optional.empty();
+  private Optional<String> runnerName = Optional.empty();
+  private Optional<Long> runnerId = Optional.empty();
+  private final String owner;
+  private final String repository;
+  private boolean privateRepository = true;
+  private Optional<Long> installationId = Optional.of(1L);
+
+  private SampleDelivery(long jobId, List<String> labels, String owner, String repository) {
+    this.jobId = jobId;
+    this.runId = jobId;
+    this.labels = List.copyOf(labels);
+    this.owner = Objects.requireNonNull(owner, "owner");
+    this.repository = Objects.requireNonNull(repository, "repository");
   }
 
-  /** A job of {@code owner/repository} queued with {@code labels}: run id = job id, attempt 1. */
+  /**
+   * Job {@code jobId} of the organisation repository {@code owner/repository}, queued with {@code
+   * labels}: run id = job id, attempt 1, private, sent by installation 1.
+   */
   public static SampleDelivery queued(
       long jobId, String owner, String repository, List<String> labels) {
-    return new SampleDelivery(
-        "queued",
-        jobId,
-        jobId,
-        1,
-        labels,
-        "queued",
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        owner,
-        repository,
-        true,
-        true,
-        Optional.of(1L));
+    return new SampleDelivery(jobId, labels, owner, repository);
   }
 
-  /** The same job, now with {@code action} and {@code status}. */
+  /** The same job, now with {@code action} ({@code in_progress}, …) and {@code status}. */
   public SampleDelivery withAction(String action, String status) {
-    return new SampleDelivery(
-        action,
-        jobId,
-        runId,
-        runAttempt,
-        labels,
-        status,
-        conclusion,
-        runnerName,
-        runnerId,
-        owner,
-        repository,
-        organization,
-        privateRepository,
-        installationId);
+    SampleDelivery copy = copy();
+    copy.action = Objects.requireNonNull(action, "action");
+    copy.status = Objects.requireNonNull(status, "status");
+    return copy;
   }
 
   /** The same job, taken by runner {@code name} with {@code id}. */
   public SampleDelivery withRunner(String name, long id) {
-    return new SampleDelivery(
-        action,
-        jobId,
-        runId,
-        runAttempt,
-        labels,
-        status,
-        conclusion,
-        Optional.of(name),
-        Optional.of(id),
-        owner,
-        repository,
-        organization,
-        privateRepository,
-        installationId);
+    SampleDelivery copy = copy();
+    copy.runnerName = Optional.of(name);
+    copy.runnerId = Optional.of(id);
+    return copy;
   }
 
   /** The same job, completed with {@code conclusion}. */
   public SampleDelivery completed(String conclusion) {
-    return new SampleDelivery(
-        "completed",
-        jobId,
-        runId,
-        runAttempt,
-        labels,
-        "completed",
-        Optional.of(conclusion),
-        runnerName,
-        runnerId,
-        owner,
-        repository,
-        organization,
-        privateRepository,
-        installationId);
+    SampleDelivery copy = withAction("completed", "completed");
+    copy.conclusion = Optional.of(conclusion);
+    return copy;
   }
 
   /** The same job, in a repository that is {@code privateRepository} or public. */
   public SampleDelivery withPrivateRepository(boolean privateRepository) {
-    return new SampleDelivery(
-        action,
-        jobId,
-        runId,
-        runAttempt,
-        labels,
-        status,
-        conclusion,
-        runnerName,
-        runnerId,
-        owner,
-        repository,
-        organization,
-        privateRepository,
-        installationId);
+    SampleDelivery copy = copy();
+    copy.privateRepository = privateRepository;
+    return copy;
   }
 
   /** The same job, sent by App installation {@code id}. */
   public SampleDelivery withInstallation(long id) {
-    return new SampleDelivery(
-        action,
-        jobId,
-        runId,
-        runAttempt,
-        labels,
-        status,
-        conclusion,
-        runnerName,
-        runnerId,
-        owner,
-        repository,
-        organization,
-        privateRepository,
-        Optional.of(id));
+    SampleDelivery copy = copy();
+    copy.installationId = Optional.of(id);
+    return copy;
   }
 
-  /** The same job, of run {@code runId}. */
+  /** The same job, of run {@code runId} and its attempt {@code runAttempt}. */
   public SampleDelivery withRun(long runId, int runAttempt) {
-    return new SampleDelivery(
-        action,
-        jobId,
-        runId,
-        runAttempt,
-        labels,
-        status,
-        conclusion,
-        runnerName,
-        runnerId,
-        owner,
-        repository,
-        organization,
-        privateRepository,
-        installationId);
+    SampleDelivery copy = copy();
+    copy.runId = runId;
+    copy.runAttempt = runAttempt;
+    return copy;
+  }
+
+  private SampleDelivery copy() {
+    SampleDelivery copy = new SampleDelivery(jobId, labels, owner, repository);
+    copy.action = action;
+    copy.status = status;
+    copy.runId = runId;
+    copy.runAttempt = runAttempt;
+    copy.conclusion = conclusion;
+    copy.runnerName = runnerName;
+    copy.runnerId = runnerId;
+    copy.privateRepository = privateRepository;
+    copy.installationId = installationId;
+    return copy;
   }
 
   /** The body, as GitHub writes it. */
@@ -204,10 +123,8 @@ public record SampleDelivery(
     out.append(",\"name\":").append(quoted(repository));
     out.append(",\"private\":").append(privateRepository);
     out.append(",\"owner\":{\"login\":").append(quoted(owner));
-    out.append(",\"type\":").append(quoted(organization ? "Organization" : "User")).append("}}");
-    if (organization) {
-      out.append(",\"organization\":{\"login\":").append(quoted(owner)).append('}');
-    }
+    out.append(",\"type\":").append(quoted("Organization")).append("}}");
+    out.append(",\"organization\":{\"login\":").append(quoted(owner)).append('}');
     installationId.ifPresent(id -> out.append(",\"installation\":{\"id\":").append(id).append('}'));
     return out.append('}').toString();
   }
