@@ -22,8 +22,24 @@ import org.junit.jupiter.api.Test;
 class DuplicateDeliveryTest {
 
   private static final String REPO = "acme/models";
-  private static final List<String> LABELS = List.of("self-hosted", "gce", "gpu");
-  private static final int JOBS = 8;
+
+  /**
+   * A machine type each, so no job can be given another's runner (GitHub hands a job any idle
+   * runner whose labels it fits, and the replacement that follows is right but not what this test
+   * counts): what varies is only how often each task comes.
+   */
+  private static final List<String> MACHINES =
+      List.of(
+          "e2-standard-2",
+          "e2-standard-8",
+          "e2-standard-16",
+          "n1-standard-2",
+          "n1-standard-8",
+          "n2-standard-2",
+          "n2-standard-4",
+          "n2-standard-8");
+
+  private static final int JOBS = MACHINES.size();
 
   @Test
   void everyTaskDeliveredTwiceAtOnceMakesOneVmPerJobAndOneRerunPerPreemption() throws Exception {
@@ -40,8 +56,8 @@ class DuplicateDeliveryTest {
       system.gce().setBootDelay(Duration.ofMillis(500));
       github.setRunTime(Duration.ofSeconds(3));
       List<Long> queued = new ArrayList<>();
-      for (int i = 0; i < JOBS; i++) {
-        queued.add(github.queueJob(REPO, LABELS));
+      for (String machine : MACHINES) {
+        queued.add(github.queueJob(REPO, List.of("self-hosted", "gce", machine)));
       }
       long preempted =
           await()
