@@ -60,14 +60,9 @@ final class ComputeState {
     return instances.get(key(project, zone, name));
   }
 
-  /** The instance of that name in any zone, or null. */
-  Vm find(String name) {
-    for (Vm vm : instances.values()) {
-      if (vm.name.equals(name)) {
-        return vm;
-      }
-    }
-    return null;
+  /** The instance of that name in any zone. */
+  Optional<Vm> find(String name) {
+    return instances.values().stream().filter(vm -> vm.name.equals(name)).findFirst();
   }
 
   /** Whether {@code vm} is still the instance listed under its name (not deleted, not replaced). */
@@ -101,7 +96,7 @@ final class ComputeState {
 
   Optional<FakeInstance> instanceNamed(String name) {
     synchronized (lock) {
-      return Optional.ofNullable(find(name)).map(Vm::snapshot);
+      return find(name).map(Vm::snapshot);
     }
   }
 

@@ -3,6 +3,7 @@ package io.autorunner.testkit.gce;
 import io.autorunner.testkit.fault.Faults;
 import io.autorunner.testkit.http.Request;
 import io.autorunner.testkit.http.Response;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -19,17 +20,18 @@ final class RequestFaults {
     this.faults = faults;
   }
 
-  /** Null to let the request through; else the injected failure. */
-  Response filter(Request request) {
+  /** The injected failure, or empty to let the request through. */
+  Optional<Response> filter(Request request) {
     if (request.path().startsWith(FakeComputeEngine.CONTROL + "/")) {
-      return null;
+      return Optional.empty();
     }
     requests.incrementAndGet();
     if (!faults.requestFails()) {
-      return null;
+      return Optional.empty();
     }
     injected.incrementAndGet();
-    return GceFormat.error(503, "backendError", "The service is currently unavailable.");
+    return Optional.of(
+        GceFormat.error(503, "backendError", "The service is currently unavailable."));
   }
 
   int requests() {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -92,10 +93,11 @@ final class VmLifecycle implements AutoCloseable {
   boolean preempt(String name) {
     FakeInstance gone;
     synchronized (state.lock) {
-      Vm vm = state.find(name);
-      if (vm == null) {
+      Optional<Vm> found = state.find(name);
+      if (found.isEmpty()) {
         return false;
       }
+      Vm vm = found.get();
       state.remove(vm);
       vm.status = "GONE";
       vm.preempted = true;
@@ -115,11 +117,11 @@ final class VmLifecycle implements AutoCloseable {
   /** The VM's own shutdown: TERMINATED until deleted. False when gone or being deleted. */
   boolean powerOff(String name) {
     synchronized (state.lock) {
-      Vm vm = state.find(name);
-      if (vm == null || "STOPPING".equals(vm.status)) {
+      Optional<Vm> vm = state.find(name).filter(v -> !"STOPPING".equals(v.status));
+      if (vm.isEmpty()) {
         return false;
       }
-      vm.status = "TERMINATED";
+      vm.get().status = "TERMINATED";
       return true;
     }
   }

@@ -77,8 +77,7 @@ final class ApiMeter {
    */
   Response conditional(Request request, Object body) {
     String etag = etag(JsonServer.JSON.writeValueAsBytes(body));
-    String ifNoneMatch = request.header("If-None-Match");
-    if (ifNoneMatch != null && matches(ifNoneMatch, etag)) {
+    if (request.header("If-None-Match").filter(tags -> matches(tags, etag)).isPresent()) {
       return new Response(304, null, Map.of("ETag", etag));
     }
     return new Response(200, body, Map.of("ETag", etag));

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -82,9 +83,9 @@ final class AppInstallations {
    * page (the fake never has more than a page of owners).
    */
   private Response listInstallations(Request request) {
-    Response refused = RequestAuth.requireJwt(request);
-    if (refused != null) {
-      return refused;
+    Optional<Response> refused = RequestAuth.requireJwt(request);
+    if (refused.isPresent()) {
+      return refused.get();
     }
     java.util.Set<String> owners = new java.util.TreeSet<>();
     repositories.all().forEach(r -> owners.add(r.owner()));
@@ -148,7 +149,7 @@ final class AppInstallations {
    * with 403, as GitHub does.
    */
   private Response installationRepositories(Request request) {
-    if (RequestAuth.requireJwt(request) == null) {
+    if (RequestAuth.requireJwt(request).isEmpty()) {
       return GitHubErrors.error(403, "You must authenticate with an installation access token.");
     }
     return repositories.installation(request, meter);

@@ -84,9 +84,9 @@ final class HookDeliveries {
   // ---------------------------------------------------------------- REST
 
   private Response list(Request request) {
-    Response refused = RequestAuth.requireJwt(request);
-    if (refused != null) {
-      return refused;
+    Optional<Response> refused = RequestAuth.requireJwt(request);
+    if (refused.isPresent()) {
+      return refused.get();
     }
     int perPage;
     long from = Long.MAX_VALUE;
@@ -158,9 +158,9 @@ final class HookDeliveries {
   }
 
   private Response get(Request request) {
-    Response refused = RequestAuth.requireJwt(request);
-    if (refused != null) {
-      return refused;
+    Optional<Response> refused = RequestAuth.requireJwt(request);
+    if (refused.isPresent()) {
+      return refused.get();
     }
     Optional<Attempt> found = find(Long.parseLong(request.param(0)));
     if (found.isEmpty()) {
@@ -187,9 +187,9 @@ final class HookDeliveries {
   }
 
   private Response redeliver(Request request, Consumer<Attempt> redeliver) {
-    Response refused = RequestAuth.requireJwt(request);
-    if (refused != null) {
-      return refused;
+    Optional<Response> refused = RequestAuth.requireJwt(request);
+    if (refused.isPresent()) {
+      return refused.get();
     }
     Optional<Attempt> found = find(Long.parseLong(request.param(0)));
     if (found.isEmpty()) {

@@ -3,6 +3,7 @@ package io.autorunner.testkit.github;
 import io.autorunner.testkit.fault.Faults;
 import io.autorunner.testkit.http.Request;
 import io.autorunner.testkit.http.Response;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -21,29 +22,34 @@ final class RequestAuth {
     this.faults = faults;
   }
 
-  /** Null to let the request through; else the answer. */
-  Response filter(Request request) {
+  /** The answer instead of the route's, or empty to let the request through. */
+  Optional<Response> filter(Request request) {
     if (request.path().startsWith(FakeGitHub.CONTROL + "/")) {
-      return null;
+      return Optional.empty();
     }
     if (faults.requestFails()) {
-      return GitHubErrors.error(503, "Service Unavailable");
+      return Optional.of(GitHubErrors.error(503, "Service Unavailable"));
     }
-    String auth = request.header("Authorization");
-    if (auth == null || !auth.matches("(?i)(bearer|token)\\s+\\S+")) {
-      return GitHubErrors.error(401, "Requires authentication");
-    }
-    return null;
+    boolean authenticated =
+        request
+            .header("Authorization")
+            .filter(auth -> auth.matches("(?i)(bearer|token)\\s+\\S+"))
+            .isPresent();
+    return authenticated
+        ? Optional.empty()
+        : Optional.of(GitHubErrors.error(401, "Requires authentication"));
   }
 
   /**
    * The App's own endpoints take the App's JWT ({@code Bearer header.claims.signature}); an
-   * installation token there is refused, as GitHub refuses it. Null when the request carries a JWT.
+   * installation token there is refused, as GitHub refuses it. Empty when the request carries a
+   * JWT.
    */
-  static Response requireJwt(Request request) {
-    String auth = request.header("Authorization");
-    return auth != null && JWT.matcher(auth.trim()).matches()
-        ? null
-        : GitHubErrors.error(401, "A JSON web token could not be decoded");
+  static Optional<Response> requireJwt(Request request) {
+    boolean jwt =
+        request.header("Authorization").filter(a -> JWT.matcher(a.trim()).matches()).isPresent();
+    return jwt
+        ? Optional.empty()
+        : Optional.of(GitHubErrors.error(401, "A JSON web token could not be decoded"));
   }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,7 +47,7 @@ public final class JsonServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService workers;
   private final List<Route> routes = new CopyOnWriteArrayList<>();
-  private final List<Function<Request, Response>> filters = new CopyOnWriteArrayList<>();
+  private final List<Function<Request, Optional<Response>>> filters = new CopyOnWriteArrayList<>();
   private final List<BiFunction<Request, Response, Response>> decorators =
       new CopyOnWriteArrayList<>();
   private final Function<String, Response> badRequest;
@@ -89,8 +90,8 @@ public final class JsonServer implements AutoCloseable {
     routes.add(new Route(method, Pattern.compile(pathRegex), handler));
   }
 
-  /** A filter runs before routing, on matched routes only; a non-null answer is sent instead. */
-  public void filter(Function<Request, Response> filter) {
+  /** A filter runs before routing, on matched routes only; an answer it gives is sent instead. */
+  public void filter(Function<Request, Optional<Response>> filter) {
     filters.add(filter);
   }
 
@@ -159,10 +160,10 @@ public final class JsonServer implements AutoCloseable {
               incoming.headers(),
               incoming.body(),
               List.copyOf(params));
-      for (Function<Request, Response> filter : filters) {
-        Response early = filter.apply(request);
-        if (early != null) {
-          return early;
+      for (Function<Request, Optional<Response>> filter : filters) {
+        Optional<Response> early = filter.apply(request);
+        if (early.isPresent()) {
+          return early.get();
         }
       }
       return route.handler().handle(request);

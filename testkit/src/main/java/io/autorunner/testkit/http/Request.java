@@ -15,14 +15,14 @@ public record Request(
     byte[] body,
     List<String> pathParams) {
 
-  /** The first value of a header, case-insensitively, or null. */
-  public String header(String name) {
+  /** The first value of a header, case-insensitively. */
+  public Optional<String> header(String name) {
     for (Map.Entry<String, List<String>> entry : headers.entrySet()) {
       if (entry.getKey().equalsIgnoreCase(name) && !entry.getValue().isEmpty()) {
-        return entry.getValue().get(0);
+        return Optional.of(entry.getValue().get(0));
       }
     }
-    return null;
+    return Optional.empty();
   }
 
   public String param(int index) {

@@ -3,6 +3,7 @@ package io.autorunner.testkit.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.autorunner.common.event.SampleDelivery;
 import io.autorunner.common.signature.WebhookSignature;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -125,14 +126,9 @@ class SpringAotAdaptersTest {
   static HttpResponse<String> sendQueued(
       ServiceProcess scheduler, String secret, String deliveryId, long jobId) throws Exception {
     byte[] delivery =
-        ("{\"action\":\"queued\",\"workflow_job\":{\"id\":"
-                + jobId
-                + ",\"run_id\":42,\"run_attempt\":1,"
-                + "\"labels\":[\"self-hosted\",\"gce\",\"gpu\"],\"status\":\"queued\"},"
-                + "\"repository\":{\"full_name\":\"acme/models\",\"name\":\"models\","
-                + "\"private\":true,\"owner\":{\"login\":\"acme\"}},"
-                + "\"organization\":{\"login\":\"acme\"}}")
-            .getBytes(StandardCharsets.UTF_8);
+        SampleDelivery.queued(jobId, "acme", "models", List.of("self-hosted", "gce", "gpu"))
+            .withRun(42, 1)
+            .bytes();
     return HttpClient.newHttpClient()
         .send(
             HttpRequest.newBuilder(scheduler.url().resolve("/webhook"))
