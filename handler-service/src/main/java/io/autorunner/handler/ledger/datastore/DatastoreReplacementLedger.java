@@ -112,7 +112,7 @@ public final class DatastoreReplacementLedger implements ReplacementLedger {
             Instant now = clock.instant();
             transaction.put(after.toEntity(key, now, now.plus(expireAfter)));
           }
-          return null;
+          return after;
         });
   }
 
