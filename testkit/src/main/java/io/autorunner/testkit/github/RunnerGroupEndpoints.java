@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
@@ -50,10 +51,11 @@ final class RunnerGroupEndpoints {
     Paging paging = Paging.of(request);
     String visibleTo = request.query().get("visible_to_repository");
     synchronized (lock) {
-      Map<Long, GroupState> groups = registry.groupsOf(request.param(0));
-      if (groups == null) {
+      Optional<Map<Long, GroupState>> owned = registry.groupsOf(request.param(0));
+      if (owned.isEmpty()) {
         return GitHubErrors.notFound();
       }
+      Map<Long, GroupState> groups = owned.get();
       List<GroupState> matching = new ArrayList<>();
       for (GroupState group : groups.values()) {
         if (visibleTo == null || visibleTo(group, visibleTo)) {
@@ -75,10 +77,11 @@ final class RunnerGroupEndpoints {
 
   private Response create(Request request) {
     synchronized (lock) {
-      Map<Long, GroupState> groups = registry.groupsOf(request.param(0));
-      if (groups == null) {
+      Optional<Map<Long, GroupState>> owned = registry.groupsOf(request.param(0));
+      if (owned.isEmpty()) {
         return GitHubErrors.notFound();
       }
+      Map<Long, GroupState> groups = owned.get();
       if (registry.writesRefused()) {
         return GitHubErrors.notAccessible();
       }
@@ -91,9 +94,9 @@ final class RunnerGroupEndpoints {
         return GitHubErrors.error(409, "A runner group named " + name + " already exists.");
       }
       GroupState group = new GroupState(registry.nextId(), orgName(request.param(0)), name, false);
-      Response invalid = apply(group, body);
-      if (invalid != null) {
-        return invalid;
+      Optional<Response> invalid = apply(group, body);
+      if (invalid.isPresent()) {
+        return invalid.get();
       }
       groups.put(group.id, group);
       registry.members().admissionChanged();
@@ -103,19 +106,20 @@ final class RunnerGroupEndpoints {
 
   private Response get(Request request) {
     synchronized (lock) {
-      GroupState group = registry.group(request.param(0), request.param(1));
-      return group == null
-          ? GitHubErrors.notFound()
-          : Response.json(200, group.json(baseUrl.get()));
+      return registry
+          .group(request.param(0), request.param(1))
+          .map(group -> Response.json(200, group.json(baseUrl.get())))
+          .orElseGet(GitHubErrors::notFound);
     }
   }
 
   private Response update(Request request) {
     synchronized (lock) {
-      GroupState group = registry.group(request.param(0), request.param(1));
-      if (group == null) {
+      Optional<GroupState> found = registry.group(request.param(0), request.param(1));
+      if (found.isEmpty()) {
         return GitHubErrors.notFound();
       }
+      GroupState group = found.get();
       if (registry.writesRefused()) {
         return GitHubErrors.notAccessible();
       }
@@ -126,11 +130,11 @@ final class RunnerGroupEndpoints {
         return GitHubErrors.error(422, "Invalid request.\n\n\"name\" wasn't supplied.");
       }
       GroupState copy = group.renamed(name);
-      Response invalid = apply(copy, body);
-      if (invalid != null) {
-        return invalid;
+      Optional<Response> invalid = apply(copy, body);
+      if (invalid.isPresent()) {
+        return invalid.get();
       }
-      registry.groupsOf(group.org).put(group.id, copy);
+      registry.groupsOf(group.org).orElseThrow().put(group.id, copy);
       registry.members().admissionChanged();
       return Response.json(200, copy.json(baseUrl.get()));
     }
@@ -138,17 +142,18 @@ final class RunnerGroupEndpoints {
 
   private Response delete(Request request) {
     synchronized (lock) {
-      GroupState group = registry.group(request.param(0), request.param(1));
-      if (group == null) {
+      Optional<GroupState> found = registry.group(request.param(0), request.param(1));
+      if (found.isEmpty()) {
         return GitHubErrors.notFound();
       }
+      GroupState group = found.get();
       if (registry.writesRefused()) {
         return GitHubErrors.notAccessible();
       }
       if (group.isDefault) {
         return GitHubErrors.error(422, "The default runner group cannot be deleted.");
       }
-      registry.groupsOf(group.org).remove(group.id);
+      registry.groupsOf(group.org).orElseThrow().remove(group.id);
       registry.members().groupDeleted(group.org, group.id);
       registry.members().admissionChanged();
       return Response.empty(204);
@@ -156,12 +161,13 @@ final class RunnerGroupEndpoints {
   }
 
   /** Applies the documented body fields to {@code group}; an answer when one is invalid. */
-  private Response apply(GroupState group, JsonNode body) {
+  private Optional<Response> apply(GroupState group, JsonNode body) {
     if (body.has("visibility")) {
       String visibility = body.path("visibility").asString("");
       if (!VISIBILITIES.contains(visibility)) {
-        return GitHubErrors.error(
-            422, "Invalid request.\n\nvisibility must be one of: selected, all, private.");
+        return Optional.of(
+            GitHubErrors.error(
+                422, "Invalid request.\n\nvisibility must be one of: selected, all, private."));
       }
       if (!"selected".equals(visibility)) {
         group.selected.clear();
@@ -169,10 +175,10 @@ final class RunnerGroupEndpoints {
       group.visibility = visibility;
     }
     if (body.has("selected_repository_ids")) {
-      Response invalid =
+      Optional<Response> invalid =
           RunnerGroupRepositoryEndpoints.invalid(
               repositories, group, body.path("selected_repository_ids"));
-      if (invalid != null) {
+      if (invalid.isPresent()) {
         return invalid;
       }
       group.selected.clear();
@@ -189,12 +195,12 @@ final class RunnerGroupEndpoints {
       body.path("selected_workflows").forEach(w -> workflows.add(w.asString()));
       group.selectedWorkflows = List.copyOf(workflows);
     }
-    return null;
+    return Optional.empty();
   }
 
   // ---------------------------------------------------------------- helpers
 
   private String orgName(String org) {
-    return registry.groupsOf(org).get(RunnerGroups.DEFAULT).org;
+    return registry.groupsOf(org).orElseThrow().get(RunnerGroups.DEFAULT).org;
   }
 }

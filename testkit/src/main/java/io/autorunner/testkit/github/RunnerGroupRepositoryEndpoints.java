@@ -39,10 +39,11 @@ final class RunnerGroupRepositoryEndpoints {
   private Response listRepositories(Request request) {
     Paging paging = Paging.of(request);
     synchronized (lock) {
-      GroupState group = registry.group(request.param(0), request.param(1));
-      if (group == null) {
+      Optional<GroupState> found = registry.group(request.param(0), request.param(1));
+      if (found.isEmpty()) {
         return GitHubErrors.notFound();
       }
+      GroupState group = found.get();
       List<Map<String, Object>> listed = new ArrayList<>();
       for (long id : group.selected) {
         repositories.byId(id).ifPresent(r -> listed.add(repositories.json(r)));
@@ -56,10 +57,11 @@ final class RunnerGroupRepositoryEndpoints {
 
   private Response setRepositories(Request request) {
     synchronized (lock) {
-      GroupState group = registry.group(request.param(0), request.param(1));
-      if (group == null) {
+      Optional<GroupState> found = registry.group(request.param(0), request.param(1));
+      if (found.isEmpty()) {
         return GitHubErrors.notFound();
       }
+      GroupState group = found.get();
       if (registry.writesRefused()) {
         return GitHubErrors.notAccessible();
       }
@@ -68,12 +70,9 @@ final class RunnerGroupRepositoryEndpoints {
         return GitHubErrors.error(
             422, "Invalid request.\n\n\"selected_repository_ids\" wasn't supplied.");
       }
-      Response invalid = selectedOnly(group);
-      if (invalid == null) {
-        invalid = invalid(repositories, group, ids);
-      }
-      if (invalid != null) {
-        return invalid;
+      Optional<Response> invalid = selectedOnly(group).or(() -> invalid(repositories, group, ids));
+      if (invalid.isPresent()) {
+        return invalid.get();
       }
       group.selected.clear();
       ids.forEach(id -> group.selected.add(id.asLong()));
@@ -84,17 +83,18 @@ final class RunnerGroupRepositoryEndpoints {
 
   private Response changeRepository(Request request, boolean add) {
     synchronized (lock) {
-      GroupState group = registry.group(request.param(0), request.param(1));
-      if (group == null) {
+      Optional<GroupState> found = registry.group(request.param(0), request.param(1));
+      if (found.isEmpty()) {
         return GitHubErrors.notFound();
       }
+      GroupState group = found.get();
       if (registry.writesRefused()) {
         return GitHubErrors.notAccessible();
       }
       long id = Long.parseLong(request.param(2));
-      Response invalid = selectedOnly(group);
-      if (invalid != null) {
-        return invalid;
+      Optional<Response> invalid = selectedOnly(group);
+      if (invalid.isPresent()) {
+        return invalid.get();
       }
       if (add) {
         Optional<Repository> repo = repositories.byId(id);
@@ -111,22 +111,26 @@ final class RunnerGroupRepositoryEndpoints {
   }
 
   /** Every id must name a repository of the group's organisation. */
-  static Response invalid(Repositories repositories, GroupState group, JsonNode ids) {
+  static Optional<Response> invalid(Repositories repositories, GroupState group, JsonNode ids) {
     for (JsonNode id : ids) {
       Optional<Repository> repo = id.isNumber() ? repositories.byId(id.asLong()) : Optional.empty();
       if (repo.isEmpty() || !repo.get().owner().equalsIgnoreCase(group.org)) {
-        return GitHubErrors.error(
-            422, "Invalid request.\n\nNo repository " + id + " in organization " + group.org + ".");
+        return Optional.of(
+            GitHubErrors.error(
+                422,
+                "Invalid request.\n\nNo repository " + id + " in organization " + group.org + "."));
       }
     }
-    return null;
+    return Optional.empty();
   }
 
   /** Repository access is only for a group whose visibility is {@code selected}, as documented. */
-  private static Response selectedOnly(GroupState group) {
+  private static Optional<Response> selectedOnly(GroupState group) {
     return "selected".equals(group.visibility)
-        ? null
-        : GitHubErrors.error(
-            422, "The runner group must have visibility set to selected to manage repositories.");
+        ? Optional.empty()
+        : Optional.of(
+            GitHubErrors.error(
+                422,
+                "The runner group must have visibility set to selected to manage repositories."));
   }
 }

@@ -57,7 +57,7 @@ final class RunnerGroups {
   /** The group, if the organisation has one of that id. */
   Optional<RunnerGroup> find(String org, long id) {
     synchronized (lock) {
-      return Optional.ofNullable(groupsOf(org)).map(g -> g.get(id)).map(GroupState::snapshot);
+      return groupsOf(org).map(g -> g.get(id)).map(GroupState::snapshot);
     }
   }
 
@@ -68,36 +68,36 @@ final class RunnerGroups {
 
   List<RunnerGroup> groups(String org) {
     synchronized (lock) {
-      Map<Long, GroupState> groups = groupsOf(org);
-      return groups == null
-          ? List.of()
-          : groups.values().stream().map(GroupState::snapshot).toList();
+      return groupsOf(org)
+          .map(groups -> groups.values().stream().map(GroupState::snapshot).toList())
+          .orElse(List.of());
     }
   }
 
   /**
-   * The organisation's groups by id (the default one made on first sight), or null for a user
+   * The organisation's groups by id (the default one made on first sight); empty for a user
    * account, which has none. Callers hold the lock.
    */
-  Map<Long, GroupState> groupsOf(String org) {
+  Optional<Map<Long, GroupState>> groupsOf(String org) {
     if (isUser.test(org)) {
-      return null;
+      return Optional.empty();
     }
-    return byOrg.computeIfAbsent(
-        org.toLowerCase(Locale.ROOT),
-        k -> {
-          Map<Long, GroupState> groups = new LinkedHashMap<>();
-          groups.put(DEFAULT, new GroupState(DEFAULT, org, "Default", true));
-          return groups;
-        });
+    return Optional.of(
+        byOrg.computeIfAbsent(
+            org.toLowerCase(Locale.ROOT),
+            k -> {
+              Map<Long, GroupState> groups = new LinkedHashMap<>();
+              groups.put(DEFAULT, new GroupState(DEFAULT, org, "Default", true));
+              return groups;
+            }));
   }
 
   /**
-   * The group {@code id} (a path parameter) of the organisation, or null. Callers hold the lock.
+   * The group {@code id} (a path parameter) of the organisation, if it has one. Callers hold the
+   * lock.
    */
-  GroupState group(String org, String id) {
-    Map<Long, GroupState> groups = groupsOf(org);
-    return groups == null ? null : groups.get(Long.parseLong(id));
+  Optional<GroupState> group(String org, String id) {
+    return groupsOf(org).map(groups -> groups.get(Long.parseLong(id)));
   }
 
   long nextId() {
