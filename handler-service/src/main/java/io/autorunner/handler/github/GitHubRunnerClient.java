@@ -8,13 +8,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@link RunnerRegistry} over GitHub's REST API ({@code autorunner.github.api-url}, so GitHub
+ * {@link GitHubActions} over GitHub's REST API ({@code autorunner.github.api-url}, so GitHub
  * Enterprise Server works too): runner calls go to {@link GitHubRunners}, run and job calls to
  * {@link GitHubWorkflowJobs}, both over one {@link GitHubHttp}. The bearer token comes from {@link
  * GitHubCredentials} per job, the runner group from a {@link RunnerGroupSource} ({@link
  * RunnerGroups} verifies it admits only the allow-lists).
  */
-public final class GitHubRunnerClient implements RunnerRegistry {
+public final class GitHubRunnerClient implements GitHubActions {
 
   public static final Duration DEFAULT_CONNECT_TIMEOUT = GitHubHttp.DEFAULT_CONNECT_TIMEOUT;
   public static final Duration DEFAULT_READ_TIMEOUT = GitHubHttp.DEFAULT_READ_TIMEOUT;

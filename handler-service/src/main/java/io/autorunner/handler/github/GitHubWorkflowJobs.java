@@ -42,7 +42,7 @@ final class GitHubWorkflowJobs {
     this.credentials = Objects.requireNonNull(credentials, "credentials");
   }
 
-  /** See {@link RunnerRegistry#job(JobRef)}. */
+  /** See {@link WorkflowJobs#job(JobRef)}. */
   Optional<JobStatus> job(JobRef job) {
     GitHubHttp.Answer answer =
         http.get(
@@ -56,7 +56,7 @@ final class GitHubWorkflowJobs {
     return Optional.of(answer.as(WorkflowJobJson.class).toStatus());
   }
 
-  /** See {@link RunnerRegistry#runAttempt(JobRef)}. */
+  /** See {@link WorkflowJobs#runAttempt(JobRef)}. */
   int runAttempt(JobRef job) {
     WorkflowRunJson run =
         http.getConditional(
@@ -72,7 +72,7 @@ final class GitHubWorkflowJobs {
     return run.runAttempt();
   }
 
-  /** See {@link RunnerRegistry#queuedJobs(JobRef)}. */
+  /** See {@link WorkflowJobs#queuedJobs(JobRef)}. */
   List<QueuedJob> queuedJobs(JobRef repository) {
     String token = credentials.token(repository);
     List<QueuedJob> queued = new ArrayList<>();
@@ -122,7 +122,7 @@ final class GitHubWorkflowJobs {
         .jobsOrNone();
   }
 
-  /** See {@link RunnerRegistry#attemptJobs(JobRef, int)}. */
+  /** See {@link WorkflowJobs#attemptJobs(JobRef, int)}. */
   List<JobStatus> attemptJobs(JobRef job, int attempt) {
     return http
         .get(
@@ -141,7 +141,7 @@ final class GitHubWorkflowJobs {
         .toList();
   }
 
-  /** See {@link RunnerRegistry#rerunJob(JobRef)}. */
+  /** See {@link WorkflowJobs#rerunJob(JobRef)}. */
   void rerunJob(JobRef job) {
     http.send(
         HttpMethod.POST,

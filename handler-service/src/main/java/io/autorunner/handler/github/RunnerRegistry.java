@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * The runners GitHub knows. Scope follows the job: organisation runners when the repository belongs
- * to an organisation, repository runners when it belongs to a user.
+ * to an organisation, repository runners when it belongs to a user. The jobs themselves are {@link
+ * WorkflowJobs}'.
  */
 public interface RunnerRegistry {
 
@@ -32,34 +33,6 @@ public interface RunnerRegistry {
    */
   boolean deleteRunner(JobRef job, long runnerId);
 
-  /** The job as GitHub sees it now. */
-  Optional<JobStatus> job(JobRef job);
-
-  /**
-   * Asks GitHub to run the job again (a new attempt of the same job), e.g. when its runner vanished
-   * before finishing it.
-   */
-  void rerunJob(JobRef job);
-
   /** Every runner registered in the scope of {@code scope} (its organisation or repository). */
   List<GitHubRunner> listRunners(JobRef scope);
-
-  /**
-   * Jobs of the repository of {@code repository} that GitHub still holds as queued, from its queued
-   * and in-progress runs (a matrix run is in progress while some of its jobs still queue). Bounded:
-   * the most recent runs only.
-   */
-  List<QueuedJob> queuedJobs(JobRef repository);
-
-  /** The jobs of one attempt of the job's run, to find what became of an earlier attempt. */
-  List<JobStatus> attemptJobs(JobRef job, int attempt);
-
-  /**
-   * The latest attempt of the job's run as GitHub sees it now: greater than {@code
-   * job.runAttempt()} once someone re-ran it, so the job of this attempt will never run again.
-   *
-   * @throws GitHubException.Permanent when the run is gone (404) or cannot be read
-   * @throws GitHubException.Transient on 5xx, rate limits or timeouts
-   */
-  int runAttempt(JobRef job);
 }

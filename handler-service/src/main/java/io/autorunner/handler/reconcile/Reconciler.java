@@ -4,11 +4,11 @@ import io.autorunner.common.naming.InstanceNaming;
 import io.autorunner.common.routing.RoutingRules;
 import io.autorunner.common.task.JobRef;
 import io.autorunner.common.task.RunnerTask;
+import io.autorunner.handler.github.GitHubActions;
 import io.autorunner.handler.github.GitHubException;
 import io.autorunner.handler.github.GitHubRunner;
 import io.autorunner.handler.github.JobStatus;
 import io.autorunner.handler.github.QueuedJob;
-import io.autorunner.handler.github.RunnerRegistry;
 import io.autorunner.handler.ledger.ReplacementLedger;
 import io.autorunner.handler.task.RunnerLifecycle;
 import io.autorunner.handler.task.RunnerOwnership;
@@ -39,7 +39,7 @@ public class Reconciler {
 
   private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
-  private final RunnerRegistry github;
+  private final GitHubActions github;
   private final ReconcileProperties settings;
   private final SweepSources sources;
   private final Clock clock;
@@ -52,7 +52,7 @@ public class Reconciler {
 
   public Reconciler(
       RunnerMachines machines,
-      RunnerRegistry github,
+      GitHubActions github,
       RunnerLifecycle lifecycle,
       ReplacementLedger ledger,
       InstanceNaming naming,

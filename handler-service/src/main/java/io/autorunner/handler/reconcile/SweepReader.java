@@ -2,10 +2,10 @@ package io.autorunner.handler.reconcile;
 
 import io.autorunner.common.naming.InstanceNaming;
 import io.autorunner.common.task.JobRef;
+import io.autorunner.handler.github.GitHubActions;
 import io.autorunner.handler.github.GitHubException;
 import io.autorunner.handler.github.GitHubRunner;
 import io.autorunner.handler.github.QueuedJob;
-import io.autorunner.handler.github.RunnerRegistry;
 import io.autorunner.handler.task.RunnerOwnership;
 import io.autorunner.handler.vm.Machine;
 import io.autorunner.handler.vm.RunnerMachines;
@@ -22,12 +22,12 @@ import java.util.Map;
 final class SweepReader {
 
   private final RunnerMachines machines;
-  private final RunnerRegistry github;
+  private final GitHubActions github;
   private final InstanceNaming naming;
   private final SweepSources sources;
 
   SweepReader(
-      RunnerMachines machines, RunnerRegistry github, InstanceNaming naming, SweepSources sources) {
+      RunnerMachines machines, GitHubActions github, InstanceNaming naming, SweepSources sources) {
     this.machines = machines;
     this.github = github;
     this.naming = naming;

@@ -2,10 +2,10 @@ package io.autorunner.handler.reconcile;
 
 import io.autorunner.common.task.JobRef;
 import io.autorunner.common.task.RunnerTask;
+import io.autorunner.handler.github.GitHubActions;
 import io.autorunner.handler.github.GitHubException;
 import io.autorunner.handler.github.GitHubRunner;
 import io.autorunner.handler.github.JobStatus;
-import io.autorunner.handler.github.RunnerRegistry;
 import io.autorunner.handler.ledger.LedgerUnavailableException;
 import io.autorunner.handler.task.TaskOutcome;
 import io.autorunner.handler.vm.Machine;
@@ -28,14 +28,14 @@ final class TakenRunnerCheck {
   private static final Logger log = LoggerFactory.getLogger(TakenRunnerCheck.class);
 
   private final RunnerMachines machines;
-  private final RunnerRegistry github;
+  private final GitHubActions github;
   private final Replacements replacements;
   private final Duration bootTimeout;
   private final Clock clock;
 
   TakenRunnerCheck(
       RunnerMachines machines,
-      RunnerRegistry github,
+      GitHubActions github,
       Replacements replacements,
       Duration bootTimeout,
       Clock clock) {

@@ -4,6 +4,7 @@ import io.autorunner.common.config.MissingConfigurationException;
 import io.autorunner.common.routing.RoutingProperties;
 import io.autorunner.handler.github.AllowLists;
 import io.autorunner.handler.github.AppInstallations;
+import io.autorunner.handler.github.GitHubActions;
 import io.autorunner.handler.github.GitHubAppCredentials;
 import io.autorunner.handler.github.GitHubCredentials;
 import io.autorunner.handler.github.GitHubHttp;
@@ -11,7 +12,6 @@ import io.autorunner.handler.github.GitHubProperties;
 import io.autorunner.handler.github.GitHubRunnerClient;
 import io.autorunner.handler.github.RunnerGroupPolicy;
 import io.autorunner.handler.github.RunnerGroups;
-import io.autorunner.handler.github.RunnerRegistry;
 import io.autorunner.handler.github.StaticTokenCredentials;
 import io.autorunner.handler.github.WebhookRedeliveries;
 import io.autorunner.handler.reconcile.ReconcileProperties;
@@ -101,7 +101,7 @@ public class GitHubConfiguration {
    * the steps between the mint and the insert.
    */
   @Bean
-  RunnerRegistry runnerRegistry(
+  GitHubActions gitHubActions(
       GitHubHttp http,
       GitHubCredentials credentials,
       RunnerGroups groups,

@@ -7,9 +7,9 @@ import io.autorunner.common.policy.PolicyProperties;
 import io.autorunner.common.routing.RoutingProperties;
 import io.autorunner.handler.bootstrap.StartupScripts;
 import io.autorunner.handler.github.AppInstallations;
+import io.autorunner.handler.github.GitHubActions;
 import io.autorunner.handler.github.GitHubProperties;
 import io.autorunner.handler.github.RunnerGroups;
-import io.autorunner.handler.github.RunnerRegistry;
 import io.autorunner.handler.github.WebhookRedeliveries;
 import io.autorunner.handler.ledger.ReplacementLedger;
 import io.autorunner.handler.reconcile.GitHubSweepSources;
@@ -44,7 +44,7 @@ class LifecycleConfiguration {
       PolicyProperties policy,
       RoutingProperties routing,
       RunnerMachines machines,
-      RunnerRegistry github,
+      GitHubActions github,
       StartupScripts scripts,
       LimitsProperties limits,
       PreemptionProperties preemption,
@@ -82,7 +82,7 @@ class LifecycleConfiguration {
   Reconciler reconciler(
       RoutingProperties routing,
       RunnerMachines machines,
-      RunnerRegistry github,
+      GitHubActions github,
       RunnerLifecycle lifecycle,
       ReplacementLedger ledger,
       NamingProperties naming,

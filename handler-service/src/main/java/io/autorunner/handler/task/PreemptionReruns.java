@@ -5,7 +5,7 @@ import io.autorunner.common.task.JobRef;
 import io.autorunner.common.task.RunnerTask;
 import io.autorunner.handler.github.GitHubException;
 import io.autorunner.handler.github.JobStatus;
-import io.autorunner.handler.github.RunnerRegistry;
+import io.autorunner.handler.github.WorkflowJobs;
 import io.autorunner.handler.vm.RunnerMachines;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -21,13 +21,13 @@ final class PreemptionReruns {
   private static final Logger log = LoggerFactory.getLogger(PreemptionReruns.class);
 
   private final RunnerMachines machines;
-  private final RunnerRegistry github;
+  private final WorkflowJobs github;
   private final PreemptionProperties settings;
   private final LifecycleCounters counters;
 
   PreemptionReruns(
       RunnerMachines machines,
-      RunnerRegistry github,
+      WorkflowJobs github,
       PreemptionProperties settings,
       LifecycleCounters counters) {
     this.machines = machines;

@@ -7,11 +7,11 @@ import io.autorunner.common.routing.RoutingRules;
 import io.autorunner.common.task.JobRef;
 import io.autorunner.common.task.RunnerTask;
 import io.autorunner.handler.bootstrap.StartupScripts;
+import io.autorunner.handler.github.GitHubActions;
 import io.autorunner.handler.github.GitHubException;
 import io.autorunner.handler.github.GitHubRunner;
 import io.autorunner.handler.github.JitRunner;
 import io.autorunner.handler.github.JobStatus;
-import io.autorunner.handler.github.RunnerRegistry;
 import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.CreatedMachine;
 import io.autorunner.handler.vm.Machine;
@@ -34,7 +34,7 @@ final class RunnerCreation {
   private final LabelPolicy policy;
   private final RoutingRules rules;
   private final RunnerMachines machines;
-  private final RunnerRegistry github;
+  private final GitHubActions github;
   private final StartupScripts scripts;
   private final InstanceCap cap;
   private final PreemptionReruns preemptions;
@@ -44,7 +44,7 @@ final class RunnerCreation {
       LabelPolicy policy,
       RoutingRules rules,
       RunnerMachines machines,
-      RunnerRegistry github,
+      GitHubActions github,
       StartupScripts scripts,
       InstanceCap cap,
       PreemptionReruns preemptions,

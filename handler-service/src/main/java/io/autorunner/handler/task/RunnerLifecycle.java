@@ -4,7 +4,7 @@ import io.autorunner.common.policy.LabelPolicy;
 import io.autorunner.common.routing.RoutingRules;
 import io.autorunner.common.task.RunnerTask;
 import io.autorunner.handler.bootstrap.StartupScripts;
-import io.autorunner.handler.github.RunnerRegistry;
+import io.autorunner.handler.github.GitHubActions;
 import io.autorunner.handler.ledger.ReplacementLedger;
 import io.autorunner.handler.vm.RunnerMachines;
 
@@ -24,7 +24,7 @@ public class RunnerLifecycle {
       LabelPolicy policy,
       RoutingRules rules,
       RunnerMachines machines,
-      RunnerRegistry github,
+      GitHubActions github,
       StartupScripts scripts,
       int maxInstances,
       PreemptionProperties preemption,

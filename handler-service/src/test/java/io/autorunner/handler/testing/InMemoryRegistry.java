@@ -1,11 +1,11 @@
 package io.autorunner.handler.testing;
 
 import io.autorunner.common.task.JobRef;
+import io.autorunner.handler.github.GitHubActions;
 import io.autorunner.handler.github.GitHubException;
 import io.autorunner.handler.github.GitHubRunner;
 import io.autorunner.handler.github.JitRunner;
 import io.autorunner.handler.github.JobStatus;
-import io.autorunner.handler.github.RunnerRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The GitHub port as a map of runners by name. */
-public final class InMemoryRegistry implements RunnerRegistry {
+public final class InMemoryRegistry implements GitHubActions {
 
   public final Map<String, GitHubRunner> runners = new LinkedHashMap<>();
   public final List<Long> deletedIds = new ArrayList<>();
