@@ -115,49 +115,43 @@ final class RunnerGroupEndpoints {
 
   private Response update(Request request) {
     synchronized (lock) {
-      Optional<GroupState> found = registry.group(request.param(0), request.param(1));
-      if (found.isEmpty()) {
-        return GitHubErrors.notFound();
-      }
-      GroupState group = found.get();
-      if (registry.writesRefused()) {
-        return GitHubErrors.notAccessible();
-      }
-      JsonNode body = request.json();
-      // The documented PATCH requires the name, even when it does not change.
-      String name = body.path("name").asString("");
-      if (name.isBlank()) {
-        return GitHubErrors.error(422, "Invalid request.\n\n\"name\" wasn't supplied.");
-      }
-      GroupState copy = group.renamed(name);
-      Optional<Response> invalid = apply(copy, body);
-      if (invalid.isPresent()) {
-        return invalid.get();
-      }
-      registry.groupsOf(group.org).orElseThrow().put(group.id, copy);
-      registry.members().admissionChanged();
-      return Response.json(200, copy.json(baseUrl.get()));
+      return registry.changing(request, group -> updateGroup(request, group));
     }
+  }
+
+  /** The write itself, on a group that exists and may be written. Callers hold the lock. */
+  private Response updateGroup(Request request, GroupState group) {
+    JsonNode body = request.json();
+    // The documented PATCH requires the name, even when it does not change.
+    String name = body.path("name").asString("");
+    if (name.isBlank()) {
+      return GitHubErrors.error(422, "Invalid request.\n\n\"name\" wasn't supplied.");
+    }
+    GroupState copy = group.renamed(name);
+    Optional<Response> invalid = apply(copy, body);
+    if (invalid.isPresent()) {
+      return invalid.get();
+    }
+    registry.groupsOf(group.org).orElseThrow().put(group.id, copy);
+    registry.members().admissionChanged();
+    return Response.json(200, copy.json(baseUrl.get()));
   }
 
   private Response delete(Request request) {
     synchronized (lock) {
-      Optional<GroupState> found = registry.group(request.param(0), request.param(1));
-      if (found.isEmpty()) {
-        return GitHubErrors.notFound();
-      }
-      GroupState group = found.get();
-      if (registry.writesRefused()) {
-        return GitHubErrors.notAccessible();
-      }
-      if (group.isDefault) {
-        return GitHubErrors.error(422, "The default runner group cannot be deleted.");
-      }
-      registry.groupsOf(group.org).orElseThrow().remove(group.id);
-      registry.members().groupDeleted(group.org, group.id);
-      registry.members().admissionChanged();
-      return Response.empty(204);
+      return registry.changing(request, this::deleteGroup);
     }
+  }
+
+  /** The write itself, on a group that exists and may be written. Callers hold the lock. */
+  private Response deleteGroup(GroupState group) {
+    if (group.isDefault) {
+      return GitHubErrors.error(422, "The default runner group cannot be deleted.");
+    }
+    registry.groupsOf(group.org).orElseThrow().remove(group.id);
+    registry.members().groupDeleted(group.org, group.id);
+    registry.members().admissionChanged();
+    return Response.empty(204);
   }
 
   /** Applies the documented body fields to {@code group}; an answer when one is invalid. */

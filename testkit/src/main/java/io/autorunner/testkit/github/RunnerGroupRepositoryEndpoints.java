@@ -57,57 +57,51 @@ final class RunnerGroupRepositoryEndpoints {
 
   private Response setRepositories(Request request) {
     synchronized (lock) {
-      Optional<GroupState> found = registry.group(request.param(0), request.param(1));
-      if (found.isEmpty()) {
-        return GitHubErrors.notFound();
-      }
-      GroupState group = found.get();
-      if (registry.writesRefused()) {
-        return GitHubErrors.notAccessible();
-      }
-      JsonNode ids = request.json().path("selected_repository_ids");
-      if (!ids.isArray()) {
-        return GitHubErrors.error(
-            422, "Invalid request.\n\n\"selected_repository_ids\" wasn't supplied.");
-      }
-      Optional<Response> invalid = selectedOnly(group).or(() -> invalid(repositories, group, ids));
-      if (invalid.isPresent()) {
-        return invalid.get();
-      }
-      group.selected.clear();
-      ids.forEach(id -> group.selected.add(id.asLong()));
-      registry.members().admissionChanged();
-      return Response.empty(204);
+      return registry.changing(request, group -> setRepositoriesOf(request, group));
     }
+  }
+
+  /** The write itself, on a group that exists and may be written. Callers hold the lock. */
+  private Response setRepositoriesOf(Request request, GroupState group) {
+    JsonNode ids = request.json().path("selected_repository_ids");
+    if (!ids.isArray()) {
+      return GitHubErrors.error(
+          422, "Invalid request.\n\n\"selected_repository_ids\" wasn't supplied.");
+    }
+    Optional<Response> invalid = selectedOnly(group).or(() -> invalid(repositories, group, ids));
+    if (invalid.isPresent()) {
+      return invalid.get();
+    }
+    group.selected.clear();
+    ids.forEach(id -> group.selected.add(id.asLong()));
+    registry.members().admissionChanged();
+    return Response.empty(204);
   }
 
   private Response changeRepository(Request request, boolean add) {
     synchronized (lock) {
-      Optional<GroupState> found = registry.group(request.param(0), request.param(1));
-      if (found.isEmpty()) {
+      return registry.changing(request, group -> changeRepositoryOf(request, add, group));
+    }
+  }
+
+  /** The write itself, on a group that exists and may be written. Callers hold the lock. */
+  private Response changeRepositoryOf(Request request, boolean add, GroupState group) {
+    long id = Long.parseLong(request.param(2));
+    Optional<Response> invalid = selectedOnly(group);
+    if (invalid.isPresent()) {
+      return invalid.get();
+    }
+    if (add) {
+      Optional<Repository> repo = repositories.byId(id);
+      if (repo.isEmpty() || !repo.get().owner().equalsIgnoreCase(group.org)) {
         return GitHubErrors.notFound();
       }
-      GroupState group = found.get();
-      if (registry.writesRefused()) {
-        return GitHubErrors.notAccessible();
-      }
-      long id = Long.parseLong(request.param(2));
-      Optional<Response> invalid = selectedOnly(group);
-      if (invalid.isPresent()) {
-        return invalid.get();
-      }
-      if (add) {
-        Optional<Repository> repo = repositories.byId(id);
-        if (repo.isEmpty() || !repo.get().owner().equalsIgnoreCase(group.org)) {
-          return GitHubErrors.notFound();
-        }
-        group.selected.add(id);
-      } else {
-        group.selected.remove(id);
-      }
-      registry.members().admissionChanged();
-      return Response.empty(204);
+      group.selected.add(id);
+    } else {
+      group.selected.remove(id);
     }
+    registry.members().admissionChanged();
+    return Response.empty(204);
   }
 
   /** Every id must name a repository of the group's organisation. */

@@ -1,11 +1,14 @@
 package io.autorunner.testkit.github;
 
+import io.autorunner.testkit.http.Request;
+import io.autorunner.testkit.http.Response;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -98,6 +101,22 @@ final class RunnerGroups {
    */
   Optional<GroupState> group(String org, String id) {
     return groupsOf(org).map(groups -> groups.get(Long.parseLong(id)));
+  }
+
+  /**
+   * Runs {@code change} on the group the request's path names ({@code {org}/.../{group id}}), as
+   * GitHub answers a write: 404 when there is no such group, 403 when writes are refused. Callers
+   * hold the lock.
+   */
+  Response changing(Request request, Function<GroupState, Response> change) {
+    Optional<GroupState> group = group(request.param(0), request.param(1));
+    if (group.isEmpty()) {
+      return GitHubErrors.notFound();
+    }
+    if (writesRefused()) {
+      return GitHubErrors.notAccessible();
+    }
+    return change.apply(group.get());
   }
 
   long nextId() {
