@@ -9,12 +9,17 @@
 #
 # Once per VM it:
 #   1. refuses to run a second time (the JIT config is single-use: a restarted VM powers off);
-#   2. installs Docker (the distribution's docker.io package);
-#   3. creates the unprivileged user `runner` (no sudo; member of the docker group);
-#   4. on GPU VMs, uses the image's NVIDIA driver when `nvidia-smi` works, else installs the
+#   2. asks the handler for its runner: the VM's metadata holds no secret, so the script proves who
+#      it is with the instance identity token its metadata server signs (audience = the handler,
+#      format=full, naming project, zone, instance name and id) and receives the single-use JIT
+#      config once, in the response body. The handler refuses a second call, another VM, or a VM
+#      past its boot window;
+#   3. installs Docker (the distribution's docker.io package);
+#   4. creates the unprivileged user `runner` (no sudo; member of the docker group);
+#   5. on GPU VMs, uses the image's NVIDIA driver when `nvidia-smi` works, else installs the
 #      distribution's driver, then NVIDIA's container toolkit so `docker run --gpus all` works;
-#   5. downloads the Actions runner release, checks its sha256, unpacks it into ~runner;
-#   6. runs the runner for one job as `runner`, then powers the VM off.
+#   6. downloads the Actions runner release, checks its sha256, unpacks it into ~runner;
+#   7. runs the runner for one job as `runner`, then powers the VM off.
 # Any failure powers the VM off as well (EXIT trap), so a broken VM never idles. The handler and
 # the reconciler delete powered-off VMs; Spot's maxRunDuration is the hard cap behind both.
 #
@@ -33,9 +38,12 @@ readonly RUNNER_URL=@@RUNNER_URL@@
 readonly GPU=@@GPU@@
 # The job's labels, for the log only: the runner registers with the labels inside the JIT config.
 readonly RUNNER_LABELS=@@RUNNER_LABELS@@
-# The single-use runner registration (a secret): never logged, never on a command line, never
-# written to disk by this script. It reaches the runner through its environment.
-JIT_CONFIG=@@JIT_CONFIG@@
+# The single-use runner registration (a secret), fetched from the handler at boot: never logged,
+# never on a command line, never written to disk by this script. It reaches the runner through
+# its environment.
+JIT_CONFIG=''
+
+readonly METADATA=http://metadata.google.internal/computeMetadata/v1/instance
 
 readonly RUNNER_USER=runner
 readonly RUNNER_FILE="actions-runner-linux-x64-${RUNNER_VERSION}.tar.gz"
@@ -103,6 +111,34 @@ download() {
 }
 
 @@NVIDIA_DRIVER_FUNCTIONS@@
+
+# One value from this VM's metadata server (never leaves the VM).
+metadata() {
+  curl --fail --silent --show-error --retry 5 --retry-delay 2 --retry-connrefused \
+    --header 'Metadata-Flavor: Google' "$@"
+}
+
+# Proves who this VM is and receives its runner's JIT config (a secret) into JIT_CONFIG. The
+# identity token and the config travel in headers and bodies only, never on a command line.
+fetch_runner_config() {
+  local url audience token config
+  url=$(metadata "${METADATA}/attributes/autorunner-runner-config-url")
+  audience=$(metadata "${METADATA}/attributes/autorunner-runner-config-audience")
+  [[ "$url" =~ ^https?://[A-Za-z0-9.:/_-]+$ ]] || fail "the runner-config URL in metadata is not a URL"
+  log "asking ${url} for this VM's runner"
+  token=$(metadata --get --data-urlencode "audience=${audience}" --data-urlencode "format=full" \
+    "${METADATA}/service-accounts/default/identity") || fail "no identity token (does the VM have a service account?)"
+  # 503 (the handler is busy or minting) and timeouts are retried; 401/403/409 are final.
+  config=$(printf 'Authorization: Bearer %s\n' "$token" \
+    | curl --fail --silent --show-error --proto '=https,http' --max-time 60 \
+      --retry 10 --retry-delay 5 --retry-connrefused \
+      --header @- --data '' "$url") || fail "the handler refused this VM its runner"
+  token=''
+  [[ "$config" =~ ^[A-Za-z0-9+/]+={0,2}$ ]] || fail "the handler's answer is not a runner config"
+  JIT_CONFIG=$config
+  config=''
+  log "runner config received"
+}
 
 check_platform() {
   [[ $EUID -eq 0 ]] || fail "must run as root"
@@ -216,6 +252,9 @@ main() {
     ensure_nvidia_driver
     install_nvidia_container_toolkit
   fi
+  # After the driver (whose install may reboot: the config is handed out once) and before the
+  # runner, so the secret is held for the shortest time.
+  fetch_runner_config
   install_runner
   run_runner
 }

@@ -10,9 +10,12 @@
 # Once per VM it:
 #   1. refuses to run a second time (the JIT config is single-use: a restarted VM powers off);
 #   2. on GPU VMs without a working nvidia-smi, installs NVIDIA's data-center driver;
-#   3. creates the local user `runner` (not an administrator);
-#   4. downloads the Actions runner release, checks its SHA256, extracts it to C:\actions-runner;
-#   5. runs the runner for one job as `runner`, then powers the VM off.
+#   3. asks the handler for its runner: the VM's metadata holds no secret, so the script proves who
+#      it is with the instance identity token its metadata server signs (audience = the handler,
+#      format=full) and receives the single-use JIT config once, in the response body;
+#   4. creates the local user `runner` (not an administrator);
+#   5. downloads the Actions runner release, checks its SHA256, extracts it to C:\actions-runner;
+#   6. runs the runner for one job as `runner`, then powers the VM off.
 # Any failure powers the VM off as well (finally block), so a broken VM never idles.
 #
 # Output goes to the serial console through the guest agent; every line of ours starts with
@@ -36,9 +39,11 @@ $RunnerUrl = @@RUNNER_URL@@
 $Gpu = @@GPU@@
 # The job's labels, for the log only: the runner registers with the labels inside the JIT config.
 $RunnerLabels = @@RUNNER_LABELS@@
-# The single-use runner registration (a secret): never logged, never on a command line; it waits
-# for the runner in a file only the runner user can read, which the runner's wrapper deletes.
-$JitConfig = @@JIT_CONFIG@@
+# The single-use runner registration (a secret), fetched from the handler at boot: never logged,
+# never on a command line; it waits for the runner in a file only the runner user can read, which
+# the runner's wrapper deletes.
+$JitConfig = $null
+$Metadata = 'http://metadata.google.internal/computeMetadata/v1/instance'
 
 $RunnerUser = 'runner'
 $RunnerDir = 'C:\actions-runner'
@@ -176,6 +181,43 @@ function Install-Runner {
     Remove-Item -Force -LiteralPath $zip
 }
 
+function Get-Metadata([string]$Path) {
+    Invoke-RestMethod -UseBasicParsing -Headers @{ 'Metadata-Flavor' = 'Google' } -Uri "$Metadata/$Path"
+}
+
+# Proves who this VM is and receives its runner's JIT config (a secret). 503s and network errors
+# are retried; a refusal (401, 403, 409) is final.
+function Get-RunnerConfig {
+    $url = [string](Get-Metadata 'attributes/autorunner-runner-config-url')
+    $audience = [string](Get-Metadata 'attributes/autorunner-runner-config-audience')
+    if ($url -notmatch '^https?://[A-Za-z0-9.:/_-]+$') {
+        throw 'the runner-config URL in metadata is not a URL'
+    }
+    Write-Log "asking $url for this VM's runner"
+    $token = [string](Get-Metadata ("service-accounts/default/identity?audience=" +
+        [uri]::EscapeDataString($audience) + '&format=full'))
+    for ($attempt = 1; ; $attempt++) {
+        try {
+            $config = [string](Invoke-RestMethod -UseBasicParsing -Method Post -Uri $url `
+                -Headers @{ Authorization = "Bearer $token" } -TimeoutSec 60)
+            break
+        } catch {
+            $status = 0
+            if ($_.Exception.Response) { $status = [int]$_.Exception.Response.StatusCode }
+            if (($status -ne 0 -and $status -ne 503 -and $status -ne 429) -or $attempt -ge 10) {
+                throw "the handler refused this VM its runner (HTTP $status)"
+            }
+            Start-Sleep -Seconds 5
+        }
+    }
+    $token = $null
+    if ($config -notmatch '^[A-Za-z0-9+/]+={0,2}$') {
+        throw "the handler's answer is not a runner config"
+    }
+    $script:JitConfig = $config
+    Write-Log 'runner config received'
+}
+
 function Invoke-Runner([string]$Password) {
     # The JIT config goes to a file only the runner user (and SYSTEM) may touch. The wrapper reads
     # it into ACTIONS_RUNNER_INPUT_JITCONFIG, which the runner reads like --jitconfig (as
@@ -245,6 +287,7 @@ try {
         Install-NvidiaDriver
         if ($script:Rebooting) { return }
     }
+    Get-RunnerConfig
     $password = New-RandomPassword
     Set-RunnerUser -Password $password
     Install-Runner

@@ -1,9 +1,5 @@
 package io.autorunner.handler.auth;
 
-import com.nimbusds.jose.util.Base64URL;
-import com.nimbusds.jose.util.JSONObjectUtils;
-import com.nimbusds.jwt.JWTClaimsSet;
-import java.text.ParseException;
 import java.time.Clock;
 
 /**
@@ -17,6 +13,7 @@ import java.time.Clock;
  */
 public final class CloudRunIamVerifier implements CallerVerifier {
 
+  private final TokenClaims tokens = new CloudRunVerifiedTokens();
   private final InvokerClaims claims;
 
   /**
@@ -28,37 +25,12 @@ public final class CloudRunIamVerifier implements CallerVerifier {
     this.claims = new InvokerClaims(audience, invokerServiceAccount, clock);
   }
 
-  /**
-   * Reads the header Cloud Run authorized the request with: {@code X-Serverless-Authorization} when
-   * present (Cloud Run then passes {@code Authorization} through unverified), else {@code
-   * Authorization}.
-   */
   @Override
   public CallerCheck verify(String authorization, String serverlessAuthorization) {
-    String header =
-        serverlessAuthorization != null && !serverlessAuthorization.isBlank()
-            ? serverlessAuthorization
-            : authorization;
     try {
-      return claims.check(unsignedClaims(BearerCredential.token(header)));
+      return claims.check(tokens.read(authorization, serverlessAuthorization));
     } catch (CredentialRefused refused) {
       return refused.check();
-    }
-  }
-
-  /**
-   * Accepts {@code header.payload}, {@code header.payload.} and {@code header.payload.anything}.
-   */
-  private static JWTClaimsSet unsignedClaims(String token) throws CredentialRefused {
-    String[] parts = token.split("\\.", -1);
-    if (parts.length != 2 && parts.length != 3) {
-      throw CredentialRefused.unauthenticated("malformed token: not a JWT");
-    }
-    try {
-      JSONObjectUtils.parse(new Base64URL(parts[0]).decodeToString());
-      return JWTClaimsSet.parse(new Base64URL(parts[1]).decodeToString());
-    } catch (ParseException | RuntimeException e) {
-      throw CredentialRefused.unauthenticated("malformed token: header or claims are not JSON");
     }
   }
 }

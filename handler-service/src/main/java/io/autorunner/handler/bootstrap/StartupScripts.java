@@ -5,7 +5,6 @@ import io.autorunner.common.naming.Rfc1035Name;
 import io.autorunner.common.policy.OperatingSystem;
 import io.autorunner.common.policy.RunnerSpec;
 import io.autorunner.handler.github.GitHubProperties;
-import io.autorunner.handler.github.JitRunner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -43,13 +42,7 @@ public final class StartupScripts {
   private static final Pattern PLACEHOLDER = Pattern.compile("@@([A-Z0-9_]+)@@");
   private static final Set<String> VALUE_PLACEHOLDERS =
       Set.of(
-          "RUNNER_NAME",
-          "RUNNER_VERSION",
-          "RUNNER_SHA256",
-          "RUNNER_URL",
-          "GPU",
-          "RUNNER_LABELS",
-          "JIT_CONFIG");
+          "RUNNER_NAME", "RUNNER_VERSION", "RUNNER_SHA256", "RUNNER_URL", "GPU", "RUNNER_LABELS");
 
   private static final Pattern VERSION = Pattern.compile("[0-9]{1,5}(\\.[0-9]{1,5}){1,3}");
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
@@ -59,8 +52,6 @@ public final class StartupScripts {
       Pattern.compile(
           "https?://[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(?::[0-9]{1,5})?"
               + "(?:/[A-Za-z0-9._~%/+-]*)?(?:\\?[A-Za-z0-9._~%/+=&-]*)?");
-  private static final Pattern JIT_CONFIG = Pattern.compile("[A-Za-z0-9+/]+={0,2}");
-  private static final int MAX_JIT_CONFIG = 64 * 1024;
   private static final int MAX_LABELS_TEXT = 1024;
 
   private final GitHubProperties github;
@@ -85,15 +76,14 @@ public final class StartupScripts {
 
   /**
    * The startup script for a runner VM: bash for Linux (the {@code startup-script} metadata value),
-   * PowerShell for Windows ({@code windows-startup-script-ps1}). The result holds the JIT config: a
-   * secret, never to be logged.
+   * PowerShell for Windows ({@code windows-startup-script-ps1}). The script holds no secret: the VM
+   * asks the handler for its runner at boot.
    *
    * @throws IllegalArgumentException when a value breaks its allow-list
    * @throws IllegalStateException when the configuration lacks the runner checksum for the OS
    */
-  public String render(RunnerSpec spec, JitRunner runner) {
+  public String render(RunnerSpec spec, String runnerName) {
     Objects.requireNonNull(spec, "spec");
-    Objects.requireNonNull(runner, "runner");
     boolean windows = spec.os() == OperatingSystem.WINDOWS;
     String version = require("runner version", github.runnerVersion(), VERSION);
     String file =
@@ -109,14 +99,7 @@ public final class StartupScripts {
             URL);
     String sha256 =
         require("runner sha256 for " + file, checksum(windows).toLowerCase(Locale.ROOT), SHA256);
-    String name = require("runner name", runner.name(), Rfc1035Name.PATTERN);
-    String jitConfig = runner.encodedJitConfig();
-    if (jitConfig == null
-        || jitConfig.length() > MAX_JIT_CONFIG
-        || !JIT_CONFIG.matcher(jitConfig).matches()) {
-      // Never echo the value: it is a secret.
-      throw new IllegalArgumentException("the JIT runner config is not base64 text");
-    }
+    String name = require("runner name", runnerName, Rfc1035Name.PATTERN);
 
     Map<String, String> values = new LinkedHashMap<>();
     values.put("RUNNER_NAME", name);
@@ -125,7 +108,6 @@ public final class StartupScripts {
     values.put("RUNNER_URL", url);
     values.put("GPU", spec.hasGpu() ? "1" : "0");
     values.put("RUNNER_LABELS", labelsText(spec));
-    values.put("JIT_CONFIG", jitConfig);
     return windows
         ? substitute(windowsTemplate, values, StartupScripts::powerShellQuote)
         : substitute(linuxTemplate, values, StartupScripts::bashQuote);

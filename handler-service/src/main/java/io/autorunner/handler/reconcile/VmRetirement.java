@@ -3,24 +3,23 @@ package io.autorunner.handler.reconcile;
 import io.autorunner.handler.github.GitHubException;
 import io.autorunner.handler.github.GitHubRunner;
 import io.autorunner.handler.github.RunnerRegistry;
+import io.autorunner.handler.task.MachineRetirement;
 import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.Machine;
 import io.autorunner.handler.vm.RunnerMachines;
 import java.util.Optional;
 
 /**
- * Deletes a VM, its runner first: GitHub refuses to remove a runner that took a job since it was
- * listed, and then the VM stays (deleting it would kill that job). A second delete of the same VM
- * from an overlapping sweep finds it gone or being deleted, and says so.
+ * The sweep's deletes, as {@link MachineRetirement} does them (runner first, or a claim against the
+ * handout of a runner), written into the report. A second delete of the same VM from an overlapping
+ * sweep finds it gone or being deleted, and says so.
  */
 final class VmRetirement {
 
-  private final RunnerMachines machines;
-  private final RunnerRegistry github;
+  private final MachineRetirement retirement;
 
   VmRetirement(RunnerMachines machines, RunnerRegistry github) {
-    this.machines = machines;
-    this.github = github;
+    this.retirement = new MachineRetirement(machines, github);
   }
 
   /** With {@code regardless}, a VM that cannot run a job anyway (stopped, too old) goes too. */
@@ -31,20 +30,10 @@ final class VmRetirement {
       ReconcileReport report,
       boolean regardless) {
     try {
-      if (runner.isPresent() && vm.job() != null) {
-        try {
-          github.deleteRunner(vm.job(), runner.get().id());
-        } catch (GitHubException.Permanent tookAJob) {
-          if (!regardless) {
-            report.kept(vm.name(), "its runner took a job meanwhile");
-            return;
-          }
-        }
-      }
-      if (machines.delete(vm.name())) {
-        report.deletedVm(vm.name(), reason);
-      } else {
-        report.kept(vm.name(), "gone or being deleted by another caller");
+      switch (retirement.retire(vm, runner, regardless)) {
+        case DELETED -> report.deletedVm(vm.name(), reason);
+        case GONE -> report.kept(vm.name(), "gone or being deleted by another caller");
+        case BUSY -> report.kept(vm.name(), "its runner took a job meanwhile");
       }
     } catch (ComputeException | GitHubException e) {
       report.failed(vm.name(), "delete: " + e.getMessage());

@@ -20,6 +20,7 @@ import io.autorunner.handler.reconcile.SweepSources;
 import io.autorunner.handler.task.LifecycleCounters;
 import io.autorunner.handler.task.PreemptionProperties;
 import io.autorunner.handler.task.RunnerLifecycle;
+import io.autorunner.handler.vm.HandoutAddress;
 import io.autorunner.handler.vm.RunnerMachines;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
@@ -46,6 +47,7 @@ class LifecycleConfiguration {
       RunnerMachines machines,
       GitHubActions github,
       StartupScripts scripts,
+      HandoutAddress handout,
       LimitsProperties limits,
       PreemptionProperties preemption,
       LifecycleCounters counters,
@@ -56,6 +58,7 @@ class LifecycleConfiguration {
         machines,
         github,
         scripts,
+        handout,
         limits.maxInstances(),
         preemption,
         counters,

@@ -8,12 +8,10 @@ import io.autorunner.common.task.JobRef;
 import io.autorunner.common.task.RunnerTask;
 import io.autorunner.handler.bootstrap.StartupScripts;
 import io.autorunner.handler.github.GitHubActions;
-import io.autorunner.handler.github.GitHubException;
 import io.autorunner.handler.github.GitHubRunner;
-import io.autorunner.handler.github.JitRunner;
 import io.autorunner.handler.github.JobStatus;
-import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.CreatedMachine;
+import io.autorunner.handler.vm.HandoutAddress;
 import io.autorunner.handler.vm.Machine;
 import io.autorunner.handler.vm.MachineRequest;
 import io.autorunner.handler.vm.RunnerMachines;
@@ -23,9 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A queued job gets its VM: resolve the spec, respect the cap, mint a JIT runner, insert. An
- * existing VM is success, a runner name another attempt holds is waited for rather than taken, and
- * the cap is checked against what GCE lists, before the insert and after it.
+ * A queued job gets its VM: resolve the spec, respect the cap, insert. The VM asks for its runner
+ * itself once it has booted ({@code RunnerHandout}), so nothing here mints a runner or holds a
+ * secret. An existing VM is success, and the cap is checked against what GCE lists, before the
+ * insert and after it.
  */
 final class RunnerCreation {
 
@@ -36,8 +35,10 @@ final class RunnerCreation {
   private final RunnerMachines machines;
   private final GitHubActions github;
   private final StartupScripts scripts;
+  private final HandoutAddress handout;
   private final InstanceCap cap;
   private final PreemptionReruns preemptions;
+  private final MachineRetirement retirement;
   private final LifecycleCounters counters;
 
   RunnerCreation(
@@ -46,6 +47,7 @@ final class RunnerCreation {
       RunnerMachines machines,
       GitHubActions github,
       StartupScripts scripts,
+      HandoutAddress handout,
       InstanceCap cap,
       PreemptionReruns preemptions,
       LifecycleCounters counters) {
@@ -54,12 +56,14 @@ final class RunnerCreation {
     this.machines = machines;
     this.github = github;
     this.scripts = scripts;
+    this.handout = handout;
     this.cap = cap;
     this.preemptions = preemptions;
+    this.retirement = new MachineRetirement(machines, github);
     this.counters = counters;
   }
 
-  /** A queued job gets its VM: resolve the spec, respect the cap, mint a JIT runner, insert. */
+  /** A queued job gets its VM: resolve the spec, respect the cap, insert. */
   TaskOutcome create(RunnerTask.CreateRunner task) {
     JobRef job = task.job();
     if (!rules.allows(job.owner(), job.repository())) {
@@ -78,20 +82,29 @@ final class RunnerCreation {
     String name = task.instanceName();
     // One listing serves both the idempotency check and the cap.
     List<Machine> existing = machines.list();
-    if (existing.stream().anyMatch(vm -> vm.name().equals(name))) {
+    Optional<Machine> made = existing.stream().filter(vm -> vm.name().equals(name)).findFirst();
+    if (made.isPresent()) {
       // An earlier attempt inserted it; if that attempt failed before it could check the cap (a
       // listing or a delete that failed, a restart), this one checks now.
       Optional<String> over = cap.overflowing(name, existing);
       if (over.isPresent()) {
-        Optional<GitHubRunner> registered = github.findRunner(task.job(), name);
-        return undoOverCap(task.job(), name, registered.map(GitHubRunner::id), over.get());
+        return undoOverCap(made.get(), github.findRunner(task.job(), name), over.get());
       }
       return TaskOutcome.done("VM " + name + " exists already");
     }
     // A create that arrives after its job was cancelled or served (a retried task, a release
-    // that overtook it) must not leave a VM behind that nothing will delete.
+    // that overtook it), or for a run GitHub does not know (an old or forged delivery), must not
+    // leave a VM behind.
     Optional<JobStatus> status = github.job(task.job());
-    if (status.isPresent() && !status.get().awaitingRunner()) {
+    if (status.isEmpty()) {
+      return TaskOutcome.done(
+          "GitHub does not know job "
+              + task.job().jobId()
+              + " of "
+              + task.job().repository()
+              + "; no VM made");
+    }
+    if (!status.get().awaitingRunner()) {
       return TaskOutcome.done(
           "job " + task.job().jobId() + " is " + status.get().status() + "; no VM needed");
     }
@@ -100,72 +113,45 @@ final class RunnerCreation {
     if (full.isPresent()) {
       return TaskOutcome.atCapacity(full.get());
     }
-    JitRunner runner = github.createJitRunner(task.job(), name, spec.labels());
     String script;
     try {
-      script = scripts.render(spec, runner);
+      script = scripts.render(spec, name);
     } catch (IllegalStateException | IllegalArgumentException unrenderable) {
-      dropRunner(task.job(), runner);
       return TaskOutcome.refused("startup script: " + unrenderable.getMessage());
     }
     CreatedMachine created =
-        insert(new MachineRequest(name, spec, task.job(), runner.runnerId(), script), runner);
+        machines.create(new MachineRequest(name, spec, task.job(), handout, script));
     if (created.alreadyExisted()) {
-      // Another attempt's VM holds the name, with that attempt's runner: ours serves nothing.
-      dropRunner(task.job(), runner);
       return TaskOutcome.done("VM existed already: " + name + " in " + created.zone());
     }
     counters.created();
-    Optional<String> over = cap.overflowing(name, machines.list());
+    List<Machine> after = machines.list();
+    Optional<String> over = cap.overflowing(name, after);
     if (over.isPresent()) {
-      return undoOverCap(task.job(), name, Optional.of(runner.runnerId()), over.get());
+      Optional<Machine> ours = after.stream().filter(vm -> vm.name().equals(name)).findFirst();
+      if (ours.isPresent()) {
+        return undoOverCap(ours.get(), Optional.empty(), over.get());
+      }
     }
     return TaskOutcome.created(
         "VM created: " + name + " in " + created.zone() + " (" + describe(spec, created) + ")");
   }
 
-  /** Inserts; frees the runner unless the insert may still complete and boot with its config. */
-  private CreatedMachine insert(MachineRequest request, JitRunner runner) {
-    try {
-      return machines.create(request);
-    } catch (ComputeException.Transient failed) {
-      if (!failed.mayStillSucceed()) {
-        dropRunner(request.job(), runner);
-      }
-      throw failed;
-    } catch (ComputeException failed) {
-      dropRunner(request.job(), runner);
-      throw failed;
-    }
-  }
-
   /**
-   * Another create won the race for the last place: this VM goes again, and the task waits. The
-   * runner goes first: GitHub refuses to remove a runner that took a job, which is the one safe
-   * test of whether deleting the VM would kill a job.
+   * Another create won the race for the last place: this VM goes again, and the task waits. A VM
+   * whose runner took a job already stays: deleting it would kill that job.
    */
-  private TaskOutcome undoOverCap(JobRef job, String name, Optional<Long> runnerId, String why) {
-    if (runnerId.isPresent()) {
-      try {
-        github.deleteRunner(job, runnerId.get());
-      } catch (GitHubException.Permanent busy) {
-        log.warn("VM {} is over the cap ({}) but its runner took a job; it stays", name, why);
-        return TaskOutcome.created("VM created: " + name + " (over the cap, but busy at once)");
-      }
+  private TaskOutcome undoOverCap(Machine vm, Optional<GitHubRunner> listed, String why) {
+    MachineRetirement.Result result = retirement.retire(vm, listed, false);
+    if (result == MachineRetirement.Result.BUSY) {
+      log.warn("VM {} is over the cap ({}) but its runner took a job; it stays", vm.name(), why);
+      return TaskOutcome.created("VM created: " + vm.name() + " (over the cap, but busy at once)");
     }
-    machines.delete(name);
-    counters.deleted();
-    return TaskOutcome.atCapacity("VM " + name + " was one too many (" + why + "); deleted again");
-  }
-
-  private void dropRunner(JobRef job, JitRunner runner) {
-    try {
-      github.deleteRunner(job, runner.runnerId());
-    } catch (GitHubException e) {
-      // Not fatal: the reconciler removes a runner with no VM once no create can be using it.
-      log.warn(
-          "could not remove runner {} after a failed create: {}", runner.name(), e.getMessage());
+    if (result == MachineRetirement.Result.DELETED) {
+      counters.deleted();
     }
+    return TaskOutcome.atCapacity(
+        "VM " + vm.name() + " was one too many (" + why + "); deleted again");
   }
 
   private static String describe(RunnerSpec spec, CreatedMachine created) {

@@ -6,14 +6,15 @@ import io.autorunner.common.task.RunnerTask;
 import io.autorunner.handler.bootstrap.StartupScripts;
 import io.autorunner.handler.github.GitHubActions;
 import io.autorunner.handler.ledger.ReplacementLedger;
+import io.autorunner.handler.vm.HandoutAddress;
 import io.autorunner.handler.vm.RunnerMachines;
 
 /**
  * Creates ({@link RunnerCreation}), deletes and releases ({@link RunnerRemoval}) runners. Every
  * step is idempotent under repetition and under concurrency, because Cloud Tasks delivers at least
  * once and several at a time to several handler instances: an existing VM is success, a missing VM
- * on delete is success, a runner name another attempt holds is waited for rather than taken, and
- * the cap is checked against what GCE lists.
+ * on delete is success, a VM is retired without racing the handout of its runner, and the cap is
+ * checked against what GCE lists.
  */
 public class RunnerLifecycle {
 
@@ -26,6 +27,7 @@ public class RunnerLifecycle {
       RunnerMachines machines,
       GitHubActions github,
       StartupScripts scripts,
+      HandoutAddress handout,
       int maxInstances,
       PreemptionProperties preemption,
       LifecycleCounters counters,
@@ -38,6 +40,7 @@ public class RunnerLifecycle {
             machines,
             github,
             scripts,
+            handout,
             new InstanceCap(maxInstances),
             preemptions,
             counters);

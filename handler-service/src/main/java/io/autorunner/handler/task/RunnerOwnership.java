@@ -18,10 +18,19 @@ public final class RunnerOwnership {
 
   /**
    * Why the delivery's runner is not the one behind {@code vm}, or empty when it is (or when an
-   * older delivery or VM carries no runner id and the scope matches).
+   * older delivery carries no runner id and the scope matches). A VM records its runner when it is
+   * handed one, so a VM that records none has run nothing: a runner of its name is someone else's.
    */
   static Optional<String> notOurs(Machine vm, JobRef delivered, Long deliveredRunnerId) {
     OptionalLong recorded = vm.runnerId();
+    if (deliveredRunnerId != null && recorded.isEmpty()) {
+      return Optional.of(
+          "VM "
+              + vm.name()
+              + " has not been handed a runner; runner "
+              + deliveredRunnerId
+              + " of that name is not ours");
+    }
     if (deliveredRunnerId != null
         && recorded.isPresent()
         && recorded.getAsLong() != deliveredRunnerId) {

@@ -28,6 +28,7 @@ final class RunnerRemoval {
   private final PreemptionReruns preemptions;
   private final LifecycleCounters counters;
   private final ReplacementLedger ledger;
+  private final MachineRetirement retirement;
 
   RunnerRemoval(
       RunnerMachines machines,
@@ -40,6 +41,7 @@ final class RunnerRemoval {
     this.preemptions = preemptions;
     this.counters = counters;
     this.ledger = ledger;
+    this.retirement = new MachineRetirement(machines, github);
   }
 
   /** A job finished on our runner: the VM goes, and the runner if GitHub still lists it. */
@@ -100,18 +102,24 @@ final class RunnerRemoval {
           if (machine.isEmpty() && runner.isEmpty()) {
             return TaskOutcome.done("no VM or runner " + name + " to release");
           }
-          // The runner first: GitHub refuses to remove one that took a job a moment ago.
-          String removed;
-          try {
-            removed = removeRunner(task.job(), runner);
-          } catch (GitHubException.Permanent tookAJob) {
+          if (machine.isEmpty()) {
+            try {
+              return TaskOutcome.done(
+                  "VM " + name + " was gone already; " + removeRunner(task.job(), runner));
+            } catch (GitHubException.Permanent tookAJob) {
+              return TaskOutcome.done(busy);
+            }
+          }
+          // The runner first (GitHub refuses to remove one that took a job a moment ago), or,
+          // with none yet, a claim that keeps the VM from being handed one.
+          MachineRetirement.Result result = retirement.retire(machine.get(), runner, false);
+          if (result == MachineRetirement.Result.BUSY) {
             return TaskOutcome.done(busy);
           }
-          boolean deleted = machine.isPresent() && machines.delete(name);
           return TaskOutcome.done(
-              (deleted ? "VM " + name + " released" : "VM " + name + " was gone already")
-                  + "; "
-                  + removed);
+              result == MachineRetirement.Result.DELETED
+                  ? "VM " + name + " released"
+                  : "VM " + name + " was gone already");
         });
   }
 

@@ -2,6 +2,7 @@ package io.autorunner.handler.vm;
 
 import io.autorunner.common.task.JobRef;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -15,6 +16,10 @@ import java.util.OptionalLong;
  *     the VM instead, so the VM reads as young: the reconciler's age rules then keep it (a booting
  *     VM must not be deleted on a guess) and the cap ranks it last
  * @param job the job it was made for, from its metadata; null for a VM that does not say
+ * @param instanceId GCE's numeric id of the instance; empty when the adapter cannot tell
+ * @param labelFingerprint GCE's fingerprint of the labels as read: a label change made with it
+ *     succeeds only if nobody changed them since ({@link RunnerMachines#relabel})
+ * @param runnerLabels the labels its runner is to register with, from its metadata
  */
 public record Machine(
     String name,
@@ -22,11 +27,36 @@ public record Machine(
     InstanceStatus status,
     Map<String, String> labels,
     Instant created,
-    JobRef job) {
+    JobRef job,
+    String instanceId,
+    String labelFingerprint,
+    List<String> runnerLabels) {
   public Machine {
     Objects.requireNonNull(status, "status");
     labels = labels == null ? Map.of() : Map.copyOf(labels);
     Objects.requireNonNull(created, "created");
+    instanceId = instanceId == null ? "" : instanceId;
+    labelFingerprint = labelFingerprint == null ? "" : labelFingerprint;
+    runnerLabels = runnerLabels == null ? List.of() : List.copyOf(runnerLabels);
+  }
+
+  /** A VM known by what the reconciler reads: no id, fingerprint or runner labels. */
+  public Machine(
+      String name,
+      String zone,
+      InstanceStatus status,
+      Map<String, String> labels,
+      Instant created,
+      JobRef job) {
+    this(name, zone, status, labels, created, job, "", "", List.of());
+  }
+
+  /**
+   * True once a retirement has claimed the VM ({@link MachineLabels#RETIRING}): it gets no runner
+   * any more.
+   */
+  public boolean retiring() {
+    return labels.containsKey(MachineLabels.RETIRING);
   }
 
   /** The runner registered for this VM, from its label; empty for a VM made without one. */

@@ -28,6 +28,13 @@ public final class MachineLabels {
    */
   public static final String RUNNER_ID = "autorunner-runner-id";
 
+  /**
+   * Set when a retirement claims a VM that has no runner yet, with the label fingerprint it read:
+   * from then on the VM is refused its runner, and a runner handed out meanwhile makes the claim
+   * fail instead (its label change took the fingerprint first).
+   */
+  public static final String RETIRING = "autorunner-retiring";
+
   /** {@code true} or {@code false}: false after the standard-provisioning fallback. */
   public static final String SPOT = "autorunner-spot";
 

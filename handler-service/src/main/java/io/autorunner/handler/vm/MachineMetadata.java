@@ -2,13 +2,16 @@ package io.autorunner.handler.vm;
 
 import io.autorunner.common.task.JobRef;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The job a VM was made for, kept in its metadata in full (labels must be lower case and cannot
  * hold {@code owner/name}), so the reconciler can reach the job and its runners on GitHub from the
- * VM alone. Only these keys are ever read back: the startup script holds a secret.
+ * VM alone; and what the VM needs to ask for its runner at boot: where, with which audience, and
+ * the labels the runner is to register with. Nothing here is secret. Only the job keys and the
+ * runner labels are read back.
  */
 public final class MachineMetadata {
 
@@ -18,6 +21,15 @@ public final class MachineMetadata {
   static final String REPOSITORY = "autorunner-repository";
   static final String ORGANIZATION = "autorunner-organization";
   static final String INSTALLATION_ID = "autorunner-installation-id";
+
+  /** The runner's labels, comma-separated (the label grammar has no commas). */
+  static final String RUNNER_LABELS = "autorunner-runner-labels";
+
+  /** Where the VM's startup script asks for its runner. */
+  public static final String RUNNER_CONFIG_URL = "autorunner-runner-config-url";
+
+  /** The audience of the identity token the VM asks with. */
+  public static final String RUNNER_CONFIG_AUDIENCE = "autorunner-runner-config-audience";
 
   private MachineMetadata() {}
 
@@ -37,9 +49,28 @@ public final class MachineMetadata {
     return items;
   }
 
-  /** True for the keys {@link #of} writes, the only ones an adapter may read back. */
+  /** The metadata items a VM asks for its runner with. */
+  public static Map<String, String> boot(List<String> runnerLabels, HandoutAddress handout) {
+    Map<String, String> items = new LinkedHashMap<>();
+    items.put(RUNNER_LABELS, String.join(",", runnerLabels));
+    items.put(RUNNER_CONFIG_URL, handout.url().toString());
+    items.put(RUNNER_CONFIG_AUDIENCE, handout.audience());
+    return items;
+  }
+
+  /** The runner's labels read back; empty when the VM does not say. */
+  public static List<String> runnerLabelsOf(Map<String, String> items) {
+    String labels = items.get(RUNNER_LABELS);
+    if (labels == null || labels.isBlank()) {
+      return List.of();
+    }
+    return List.of(labels.split(","));
+  }
+
+  /** True for the keys an adapter may read back: the job's, and the runner's labels. */
   public static boolean isJobKey(String key) {
-    return key.equals(JOB_ID)
+    return key.equals(RUNNER_LABELS)
+        || key.equals(JOB_ID)
         || key.equals(RUN_ID)
         || key.equals(RUN_ATTEMPT)
         || key.equals(REPOSITORY)

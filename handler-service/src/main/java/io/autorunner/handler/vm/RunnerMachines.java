@@ -1,6 +1,7 @@
 package io.autorunner.handler.vm;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -25,6 +26,16 @@ public interface RunnerMachines {
    * @return false when there was nothing to delete
    */
   boolean delete(String name);
+
+  /**
+   * Adds (or overwrites) labels of the VM, provided its labels are still those it was read with
+   * ({@link Machine#labelFingerprint}): GCE refuses a change made with a stale fingerprint, so of
+   * two callers that read the same VM, exactly one relabels it. Waits for the change to be done.
+   *
+   * @return false when the labels changed since {@code vm} was read, or the VM is gone
+   * @throws ComputeException.Transient on 5xx/429 or timeouts (retry)
+   */
+  boolean relabel(Machine vm, Map<String, String> added);
 
   /** The managed VM of this name, if it exists. */
   Optional<Machine> find(String name);

@@ -6,8 +6,10 @@ import com.google.cloud.compute.v1.DeleteInstanceRequest;
 import com.google.cloud.compute.v1.Instance;
 import com.google.cloud.compute.v1.InstancesClient;
 import com.google.cloud.compute.v1.InstancesScopedList;
+import com.google.cloud.compute.v1.InstancesSetLabelsRequest;
 import com.google.cloud.compute.v1.ListZoneOperationsRequest;
 import com.google.cloud.compute.v1.Operation;
+import com.google.cloud.compute.v1.SetLabelsInstanceRequest;
 import com.google.cloud.compute.v1.ZoneOperationsClient;
 import io.autorunner.common.naming.Rfc1035Name;
 import io.autorunner.handler.vm.CreatedMachine;
@@ -19,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -146,6 +149,39 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
       return false;
     }
     throw failure.get().toException("delete " + name + " in " + zone);
+  }
+
+  @Override
+  public boolean relabel(Machine vm, Map<String, String> added) {
+    Map<String, String> labels = new LinkedHashMap<>(vm.labels());
+    labels.putAll(added);
+    SetLabelsInstanceRequest request =
+        SetLabelsInstanceRequest.newBuilder()
+            .setProject(gce.project())
+            .setZone(vm.zone())
+            .setInstance(vm.name())
+            .setInstancesSetLabelsRequestResource(
+                InstancesSetLabelsRequest.newBuilder()
+                    .putAllLabels(labels)
+                    .setLabelFingerprint(vm.labelFingerprint()))
+            .build();
+    String what = "relabel " + vm.name();
+    Optional<GceFailure> failure;
+    try {
+      failure = waiter.await(client.setLabelsAsync(request), what);
+    } catch (ApiException e) {
+      failure = Optional.of(GceFailure.of(e));
+    }
+    if (failure.isEmpty()) {
+      log.info("VM {}: labels {} set", vm.name(), added.keySet());
+      return true;
+    }
+    GceFailure.Verdict verdict = failure.get().verdict();
+    if (verdict == GceFailure.Verdict.STALE || verdict == GceFailure.Verdict.NOT_FOUND) {
+      log.info("VM {}: labels not set, changed or gone meanwhile ({})", vm.name(), verdict);
+      return false;
+    }
+    throw failure.get().toException(what + " in " + vm.zone());
   }
 
   @Override

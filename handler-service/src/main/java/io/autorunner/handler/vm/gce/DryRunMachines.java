@@ -126,6 +126,31 @@ public final class DryRunMachines implements RunnerMachines {
     return machines.values().stream().sorted(Comparator.comparing(Machine::name)).toList();
   }
 
+  /** Labels change in memory only, with the fingerprint rule GCE applies. */
+  @Override
+  public synchronized boolean relabel(Machine vm, Map<String, String> added) {
+    Machine known = machines.get(checkName(vm.name()));
+    if (known == null || !known.labelFingerprint().equals(vm.labelFingerprint())) {
+      return false;
+    }
+    Map<String, String> labels = new LinkedHashMap<>(known.labels());
+    labels.putAll(added);
+    machines.put(
+        known.name(),
+        new Machine(
+            known.name(),
+            known.zone(),
+            known.status(),
+            labels,
+            known.created(),
+            known.job(),
+            known.instanceId(),
+            Integer.toHexString(labels.hashCode()),
+            known.runnerLabels()));
+    log.info("DRY-RUN: would set labels {} on {}", added.keySet(), known.name());
+    return true;
+  }
+
   /** Nothing runs, so nothing is preempted. */
   @Override
   public boolean wasPreempted(String name) {
@@ -147,7 +172,10 @@ public final class DryRunMachines implements RunnerMachines {
         InstanceStatus.RUNNING,
         instance.getLabelsMap(),
         created,
-        InstanceReader.jobOf(instance).orElse(null));
+        InstanceReader.jobOf(instance).orElse(null),
+        "",
+        Integer.toHexString(instance.getLabelsMap().hashCode()),
+        List.of());
   }
 
   private boolean posix() {

@@ -43,6 +43,11 @@ record GceFailure(int httpStatus, List<String> codes, String text, Throwable cau
      * caller's delete of the same VM is under way.
      */
     NOT_READY,
+    /**
+     * A conditional change found the resource changed since it was read ({@code conditionNotMet},
+     * 412: a stale label fingerprint).
+     */
+    STALE,
     /** The zone is out of the machine or GPU: try the next zone. */
     NO_CAPACITY,
     /** The zone does not offer this machine or accelerator type: try the next zone. */
@@ -166,6 +171,9 @@ record GceFailure(int httpStatus, List<String> codes, String text, Throwable cau
             || lower.contains("does not exist in zone"))) {
       return Verdict.NOT_OFFERED;
     }
+    if (httpStatus == 412 || hasCode("conditionNotMet") || hasCode("CONDITION_NOT_MET")) {
+      return Verdict.STALE;
+    }
     if (httpStatus == 404) {
       return Verdict.NOT_FOUND;
     }
@@ -199,7 +207,7 @@ record GceFailure(int httpStatus, List<String> codes, String text, Throwable cau
           new ComputeException.Permanent(message + " (a quota of 0: ask for a quota raise)", cause);
       case QUOTA, TRANSIENT, NO_CAPACITY, NOT_READY ->
           new ComputeException.Transient(message, cause);
-      case ALREADY_EXISTS, NOT_FOUND, NOT_OFFERED, PERMANENT ->
+      case ALREADY_EXISTS, NOT_FOUND, NOT_OFFERED, STALE, PERMANENT ->
           new ComputeException.Permanent(message, cause);
     };
   }

@@ -177,15 +177,14 @@ public final class InstanceFactory {
     labels.put(MachineLabels.JOB_ID, Long.toString(job.jobId()));
     labels.put(MachineLabels.RUN_ID, Long.toString(job.runId()));
     labels.put(MachineLabels.REPOSITORY, labelValue(job.repository()));
-    labels.put(MachineLabels.RUNNER_ID, Long.toString(request.runnerId()));
     labels.put(MachineLabels.GPU, Boolean.toString(request.spec().hasGpu()));
     labels.put(MachineLabels.SPOT, Boolean.toString(spot));
     return labels;
   }
 
   /**
-   * The startup script under the key its OS's guest agent runs. The script holds the JIT runner
-   * config; it is readable by anything on the VM, which is why that config is single-use.
+   * The startup script under the key its OS's guest agent runs, the job, and where the VM asks for
+   * its runner. Nothing here is secret: anyone who may read instances reads it.
    */
   private static Metadata metadata(MachineRequest request) {
     String scriptKey =
@@ -198,6 +197,8 @@ public final class InstanceFactory {
             // Project-wide SSH keys would let every key holder of the project into job VMs.
             .addItems(item("block-project-ssh-keys", "true"));
     MachineMetadata.of(request.job()).forEach((key, value) -> metadata.addItems(item(key, value)));
+    MachineMetadata.boot(request.spec().labels(), request.handout())
+        .forEach((key, value) -> metadata.addItems(item(key, value)));
     return metadata.build();
   }
 

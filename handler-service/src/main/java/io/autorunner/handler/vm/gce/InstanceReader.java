@@ -42,7 +42,20 @@ final class InstanceReader {
         InstanceStatus.of(instance.getStatus()),
         instance.getLabelsMap(),
         created(instance).orElseGet(() -> undated(instance.getName(), listedAt)),
-        jobOf(instance).orElse(null));
+        jobOf(instance).orElse(null),
+        instance.hasId() ? Long.toUnsignedString(instance.getId()) : "",
+        instance.getLabelFingerprint(),
+        MachineMetadata.runnerLabelsOf(readable(instance)));
+  }
+
+  private static Map<String, String> readable(Instance instance) {
+    Map<String, String> items = new HashMap<>();
+    for (Items item : instance.getMetadata().getItemsList()) {
+      if (MachineMetadata.isJobKey(item.getKey())) {
+        items.put(item.getKey(), item.getValue());
+      }
+    }
+    return items;
   }
 
   /** Reads only the job's own metadata keys: the startup script next to them holds a secret. */
