@@ -34,6 +34,9 @@ final class ComputeState {
   final AtomicInteger deletes = new AtomicInteger();
   final AtomicInteger preemptions = new AtomicInteger();
 
+  /** setLabels calls refused for a stale fingerprint. */
+  final AtomicInteger staleRelabels = new AtomicInteger();
+
   long nextId() {
     return ids.incrementAndGet();
   }

@@ -26,6 +26,37 @@ final class InstanceEndpoints {
     server.route("POST", zone + "/instances", this::insert);
     server.route("GET", zone + "/instances/([^/]+)", this::get);
     server.route("DELETE", zone + "/instances/([^/]+)", this::delete);
+    server.route("POST", zone + "/instances/([^/]+)/setLabels", this::setLabels);
+  }
+
+  /**
+   * {@code instances.setLabels}: replaces the labels when the request names the current label
+   * fingerprint, else 412 {@code conditionNotMet} as GCE answers; the operation is DONE at once.
+   */
+  private Response setLabels(Request request) {
+    String project = request.param(0);
+    String zone = request.param(1);
+    String name = request.param(2);
+    JsonNode body = request.json();
+    synchronized (state.lock) {
+      Vm vm = state.instance(project, zone, name);
+      if (vm == null) {
+        return GceFormat.notFound(project, zone, "instances", name);
+      }
+      if (!vm.labelFingerprint().equals(body.path("labelFingerprint").asString(""))) {
+        state.staleRelabels.incrementAndGet();
+        return GceFormat.error(
+            412,
+            "conditionNotMet",
+            "Labels fingerprint either invalid or resource labels have changed");
+      }
+      vm.setLabels(body.path("labels"));
+      Op op = state.newOp(project, zone, "setLabels", vm);
+      op.status = "DONE";
+      op.progress = 100;
+      op.endTime = java.time.Instant.now();
+      return Response.json(200, op.json());
+    }
   }
 
   private Response insert(Request request) {

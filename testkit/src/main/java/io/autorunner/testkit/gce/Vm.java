@@ -1,5 +1,6 @@
 package io.autorunner.testkit.gce;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Locale;
@@ -13,12 +14,18 @@ final class Vm {
   final String zone;
   final String name;
   final long id;
-  final JsonNode resource;
+
+  /** Replaced, never changed in place: snapshots share it. */
+  JsonNode resource;
+
   final Instant created;
   String status = "PROVISIONING";
   boolean preempted;
   boolean deleting;
   Instant gone;
+
+  /** Changes with every label change; setLabels must name the current one. */
+  int labelGeneration;
 
   Vm(String project, String zone, String name, long id, JsonNode resource, Instant created) {
     this.project = project;
@@ -46,6 +53,20 @@ final class Vm {
         || family.startsWith("a2-")
         || family.startsWith("a3-")
         || family.startsWith("a4-");
+  }
+
+  /** GCE's fingerprints are opaque base64 text; this one names the label generation. */
+  String labelFingerprint() {
+    return java.util.Base64.getEncoder()
+        .encodeToString(("labels-" + id + "-" + labelGeneration).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Replaces the labels (setLabels): a new generation, so the old fingerprint goes stale. */
+  void setLabels(JsonNode labels) {
+    ObjectNode changed = (ObjectNode) resource.deepCopy();
+    changed.set("labels", labels.deepCopy());
+    resource = changed;
+    labelGeneration++;
   }
 
   VmLifetime lifetime() {
@@ -89,6 +110,7 @@ final class Vm {
     json.put("name", name);
     json.put("zone", zoneLink);
     json.put("status", status);
+    json.put("labelFingerprint", labelFingerprint());
     json.put("selfLink", zoneLink + "/instances/" + name);
     String machineType = resource.path("machineType").asString("");
     if (!machineType.startsWith("https://")) {

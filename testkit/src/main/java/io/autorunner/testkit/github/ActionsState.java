@@ -28,6 +28,13 @@ final class ActionsState {
   private final AtomicLong runnerIds = new AtomicLong(1000);
   final AtomicInteger jitConfigs = new AtomicInteger();
   final AtomicInteger refusedBoots = new AtomicInteger();
+
+  /** VMs the handler refused a runner config (the fake VM's script then powers off). */
+  final AtomicInteger refusedHandouts = new AtomicInteger();
+
+  /** Every encoded JIT config handed out, so tests can look for them where secrets must not be. */
+  final List<String> issuedConfigs = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   final AtomicInteger reruns = new AtomicInteger();
 
   long nextJobId() {

@@ -190,6 +190,16 @@ public final class FakeGitHub implements AutoCloseable {
     return parts.state.refusedBoots.get();
   }
 
+  /** VMs the handler refused a runner config: each powered off without a runner. */
+  public int refusedRunnerConfigs() {
+    return parts.state.refusedHandouts.get();
+  }
+
+  /** Every encoded JIT config minted since the start (secrets: for tests to search for). */
+  public List<String> issuedJitConfigs() {
+    return List.copyOf(parts.state.issuedConfigs);
+  }
+
   /** JIT configs minted since the start: runners ever registered. */
   public int jitConfigCount() {
     return parts.state.jitConfigs.get();

@@ -8,8 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -22,8 +20,8 @@ import tools.jackson.databind.JsonNode;
 final class JitConfigs {
 
   private static final SecureRandom RANDOM = new SecureRandom();
+
   // A quoted base64 word in a rendered script: bash 'x' and PowerShell 'x' alike.
-  private static final Pattern QUOTED_BASE64 = Pattern.compile("'([A-Za-z0-9+/]{60,}={0,2})'");
 
   private JitConfigs() {}
 
@@ -74,25 +72,6 @@ final class JitConfigs {
     } catch (IllegalArgumentException | JacksonException e) {
       return OptionalLong.empty();
     }
-  }
-
-  /**
-   * The runner id of the JIT config a startup script carries: the bash template assigns it as
-   * {@code JIT_CONFIG='…'}, the PowerShell one as {@code $JitConfig = '…'}; any quoted base64 word
-   * that decodes to a config counts.
-   */
-  static OptionalLong runnerIdInScript(String script) {
-    if (script == null) {
-      return OptionalLong.empty();
-    }
-    Matcher m = QUOTED_BASE64.matcher(script);
-    while (m.find()) {
-      OptionalLong id = runnerId(m.group(1));
-      if (id.isPresent()) {
-        return id;
-      }
-    }
-    return OptionalLong.empty();
   }
 
   private static String base64Json(Object value) {

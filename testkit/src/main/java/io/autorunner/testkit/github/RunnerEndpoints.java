@@ -97,17 +97,18 @@ final class RunnerEndpoints {
           new RunnerState(state.nextRunnerId(), name, scope.key(), List.copyOf(labels), groupId);
       state.runners.put(runner.id, runner);
       state.jitConfigs.incrementAndGet();
-      Map<String, Object> answer = new LinkedHashMap<>();
-      answer.put("runner", runner.json());
-      answer.put(
-          "encoded_jit_config",
+      String config =
           JitConfigs.encode(
               runner.id,
               name,
               runner.groupId,
               dispatcher.groupName(runner),
               baseUrl.get().toString(),
-              work));
+              work);
+      state.issuedConfigs.add(config);
+      Map<String, Object> answer = new LinkedHashMap<>();
+      answer.put("runner", runner.json());
+      answer.put("encoded_jit_config", config);
       return Response.json(201, answer);
     }
   }

@@ -90,5 +90,6 @@ final class Wiring implements AutoCloseable {
     server.close();
     clock.close();
     webhooks.close();
+    processes.close();
   }
 }

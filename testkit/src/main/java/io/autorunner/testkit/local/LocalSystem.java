@@ -108,8 +108,11 @@ public final class LocalSystem implements AutoCloseable {
     List<ServiceProcess> handlers = new CopyOnWriteArrayList<>();
     RoundRobinProxy front = null;
     try {
+      List<ServiceProcess> instances = handlers;
+      // Tasks and the VMs' requests for their runner both reach the handler through the front.
+      front = new RoundRobinProxy(() -> instances.stream().map(ServiceProcess::url).toList());
       Map<String, String> handlerEnv =
-          ServiceEnvironments.handler(gce, github, store, options.handlerEnv());
+          ServiceEnvironments.handler(gce, github, store, front.url(), options.handlerEnv());
       for (int i = 0; i < handlerInstances; i++) {
         handlers.add(
             ServiceProcess.start(
@@ -119,8 +122,6 @@ public final class LocalSystem implements AutoCloseable {
                 logs.resolve(handlerName(i, handlerInstances) + ".log"),
                 START_TIMEOUT));
       }
-      List<ServiceProcess> instances = handlers;
-      front = new RoundRobinProxy(() -> instances.stream().map(ServiceProcess::url).toList());
       Map<String, String> schedulerEnv =
           ServiceEnvironments.scheduler(front.url(), options.schedulerEnv());
       ServiceProcess scheduler =

@@ -22,6 +22,7 @@ final class ServiceEnvironments {
       FakeComputeEngine gce,
       FakeGitHub github,
       FakeDatastore store,
+      URI front,
       Map<String, String> overrides) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("AUTORUNNER_HANDLER_AUTH", "none");
@@ -30,6 +31,14 @@ final class ServiceEnvironments {
     env.put("AUTORUNNER_GCE_ENDPOINT", gce.baseUrl().toString());
     env.put("AUTORUNNER_GCE_ZONES", "us-central1-a,us-central1-b,us-central1-c");
     env.put("AUTORUNNER_GITHUB_API_URL", github.baseUrl().toString());
+    // The VMs ask the handler for their runner with identity tokens their (fake) metadata server
+    // signs, under a role-less account as in production; the handler checks them against the
+    // fake's published key, as it checks Google's.
+    env.put(
+        "AUTORUNNER_GCE_SERVICE_ACCOUNT", "autorunner-runner@local-demo.iam.gserviceaccount.com");
+    env.put("AUTORUNNER_RUNNER_CONFIG_URL", front + "/vm/runner-config");
+    env.put("AUTORUNNER_RUNNER_CONFIG_AUDIENCE", front.toString());
+    env.put("AUTORUNNER_RUNNER_CONFIG_JWKS_URL", gce.identityKeysUrl().toString());
     // As a GitHub App, as in production: the sweep reads the installation's repositories and
     // the App hook's delivery log. The fake takes any App JWT; the key is fresh each time.
     env.put("AUTORUNNER_GITHUB_APP_ID", "1");
