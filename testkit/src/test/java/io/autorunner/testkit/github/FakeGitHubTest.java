@@ -59,6 +59,26 @@ class FakeGitHubTest {
           exchange.sendResponseHeaders(202, -1);
           exchange.close();
         });
+    // Stands in for the handler's runner handout: the VM named in the identity token gets the
+    // config minted for it (the real handler's checks are its own tests').
+    receiver.createContext(
+        "/vm/runner-config",
+        exchange -> {
+          String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+          String payload = authorization.substring("Bearer ".length()).split("\\.")[1];
+          String vm =
+              JsonServer.JSON
+                  .readTree(java.util.Base64.getUrlDecoder().decode(payload))
+                  .path("google")
+                  .path("compute_engine")
+                  .path("instance_name")
+                  .asString();
+          String config = vmConfigs.get(vm);
+          byte[] body = (config == null ? "forbidden" : config).getBytes();
+          exchange.sendResponseHeaders(config == null ? 403 : 200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
     receiver.start();
     gce = new FakeComputeEngine();
     gce.setBootDelay(Duration.ofMillis(50));
@@ -308,6 +328,7 @@ class FakeGitHubTest {
   // ---------------------------------------------------------------- helpers
 
   private final Map<Long, String> configs = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, String> vmConfigs = new java.util.concurrent.ConcurrentHashMap<>();
 
   private String jitOf(long runnerId) {
     return configs.get(runnerId);
@@ -328,12 +349,14 @@ class FakeGitHubTest {
         Map.of("name", name, "runner_group_id", 1, "labels", labels, "work_folder", "_work"));
   }
 
-  /** Inserts a VM whose startup script carries the config, as the handler renders it. */
+  /** Inserts a VM that will ask for (and get) the config at boot, as the handler makes them. */
   private void bootVm(String name, String jitConfig) throws Exception {
     bootVm(name, jitConfig, 1);
   }
 
   private void bootVm(String name, String jitConfig, long jobId) throws Exception {
+    vmConfigs.put(name, jitConfig);
+    String handler = "http://127.0.0.1:" + receiver.getAddress().getPort();
     String instance =
         JsonServer.JSON.writeValueAsString(
             Map.of(
@@ -343,15 +366,19 @@ class FakeGitHubTest {
                 "zones/us-central1-a/machineTypes/n1-standard-4",
                 "labels",
                 Map.of("managed-by", "autorunner", "autorunner-job-id", Long.toString(jobId)),
+                "serviceAccounts",
+                List.of(Map.of("email", "runner@p.iam.gserviceaccount.com")),
                 "metadata",
                 Map.of(
                     "items",
                     List.of(
+                        Map.of("key", "startup-script", "value", "#!/bin/bash\n"),
                         Map.of(
                             "key",
-                            "startup-script",
+                            "autorunner-runner-config-url",
                             "value",
-                            "#!/bin/bash\nJIT_CONFIG='" + jitConfig + "'\n")))));
+                            handler + "/vm/runner-config"),
+                        Map.of("key", "autorunner-runner-config-audience", "value", handler)))));
     HttpResponse<String> response =
         http.send(
             HttpRequest.newBuilder(
