@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prepares an empty Google Cloud project for autorunner; `gcloud builds submit` (printed at the end)
 # then builds and deploys both services. Re-runnable: everything is looked up before it is created,
-# so a second run changes nothing and prints the same webhook URL and secret.
+# so a second run changes nothing. It never prints the webhook secret (terminal scroll-back and CI
+# logs outlive it): it prints the command that reads it.
 #
 #   deploy/setup.sh PROJECT_ID [GITHUB_APP_PRIVATE_KEY.pem]
 #
@@ -201,7 +202,6 @@ if ! exists scheduler jobs describe "$reconcile_job" --location="$region" --proj
     --attempt-deadline=300s
 fi
 
-secret=$(gcloud secrets versions access latest --secret="$webhook_secret" --project="$project")
 cat << EOF
 
 Done. Now build and deploy both services (about 10 minutes):
@@ -212,5 +212,6 @@ Done. Now build and deploy both services (about 10 minutes):
 Then paste these into your GitHub App (Settings → Developer settings → GitHub Apps → Webhook):
 
   Webhook URL:    $scheduler_url/webhook
-  Webhook secret: $secret
+  Webhook secret: the output of
+    gcloud secrets versions access latest --secret=$webhook_secret --project=$project
 EOF
