@@ -140,7 +140,7 @@ service_account() {
 }
 
 # custom_role ID TITLE PERMISSION…: creates the project's custom role, or sets its permissions to
-# exactly these when they differ.
+# exactly these when they differ. A role deleted in the last 7 days keeps its ID: it is undeleted.
 custom_role() {
   local id=$1 title=$2 current wanted
   shift 2
@@ -150,7 +150,14 @@ custom_role() {
     gcloud iam roles create "$id" --project="$project" --title="$title" --stage=GA \
       --permissions="$wanted" --quiet > /dev/null
     echo "   created role $id"
-  elif [ "$(tr ';' '\n' <<< "$current" | sort)" != "$(printf '%s\n' "$@" | sort)" ]; then
+    return
+  fi
+  if [ "$(gcloud iam roles describe "$id" --project="$project" --format='value(deleted)')" = True ]
+  then
+    gcloud iam roles undelete "$id" --project="$project" --quiet > /dev/null
+    echo "   undeleted role $id"
+  fi
+  if [ "$(tr ';' '\n' <<< "$current" | sort)" != "$(printf '%s\n' "$@" | sort)" ]; then
     gcloud iam roles update "$id" --project="$project" --title="$title" --stage=GA \
       --permissions="$wanted" --quiet > /dev/null
     echo "   updated role $id"

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -233,6 +234,23 @@ class SetupScriptTest {
         .contains("compute.instances.list")
         .hasSize(9);
     assertThat(calls()).noneMatch(c -> c.startsWith("iam roles update autorunnerHandler "));
+  }
+
+  @Test
+  void aRoleDeletedLatelyIsUndeletedAndSetBackInsteadOfCreated() throws Exception {
+    setup("my-proj", key.toString());
+    Path role = dir.resolve("state/resources/iam_roles__autorunnerHandler");
+    Files.writeString(role, "--deleted\n", StandardOpenOption.APPEND);
+    Files.delete(log);
+
+    Result run = setup("my-proj", key.toString());
+
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(calls())
+        .contains("iam roles undelete autorunnerHandler --project=my-proj --quiet")
+        .noneMatch(c -> c.startsWith("iam roles create"))
+        .noneMatch(c -> c.startsWith("iam roles undelete autorunnerHandlerProject"));
+    assertThat(Files.readAllLines(role)).doesNotContain("--deleted");
   }
 
   @Test
