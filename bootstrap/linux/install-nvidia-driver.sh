@@ -21,12 +21,20 @@
 #
 # Container toolkit: nvidia-container-toolkit from NVIDIA's apt repository, signed-by its key
 # (https://docs.nvidia.com/datacenter/cloud-native/container-toolkit/latest/install-guide.html),
-# then `nvidia-ctk runtime configure --runtime=docker` and a docker restart.
+# then `nvidia-ctk runtime configure --runtime=docker` and a docker restart. The key is fetched
+# over HTTPS from the same host as the packages, so that alone would trust whoever controls the
+# host: its fingerprint is pinned, and any other key stops the bootstrap (the VM powers off).
 
 # Ubuntu driver branches, preferred first (the "-server" builds are the data-center ones).
 readonly NVIDIA_UBUNTU_BRANCHES=(570-server 535-server)
 readonly NVIDIA_TOOLKIT_KEYRING=/usr/share/keyrings/nvidia-container-toolkit-keyring.gpg
 readonly NVIDIA_TOOLKIT_KEY_URL=https://nvidia.github.io/libnvidia-container/gpgkey
+# The primary key behind NVIDIA_TOOLKIT_KEY_URL (also long served as nvidia-docker's gpgkey).
+# Where the value comes from: NVIDIA's install guide publishes no fingerprint, so this is the one
+# public projects pin for that URL (independent ones agree, one of them fetched it in 2026-05);
+# it could not be checked against the served key here, which had no network. If NVIDIA rotates
+# the key, every GPU VM powers off at this check until the constant is updated: that is the point.
+readonly NVIDIA_TOOLKIT_KEY_FINGERPRINT=C95B321B61E88C1809C4F759DDCAE044F796ECB0
 
 nvidia_driver_works() {
   command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi >/dev/null 2>&1
@@ -103,6 +111,27 @@ load_nvidia_driver() {
   exit 0
 }
 
+# The primary keys' fingerprints in an OpenPGP key file, one a line; subkeys' are left out (a
+# subkey's fingerprint follows its "sub" record). gpg --show-keys reads without importing.
+nvidia_key_fingerprints() {
+  gpg --batch --with-colons --show-keys "$1" 2>/dev/null |
+    awk -F: '$1 == "pub" { primary = 1; next }
+      $1 == "sub" { primary = 0 }
+      $1 == "fpr" && primary { print $10; primary = 0 }'
+}
+
+# Fails unless the key file holds NVIDIA's pinned key and no other: apt trusts every key of a
+# signed-by keyring for that repository.
+verify_nvidia_toolkit_key() {
+  local found
+  found=$(nvidia_key_fingerprints "$1") || found=''
+  if [[ "$found" != "$NVIDIA_TOOLKIT_KEY_FINGERPRINT" ]]; then
+    found=${found//$'\n'/ }
+    fail "the key at ${NVIDIA_TOOLKIT_KEY_URL} is not NVIDIA's pinned ${NVIDIA_TOOLKIT_KEY_FINGERPRINT} (found: ${found:-no key})"
+  fi
+  log "NVIDIA repository key ${NVIDIA_TOOLKIT_KEY_FINGERPRINT} verified"
+}
+
 install_nvidia_container_toolkit() {
   if dpkg-query --show --showformat='${Status}' nvidia-container-toolkit 2>/dev/null | grep -q 'install ok installed'; then
     log "nvidia-container-toolkit is already installed"
@@ -111,6 +140,7 @@ install_nvidia_container_toolkit() {
     local key
     key=$(mktemp)
     download "$NVIDIA_TOOLKIT_KEY_URL" "$key"
+    verify_nvidia_toolkit_key "$key"
     gpg --batch --yes --dearmor --output "$NVIDIA_TOOLKIT_KEYRING" "$key"
     rm -f "$key"
     chmod 0644 "$NVIDIA_TOOLKIT_KEYRING"

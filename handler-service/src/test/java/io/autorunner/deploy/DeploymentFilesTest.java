@@ -166,6 +166,51 @@ class DeploymentFilesTest {
             "${_REGION}-docker.pkg.dev/$PROJECT_ID/${_REPOSITORY}/handler:$SHORT_SHA");
   }
 
+  @Test
+  void theHandlerTakesOnlyInternalTrafficAndItsVmsRunRoleLessInTheRunnerNetwork()
+      throws IOException {
+    Map<String, Object> config = new Yaml().load(Files.readString(REPO.resolve("cloudbuild.yaml")));
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> steps = (List<Map<String, Object>>) config.get("steps");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> substitutions = (Map<String, Object>) config.get("substitutions");
+    List<String> handler = args(steps, "deploy-handler");
+    List<String> scheduler = args(steps, "deploy-scheduler");
+
+    assertThat(handler).contains("--ingress=internal");
+    // GitHub must reach the scheduler: its ingress stays open.
+    assertThat(scheduler).noneMatch(a -> a.startsWith("--ingress"));
+    assertThat(env(handler))
+        .containsEntry("AUTORUNNER_GCE_NETWORK", "global/networks/${_RUNNER_NETWORK}")
+        .containsEntry(
+            "AUTORUNNER_GCE_SUBNETWORK", "regions/${_REGION}/subnetworks/${_RUNNER_SUBNET}")
+        .containsEntry("AUTORUNNER_GCE_EXTERNAL_IP", "false")
+        .containsEntry(
+            "AUTORUNNER_GCE_SERVICE_ACCOUNT",
+            "autorunner-runner@$PROJECT_ID.iam.gserviceaccount.com")
+        .containsEntry("AUTORUNNER_NAMING_PREFIX", "${_NAME_PREFIX}");
+    // The prefix the handler's IAM condition names is the one both services name VMs with.
+    assertThat(env(scheduler)).containsEntry("AUTORUNNER_NAMING_PREFIX", "${_NAME_PREFIX}");
+    assertThat(substitutions)
+        .containsEntry("_NAME_PREFIX", "ghr")
+        .containsEntry("_RUNNER_NETWORK", "autorunner-runners")
+        .containsEntry("_RUNNER_SUBNET", "autorunner-runners");
+    // The runner account's only right: calling this one service.
+    assertThat(args(steps, "allow-runners"))
+        .containsExactly(
+            "run",
+            "services",
+            "add-iam-policy-binding",
+            "autorunner-handler",
+            "--region=${_REGION}",
+            "--member=serviceAccount:autorunner-runner@$PROJECT_ID.iam.gserviceaccount.com",
+            "--role=roles/run.invoker");
+    assertThat(steps.stream().filter(s -> "allow-runners".equals(s.get("id"))).findFirst())
+        .get()
+        .extracting(s -> s.get("waitFor").toString())
+        .isEqualTo("[allow-invoker]");
+  }
+
   @SuppressWarnings("unchecked")
   private static List<String> args(List<Map<String, Object>> steps, String id) {
     return steps.stream()

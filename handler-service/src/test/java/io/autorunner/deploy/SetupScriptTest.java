@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -59,36 +60,17 @@ class SetupScriptTest {
                 + " secretmanager.googleapis.com cloudscheduler.googleapis.com"
                 + " artifactregistry.googleapis.com cloudbuild.googleapis.com iam.googleapis.com"
                 + " firestore.googleapis.com datastore.googleapis.com --project=my-proj");
-    for (String account : List.of("scheduler", "invoker", "handler", "deployer")) {
+    for (String account : List.of("scheduler", "invoker", "handler", "deployer", "runner")) {
       assertThat(calls)
           .anyMatch(c -> c.startsWith("iam service-accounts create autorunner-" + account + " "));
     }
-    assertThat(bindings(calls))
-        .contains(
-            "tasks queues autorunner roles/cloudtasks.enqueuer serviceAccount:autorunner-scheduler"
-                + SA,
-            "iam service-accounts autorunner-invoker"
-                + SA
-                + " roles/iam.serviceAccountUser serviceAccount:autorunner-scheduler"
-                + SA,
-            "projects my-proj roles/compute.instanceAdmin.v1 serviceAccount:autorunner-handler"
-                + SA,
-            "projects my-proj roles/datastore.user serviceAccount:autorunner-handler" + SA,
-            "secrets autorunner-webhook-secret roles/secretmanager.secretAccessor"
-                + " serviceAccount:autorunner-scheduler"
-                + SA,
-            "secrets autorunner-github-app-key roles/secretmanager.secretAccessor"
-                + " serviceAccount:autorunner-handler"
-                + SA);
-    // The runtime accounts get nothing on the project beyond the handler's instance admin and
-    // its entity reads and writes in the store.
-    assertThat(bindings(calls))
-        .filteredOn(b -> b.startsWith("projects ") && !b.contains("autorunner-deployer"))
-        .containsExactlyInAnyOrder(
-            "projects my-proj roles/compute.instanceAdmin.v1 serviceAccount:autorunner-handler"
-                + SA,
-            "projects my-proj roles/datastore.user serviceAccount:autorunner-handler" + SA);
-    assertThat(String.join("\n", calls)).doesNotContain("roles/owner", "roles/editor");
+    assertThat(String.join("\n", calls))
+        .doesNotContain(
+            "roles/owner",
+            "roles/editor",
+            "roles/compute.instanceAdmin",
+            "roles/datastore.user",
+            "roles/run.developer");
     assertThat(calls)
         .anyMatch(
             c ->
@@ -125,13 +107,287 @@ class SetupScriptTest {
                 + " --replication-policy=automatic --project=my-proj");
     assertThat(run.output())
         .contains(
-            "Webhook URL:    https://autorunner-scheduler-123456789.us-central1.run.app/webhook")
-        .containsPattern("Webhook secret: [0-9a-f]{64}\n");
+            "Webhook URL:    https://autorunner-scheduler-123456789.us-central1.run.app/webhook");
   }
 
   @Test
-  void aSecondRunChangesNothingAndPrintsTheSameSecret() throws Exception {
+  void eachIdentityGetsExactlyItsBindingsOnItsOwnResources() throws Exception {
+    Result run = setup("my-proj", key.toString());
+
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    List<String> bindings = bindings(calls());
+    assertThat(bindingsOf(bindings, "autorunner-scheduler"))
+        .containsExactlyInAnyOrder(
+            "tasks queues autorunner roles/cloudtasks.enqueuer",
+            "iam service-accounts autorunner-invoker" + SA + " roles/iam.serviceAccountUser",
+            "secrets autorunner-webhook-secret roles/secretmanager.secretAccessor");
+    assertThat(bindingsOf(bindings, "autorunner-handler"))
+        .containsExactlyInAnyOrder(
+            "projects my-proj projects/my-proj/roles/autorunnerHandler",
+            "projects my-proj projects/my-proj/roles/autorunnerHandlerProject",
+            "iam service-accounts autorunner-runner" + SA + " roles/iam.serviceAccountUser",
+            "secrets autorunner-github-app-key roles/secretmanager.secretAccessor");
+    assertThat(bindingsOf(bindings, "autorunner-deployer"))
+        .containsExactlyInAnyOrder(
+            "run services autorunner-handler roles/run.admin",
+            "run services autorunner-scheduler roles/run.admin",
+            "iam service-accounts autorunner-scheduler" + SA + " roles/iam.serviceAccountUser",
+            "iam service-accounts autorunner-handler" + SA + " roles/iam.serviceAccountUser",
+            "artifacts repositories autorunner roles/artifactregistry.writer",
+            "storage buckets gs://my-proj_cloudbuild roles/storage.objectViewer",
+            "projects my-proj roles/logging.logWriter");
+    // Their run.invoker on the handler service is cloudbuild.yaml's (the service is replaced
+    // there); nothing here.
+    assertThat(bindingsOf(bindings, "autorunner-invoker")).isEmpty();
+    assertThat(bindingsOf(bindings, "autorunner-runner")).isEmpty();
+  }
+
+  @Test
+  void theHandlersRolesHoldOnlyThePermissionsItsCallsNeed() throws Exception {
+    Result run = setup("my-proj", key.toString());
+
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(rolePermissions("create", "autorunnerHandler"))
+        .containsExactlyInAnyOrder(
+            "compute.disks.create",
+            "compute.instances.create",
+            "compute.instances.delete",
+            "compute.instances.get",
+            "compute.instances.setLabels",
+            "compute.instances.setMetadata",
+            "compute.instances.setServiceAccount");
+    assertThat(rolePermissions("create", "autorunnerHandlerProject"))
+        .containsExactlyInAnyOrder(
+            "compute.images.useReadOnly",
+            "compute.instances.list",
+            "compute.subnetworks.use",
+            "compute.zoneOperations.get",
+            "compute.zoneOperations.list",
+            "datastore.databases.get",
+            "datastore.entities.create",
+            "datastore.entities.get",
+            "datastore.entities.update");
+  }
+
+  @Test
+  void theVmRoleIsBoundOnlyForVmsAndDisksNamedWithThePrefixTheProjectRoleUnconditioned()
+      throws Exception {
+    Result run = setup("my-proj", key.toString());
+
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(calls())
+        .contains(
+            "projects add-iam-policy-binding my-proj"
+                + " --role=projects/my-proj/roles/autorunnerHandler"
+                + " --member=serviceAccount:autorunner-handler"
+                + SA
+                + " --condition=expression="
+                + vmCondition("ghr-", "ghrw")
+                + ",title=autorunner-vms-ghr --quiet",
+            "projects add-iam-policy-binding my-proj"
+                + " --role=projects/my-proj/roles/autorunnerHandlerProject"
+                + " --member=serviceAccount:autorunner-handler"
+                + SA
+                + " --condition=None --quiet");
+  }
+
+  @Test
+  void anotherNamePrefixNamesItsLinuxAndWindowsFormsInTheCondition() throws Exception {
+    Result run = setup(Map.of("NAME_PREFIX", "runners1"), "my-proj", key.toString());
+
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(calls())
+        .anyMatch(
+            c ->
+                c.contains("--role=projects/my-proj/roles/autorunnerHandler ")
+                    && c.contains(
+                        "--condition=expression="
+                            + vmCondition("runners1-", "runnw")
+                            + ",title=autorunner-vms-runners1 "));
+    assertThat(run.output()).contains("_NAME_PREFIX=runners1,");
+  }
+
+  @Test
+  void aNamePrefixTheServicesWouldRefuseStopsTheScript() throws Exception {
+    Result run = setup(Map.of("NAME_PREFIX", "GHR-"), "my-proj", key.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.output()).contains("NAME_PREFIX must be");
+    assertThat(log).doesNotExist();
+  }
+
+  @Test
+  void aChangedRoleGetsExactlyTheWantedPermissionsBack() throws Exception {
+    setup("my-proj", key.toString());
+    Path role = dir.resolve("state/resources/iam_roles__autorunnerHandlerProject");
+    Files.writeString(
+        role,
+        Files.readString(role)
+            .replace("compute.instances.list", "compute.instances.list,compute.instances.setTags"));
+    Files.delete(log);
+
+    Result run = setup("my-proj", key.toString());
+
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(rolePermissions("update", "autorunnerHandlerProject"))
+        .doesNotContain("compute.instances.setTags")
+        .contains("compute.instances.list")
+        .hasSize(9);
+    assertThat(calls()).noneMatch(c -> c.startsWith("iam roles update autorunnerHandler "));
+  }
+
+  @Test
+  void aRoleDeletedLatelyIsUndeletedAndSetBackInsteadOfCreated() throws Exception {
+    setup("my-proj", key.toString());
+    Path role = dir.resolve("state/resources/iam_roles__autorunnerHandler");
+    Files.writeString(role, "--deleted\n", StandardOpenOption.APPEND);
+    Files.delete(log);
+
+    Result run = setup("my-proj", key.toString());
+
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(calls())
+        .contains("iam roles undelete autorunnerHandler --project=my-proj --quiet")
+        .noneMatch(c -> c.startsWith("iam roles create"))
+        .noneMatch(c -> c.startsWith("iam roles undelete autorunnerHandlerProject"));
+    assertThat(Files.readAllLines(role)).doesNotContain("--deleted");
+  }
+
+  @Test
+  void theBroadRolesOfEarlierVersionsAreRevokedOnceTheNarrowOnesAreBound() throws Exception {
+    Path state = Files.createDirectories(dir.resolve("state"));
+    Files.writeString(
+        state.resolve("bindings"),
+        "projects my-proj|roles/compute.instanceAdmin.v1,serviceAccount:autorunner-handler"
+            + SA
+            + ",\n"
+            + "projects my-proj|roles/datastore.user,serviceAccount:autorunner-handler"
+            + SA
+            + ",\n"
+            + "projects my-proj|roles/run.admin,serviceAccount:autorunner-deployer"
+            + SA
+            + ",\n");
+
+    Result run = setup("my-proj", key.toString());
+
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    List<String> calls = calls();
+    for (String old :
+        List.of(
+            "roles/compute.instanceAdmin.v1 --member=serviceAccount:autorunner-handler",
+            "roles/datastore.user --member=serviceAccount:autorunner-handler",
+            "roles/run.admin --member=serviceAccount:autorunner-deployer")) {
+      String revoke =
+          "projects remove-iam-policy-binding my-proj --role=" + old + SA + " --condition=None";
+      assertThat(calls).anyMatch(c -> c.startsWith(revoke));
+    }
+    assertThat(calls.indexOf(firstStartingWith(calls, "projects remove-iam-policy-binding")))
+        .isGreaterThan(
+            calls.indexOf(
+                firstStartingWith(
+                    calls,
+                    "projects add-iam-policy-binding my-proj"
+                        + " --role=projects/my-proj/roles/autorunnerHandlerProject")));
+    assertThat(Files.readString(state.resolve("bindings")))
+        .doesNotContain(
+            "projects my-proj|roles/compute.instanceAdmin.v1",
+            "projects my-proj|roles/datastore.user",
+            "projects my-proj|roles/run.admin");
+  }
+
+  @Test
+  void theRunnersGetANetworkOfTheirOwnClosedToIngressWithNatAndPrivateGoogleAccess()
+      throws Exception {
+    Result run = setup("my-proj", key.toString());
+
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(calls())
+        .contains(
+            "compute networks create autorunner-runners --subnet-mode=custom --project=my-proj",
+            "compute networks subnets create autorunner-runners --network=autorunner-runners"
+                + " --region=us-central1 --range=10.64.0.0/20 --enable-private-ip-google-access"
+                + " --project=my-proj",
+            "compute firewall-rules create autorunner-runners-deny-ingress"
+                + " --network=autorunner-runners --direction=INGRESS --action=DENY --rules=all"
+                + " --source-ranges=0.0.0.0/0 --priority=65534 --project=my-proj",
+            "compute routers create autorunner-runners --network=autorunner-runners"
+                + " --region=us-central1 --project=my-proj",
+            "compute routers nats create autorunner-runners --router=autorunner-runners"
+                + " --region=us-central1 --auto-allocate-nat-external-ips"
+                + " --nat-custom-subnet-ip-ranges=autorunner-runners --project=my-proj")
+        // No rule lets anything in.
+        .noneMatch(c -> c.startsWith("compute firewall-rules create") && c.contains("ALLOW"))
+        .noneMatch(c -> c.startsWith("compute networks subnets update"));
+    assertThat(run.output())
+        .contains("_RUNNER_NETWORK=autorunner-runners,_RUNNER_SUBNET=autorunner-runners,");
+  }
+
+  @Test
+  void aNetworkOfYoursGetsPrivateGoogleAccessAndNothingElse() throws Exception {
+    existing("compute_networks__default", "name: default");
+    existing("compute_networks_subnets__default", "name: default");
+
+    Result run = setup(Map.of("RUNNER_NETWORK", "default"), "my-proj", key.toString());
+
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(calls())
+        .noneMatch(c -> c.startsWith("compute ") && c.contains(" create "))
+        .contains(
+            "compute networks subnets update default --region=us-central1"
+                + " --enable-private-ip-google-access --project=my-proj");
+    assertThat(run.output()).contains("_RUNNER_NETWORK=default,_RUNNER_SUBNET=default,");
+  }
+
+  @Test
+  void aNetworkOfYoursThatDoesNotExistStopsTheScript() throws Exception {
+    Result run = setup(Map.of("RUNNER_NETWORK", "nope"), "my-proj", key.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.output()).contains("RUNNER_NETWORK=nope does not exist");
+    assertThat(calls()).noneMatch(c -> c.startsWith("compute ") && c.contains(" create "));
+  }
+
+  @Test
+  void bothServicesStartAsPrivatePlaceholdersSoTheDeployersRolesCanBeOnThemAlone()
+      throws Exception {
+    Result run = setup("my-proj", key.toString());
+
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    List<String> calls = calls();
+    assertThat(calls)
+        .contains(
+            "run deploy autorunner-handler --image=us-docker.pkg.dev/cloudrun/container/hello"
+                + " --region=us-central1 --service-account=autorunner-handler"
+                + SA
+                + " --no-allow-unauthenticated --ingress=internal --project=my-proj --quiet",
+            "run deploy autorunner-scheduler --image=us-docker.pkg.dev/cloudrun/container/hello"
+                + " --region=us-central1 --service-account=autorunner-scheduler"
+                + SA
+                + " --no-allow-unauthenticated --project=my-proj --quiet");
+    assertThat(calls.indexOf(firstStartingWith(calls, "run services add-iam-policy-binding")))
+        .isGreaterThan(calls.indexOf(firstStartingWith(calls, "run deploy autorunner-scheduler")));
+  }
+
+  @Test
+  void theWebhookSecretIsNeverPrintedOnlyHowToReadIt() throws Exception {
     Result first = setup("my-proj", key.toString());
+    Result second = setup("my-proj", key.toString());
+
+    String secret = webhookSecret();
+    assertThat(secret).matches("[0-9a-f]{64}");
+    for (Result run : List.of(first, second)) {
+      assertThat(run.exitCode()).as(run.output()).isZero();
+      assertThat(run.output())
+          .doesNotContain(secret)
+          .contains(
+              "gcloud secrets versions access latest --secret=autorunner-webhook-secret"
+                  + " --project=my-proj");
+    }
+  }
+
+  @Test
+  void aSecondRunChangesNothing() throws Exception {
+    setup("my-proj", key.toString());
     Files.delete(log);
 
     Result second = setup("my-proj", key.toString());
@@ -141,12 +397,14 @@ class SetupScriptTest {
         .isNotEmpty()
         .noneMatch(
             c ->
-                c.matches(".* (create|enable|add-iam-policy-binding|add|update) .*")
-                    || c.startsWith("services enable"))
+                c.matches(
+                        ".* (create|enable|add-iam-policy-binding|remove-iam-policy-binding|add"
+                            + "|update|deploy|undelete) .*")
+                    || c.startsWith("services enable")
+                    || c.startsWith("run deploy"))
         .contains("firestore databases describe --database=autorunner --project=my-proj")
         .anyMatch(
             c -> c.startsWith("firestore fields ttls list --collection-group=JobReplacements"));
-    assertThat(secretLine(second.output())).isEqualTo(secretLine(first.output()));
   }
 
   @Test
@@ -254,14 +512,59 @@ class SetupScriptTest {
     return bindings;
   }
 
+  /** What {@code member} (an account's name) was granted, as "KIND RESOURCE ROLE". */
+  private static List<String> bindingsOf(List<String> bindings, String member) {
+    String suffix = " serviceAccount:" + member + SA;
+    return bindings.stream()
+        .filter(b -> b.endsWith(suffix))
+        .map(b -> b.substring(0, b.length() - suffix.length()))
+        .toList();
+  }
+
+  /** The permissions of the {@code iam roles VERB ID} call. */
+  private List<String> rolePermissions(String verb, String id) throws IOException {
+    String call = firstStartingWith(calls(), "iam roles " + verb + " " + id + " ");
+    return List.of(flag(call, "permissions").split(","));
+  }
+
+  /** The condition on the handler's VM role, for the Linux and Windows name forms. */
+  private static String vmCondition(String linux, String windows) {
+    StringBuilder condition =
+        new StringBuilder(
+            "(resource.type != \"compute.googleapis.com/Instance\""
+                + " && resource.type != \"compute.googleapis.com/Disk\")");
+    for (String start : List.of(linux, windows)) {
+      for (String kind : List.of("instances", "disks")) {
+        condition
+            .append(" || resource.name.extract(\"/")
+            .append(kind)
+            .append("/{name}\").startsWith(\"")
+            .append(start)
+            .append("\")");
+      }
+    }
+    return condition.toString();
+  }
+
+  private static String firstStartingWith(List<String> calls, String start) {
+    return calls.stream().filter(c -> c.startsWith(start)).findFirst().orElseThrow();
+  }
+
+  /** A resource the fake reports as existing, with its state file's content. */
+  private void existing(String file, String content) throws IOException {
+    Path resources = Files.createDirectories(dir.resolve("state/resources"));
+    Files.writeString(resources.resolve(file), content + "\n");
+  }
+
   private static String flag(String call, String name) {
     int start = call.indexOf("--" + name + "=") + name.length() + 3;
     int end = call.indexOf(' ', start);
     return call.substring(start, end < 0 ? call.length() : end);
   }
 
-  private static String secretLine(String output) {
-    return output.lines().filter(l -> l.contains("Webhook secret:")).findFirst().orElseThrow();
+  /** The webhook secret as the fake's Secret Manager holds it. */
+  private String webhookSecret() throws IOException {
+    return Files.readString(dir.resolve("state/secrets/autorunner-webhook-secret"));
   }
 
   private static boolean onPath(String program) {
