@@ -97,6 +97,9 @@ public final class Requests {
         d.defaultGpuMachineType(),
         d.defaultGpuType(),
         d.allowedMachineFamilies(),
+        d.allowedMachineTypes(),
+        d.maxVcpus(),
+        d.maxMemoryGb(),
         d.allowedGpuTypes(),
         d.maxGpus(),
         d.defaultDiskGb(),
@@ -104,6 +107,7 @@ public final class Requests {
         imageAliases,
         d.allowedZones(),
         d.spot(),
+        d.allowStandard(),
         d.maxLabels(),
         d.maxLabelLength());
   }
