@@ -83,6 +83,22 @@ class HandlerSmokeTests {
   }
 
   @Test
+  void aZonePinOutsideTheConfiguredGceZonesIsRefusedBeforeAnythingIsMade() throws Exception {
+    String body =
+        createBody().replace("\"gpu\"]", "\"zone=europe-west4-a\"]").replace("4242", "4243");
+
+    HttpResponse<String> answer = postTask("/tasks/create-runner", body);
+
+    assertThat(answer.statusCode()).isEqualTo(200);
+    assertThat(answer.body())
+        .contains("\"outcome\":\"refused\"")
+        .contains("zone=europe-west4-a")
+        .contains(
+            "autorunner.gce.zones=[us-central1-a, us-central1-b, us-central1-c, us-central1-f]");
+    assertThat(dryRun.resolve("ghr-4243-1.json")).doesNotExist();
+  }
+
+  @Test
   void aBodyThatIsNotATaskIsRefusedWith2xxSoItIsNotRetriedForever() throws Exception {
     HttpResponse<String> answer = postTask("/tasks/create-runner", "{\"job\": 1}");
 

@@ -3,6 +3,7 @@ package io.autorunner.common.policy;
 import io.autorunner.common.policy.LabelTokens.Key;
 import io.autorunner.common.policy.MachineResolution.ChosenMachine;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -13,8 +14,8 @@ import java.util.Optional;
  * not fit is refused with a reason naming it.
  *
  * <p>The steps, in the order their refusals come: the label count ({@link Limits}), the grammar
- * ({@link LabelTokens}), the GPUs ({@link GpuLabels}), the machine ({@link MachineResolution}),
- * then disk, image, zone and provisioning.
+ * ({@link LabelTokens}), the GPUs ({@link GpuLabels}), the machine ({@link MachineResolution}, its
+ * size held to {@link MachineBounds}), then disk, image, zone and provisioning.
  */
 public final class LabelPolicy {
 
@@ -23,11 +24,29 @@ public final class LabelPolicy {
   private final GpuLabels gpus;
   private final MachineResolution machines;
 
+  /**
+   * Where the zones VMs are made in are not known (the scheduler): with no {@code
+   * autorunner.policy.allowed-zones}, any well-formed zone may be pinned, and the handler decides.
+   */
   public LabelPolicy(PolicyProperties bounds) {
+    this(bounds, List.of());
+  }
+
+  /**
+   * @param placementZones the zones VMs are made in ({@code autorunner.gce.zones}): with no {@code
+   *     autorunner.policy.allowed-zones}, {@code zone=} must name one of them
+   */
+  public LabelPolicy(PolicyProperties bounds, List<String> placementZones) {
     this.bounds = Objects.requireNonNull(bounds, "bounds");
-    this.limits = new Limits(bounds);
+    this.limits =
+        new Limits(
+            bounds,
+            placementZones.stream()
+                .map(String::trim)
+                .map(z -> z.toLowerCase(Locale.ROOT))
+                .toList());
     this.gpus = new GpuLabels(bounds, limits);
-    this.machines = new MachineResolution(bounds, limits);
+    this.machines = new MachineResolution(bounds, limits, new MachineBounds(bounds));
   }
 
   public PolicyProperties bounds() {
@@ -53,6 +72,9 @@ public final class LabelPolicy {
     String image = tokens.get(Key.IMAGE).map(limits::imageAlias).orElse(null);
     String zone = tokens.get(Key.ZONE).map(limits::zone).orElse(null);
     boolean spot = tokens.spot().orElse(bounds.spot());
+    if (!spot) {
+      tokens.get(Key.SPOT).ifPresent(limits::checkStandard);
+    }
     return new RunnerSpec(
         machine.type(), machine.gpu().orElse(null), diskGb, image, zone, spot, tokens.os(), labels);
   }

@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 
 /**
  * The operator's bounds ({@code autorunner.policy.*}) held against what labels ask for: how many
- * labels, which GPUs and how many, which machine families, how much disk, which images and zones.
+ * labels, which GPUs and how many, which machine families, how much disk, which images and zones,
+ * and whether a VM may be standard.
  */
 final class Limits {
 
@@ -16,9 +17,15 @@ final class Limits {
   private static final int WINDOWS_MIN_DISK_GB = 50;
 
   private final PolicyProperties bounds;
+  private final List<String> placementZones;
 
-  Limits(PolicyProperties bounds) {
+  /**
+   * @param placementZones the zones VMs are made in, where this service knows them (the handler's
+   *     {@code autorunner.gce.zones}); empty where it does not
+   */
+  Limits(PolicyProperties bounds, List<String> placementZones) {
     this.bounds = bounds;
+    this.placementZones = placementZones;
   }
 
   /** Checked before any label is read, so a flood of labels costs nothing. */
@@ -142,19 +149,42 @@ final class Limits {
     return image.value();
   }
 
-  /** The zone {@code zone=} pins, a GCE zone name among the allowed ones (if any are listed). */
+  /**
+   * The zone {@code zone=} pins: a GCE zone name among the allowed ones; with none listed, among
+   * the zones VMs are made in, so that a label cannot send a VM to a region nobody chose.
+   */
   String zone(Token zone) {
     if (!ZoneName.matches(zone.value())) {
       throw new Refusal("label \"" + zone.label() + "\" is not a GCE zone name");
     }
-    if (!bounds.allowedZones().isEmpty() && !bounds.allowedZones().contains(zone.value())) {
+    if (!bounds.allowedZones().isEmpty()) {
+      if (!bounds.allowedZones().contains(zone.value())) {
+        throw new Refusal(
+            "label \""
+                + zone.label()
+                + "\" is not an allowed zone; allowed: autorunner.policy.allowed-zones="
+                + bounds.allowedZones());
+      }
+    } else if (!placementZones.isEmpty() && !placementZones.contains(zone.value())) {
       throw new Refusal(
           "label \""
               + zone.label()
-              + "\" is not an allowed zone; allowed: "
-              + bounds.allowedZones());
+              + "\" is not one of the zones VMs are made in, autorunner.gce.zones="
+              + placementZones
+              + " (autorunner.policy.allowed-zones is empty)");
     }
     return zone.value();
+  }
+
+  /** {@code spot=false}: a standard VM, at about three times the price, only where allowed. */
+  void checkStandard(Token spot) {
+    if (!bounds.allowStandard()) {
+      throw new Refusal(
+          "label \""
+              + spot.label()
+              + "\": standard provisioning is not allowed here;"
+              + " autorunner.policy.allow-standard=false allows Spot VMs only");
+    }
   }
 
   private static <T extends Comparable<T>> List<T> sorted(Set<T> values) {

@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /**
  * Which machine type a job gets, and with which GPUs: the type a label names (a real x64 type of an
- * allowed family), else the default for the GPUs asked for, else the CPU default. Accelerator-
+ * allowed family), else the default for the GPUs asked for, else the CPU default; whichever it is,
+ * within the {@link MachineBounds} (allowed types, bare metal, vCPUs, memory). Accelerator-
  * optimised types (g2, a2, a3) bring their own GPUs, which a {@code gpu=} label must then match.
  */
 final class MachineResolution {
@@ -15,10 +16,12 @@ final class MachineResolution {
 
   private final PolicyProperties bounds;
   private final Limits limits;
+  private final MachineBounds machineBounds;
 
-  MachineResolution(PolicyProperties bounds, Limits limits) {
+  MachineResolution(PolicyProperties bounds, Limits limits, MachineBounds machineBounds) {
     this.bounds = bounds;
     this.limits = limits;
+    this.machineBounds = machineBounds;
   }
 
   ChosenMachine resolve(Optional<Token> machine, Optional<GpuRequest> gpu) {
@@ -45,7 +48,9 @@ final class MachineResolution {
     String type =
         gpu.map(g -> MachineFamilies.defaultMachineFor(g.gpu(), bounds.defaultGpuMachineType()))
             .orElse(bounds.defaultMachineType());
-    limits.checkDefaultFamily(gpu.map(GpuRequest::label).orElse("(default machine)"), type);
+    String label = gpu.map(GpuRequest::label).orElse("(default machine)");
+    limits.checkDefaultFamily(label, type);
+    machineBounds.checkDefault(label, type);
     return new ChosenMachine(type, gpu.map(GpuRequest::gpu));
   }
 
@@ -61,6 +66,7 @@ final class MachineResolution {
       throw new Refusal("label \"" + machine.label() + "\": Arm machine families are not offered");
     }
     limits.checkFamily(machine.label(), machine.value());
+    machineBounds.check(machine.label(), machine.value());
   }
 
   /** The GPUs the machine comes with; a bare {@code gpu} only asks for some, which these are. */

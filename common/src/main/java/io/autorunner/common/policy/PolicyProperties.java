@@ -4,6 +4,7 @@ import io.autorunner.common.config.Require;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -17,13 +18,20 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param defaultGpuMachineType machine of an n1-family GPU job (T4, V100, P4, P100) that names none
  * @param defaultGpuType the GPU behind a bare {@code gpu} label
  * @param allowedMachineFamilies machine families a job may ask for
+ * @param allowedMachineTypes when not empty, the only machine types a job may get (named or by
+ *     default), each still within the families and sizes below; the one way to allow bare metal
+ * @param maxVcpus vCPUs per VM at most, counted from the machine type's name
+ * @param maxMemoryGb GB of memory per VM at most, counted from the machine type's name
  * @param allowedGpuTypes GPU types a job may ask for
  * @param maxGpus GPUs per VM at most
  * @param defaultDiskGb boot disk of a job that names none
  * @param maxDiskGb boot disk at most
  * @param imageAliases alias → image (a URI or family path); jobs name the alias with {@code image=}
- * @param allowedZones zones a job may pin with {@code zone=}; empty: any zone of the region list
+ * @param allowedZones zones a job may pin with {@code zone=}; empty: the handler's zones ({@code
+ *     autorunner.gce.zones}) where they are known, else any zone
  * @param spot whether VMs are Spot unless a job says {@code spot=false}
+ * @param allowStandard whether any VM may be standard (non-Spot): false refuses {@code spot=false}
+ *     and turns off the handler's standard fallbacks
  * @param maxLabels labels per job at most
  * @param maxLabelLength characters per label at most
  */
@@ -34,6 +42,9 @@ public record PolicyProperties(
     @DefaultValue("nvidia-tesla-t4") String defaultGpuType,
     @DefaultValue({"e2", "n1", "n2", "n2d", "c2", "c2d", "c3", "t2d", "g2"})
         List<String> allowedMachineFamilies,
+    List<String> allowedMachineTypes,
+    @DefaultValue("48") int maxVcpus,
+    @DefaultValue("256") int maxMemoryGb,
     @DefaultValue({"nvidia-tesla-t4", "nvidia-l4"}) List<String> allowedGpuTypes,
     @DefaultValue("4") int maxGpus,
     @DefaultValue("100") int defaultDiskGb,
@@ -41,6 +52,7 @@ public record PolicyProperties(
     Map<String, String> imageAliases,
     List<String> allowedZones,
     @DefaultValue("true") boolean spot,
+    @DefaultValue("true") boolean allowStandard,
     @DefaultValue("20") int maxLabels,
     @DefaultValue("64") int maxLabelLength) {
 
@@ -53,12 +65,15 @@ public record PolicyProperties(
     Require.that(
         allowedMachineFamilies != null && !allowedMachineFamilies.isEmpty(),
         "autorunner.policy.allowed-machine-families must name at least one family");
+    Require.between(maxVcpus, 1, 1024, "autorunner.policy.max-vcpus");
+    Require.between(maxMemoryGb, 1, 32768, "autorunner.policy.max-memory-gb");
     Require.between(maxGpus, 0, 16, "autorunner.policy.max-gpus");
     Require.between(defaultDiskGb, 10, 65536, "autorunner.policy.default-disk-gb");
     Require.between(maxDiskGb, 10, 65536, "autorunner.policy.max-disk-gb");
     Require.between(maxLabels, 1, 100, "autorunner.policy.max-labels");
     Require.between(maxLabelLength, 8, 256, "autorunner.policy.max-label-length");
     allowedMachineFamilies = lower(allowedMachineFamilies);
+    allowedMachineTypes = lower(allowedMachineTypes);
     allowedGpuTypes = lower(allowedGpuTypes);
     imageAliases = imageAliases == null ? Map.of() : Map.copyOf(imageAliases);
     allowedZones = lower(allowedZones);
@@ -67,6 +82,49 @@ public record PolicyProperties(
     Require.that(
         defaultDiskGb <= maxDiskGb,
         "autorunner.policy.default-disk-gb is larger than autorunner.policy.max-disk-gb");
+    Require.that(
+        spot || allowStandard,
+        "autorunner.policy.spot=false makes every VM standard, which"
+            + " autorunner.policy.allow-standard=false forbids");
+    checkMachineTypes(allowedMachineTypes, allowedMachineFamilies, maxVcpus, maxMemoryGb);
+    checkDefaultMachine(
+        "autorunner.policy.default-machine-type",
+        defaultMachineType,
+        allowedMachineTypes,
+        maxVcpus,
+        maxMemoryGb);
+    if (maxGpus > 0) {
+      checkDefaultMachine(
+          "autorunner.policy.default-gpu-machine-type",
+          defaultGpuMachineType,
+          allowedMachineTypes,
+          maxVcpus,
+          maxMemoryGb);
+    }
+  }
+
+  /**
+   * A listed type no job could ever get is a mistake in the list: it must be a machine type of an
+   * allowed family, within the sizes.
+   */
+  private static void checkMachineTypes(
+      List<String> types, List<String> families, int maxVcpus, int maxMemoryGb) {
+    for (String type : types) {
+      String key = "autorunner.policy.allowed-machine-types: " + type;
+      Require.that(MachineFamilies.isMachineType(type), key + " is not a GCE machine type name");
+      Require.that(
+          families.contains(MachineFamilies.familyOf(type)),
+          key + ": its family is not in autorunner.policy.allowed-machine-families " + families);
+      Optional<String> problem = MachineBounds.problem(type, types, maxVcpus, maxMemoryGb);
+      Require.that(problem.isEmpty(), key + ": " + problem.orElse(""));
+    }
+  }
+
+  /** A default every job of its kind gets must lie within the bounds, or every such job fails. */
+  private static void checkDefaultMachine(
+      String key, String type, List<String> types, int maxVcpus, int maxMemoryGb) {
+    Optional<String> problem = MachineBounds.problem(type, types, maxVcpus, maxMemoryGb);
+    Require.that(problem.isEmpty(), key + " " + type + ": " + problem.orElse(""));
   }
 
   /** Families and GPU types must be ones autorunner knows how to build a VM for. */
@@ -112,12 +170,16 @@ public record PolicyProperties(
         "n1-standard-4",
         "nvidia-tesla-t4",
         List.of("e2", "n1", "n2", "n2d", "c2", "c2d", "c3", "t2d", "g2"),
+        List.of(),
+        48,
+        256,
         List.of("nvidia-tesla-t4", "nvidia-l4"),
         4,
         100,
         500,
         Map.of(),
         List.of(),
+        true,
         true,
         20,
         64);

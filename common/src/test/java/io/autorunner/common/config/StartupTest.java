@@ -36,6 +36,11 @@ class StartupTest {
         "autorunner.policy.allowed-zones | mars-north1 | autorunner.policy.allowed-zones",
         "autorunner.policy.image-aliases.Bad_Alias | family/x | autorunner.policy.image-aliases",
         "autorunner.policy.default-disk-gb | 800 | autorunner.policy.default-disk-gb",
+        "autorunner.policy.allowed-machine-types | banana | autorunner.policy.allowed-machine-types",
+        "autorunner.policy.max-vcpus | 0 | autorunner.policy.max-vcpus",
+        "autorunner.policy.max-vcpus | 2 | autorunner.policy.default-machine-type",
+        "autorunner.policy.max-memory-gb | 8 | autorunner.policy.default-machine-type",
+        "autorunner.policy.default-machine-type | m1-ultramem-40 | autorunner.policy.default-machine-type",
       })
   void invalidPolicyValueGivesOneLineNamingTheKey(String key, String value, String named) {
     Throwable failure = bindPolicy(Map.of(key, value));
@@ -194,6 +199,38 @@ class StartupTest {
     assertThat(bound.allowedMachineFamilies()).containsExactly("n1", "g2");
     assertThat(bound.spot()).isFalse();
     assertThat(bound.defaultMachineType()).isEqualTo("e2-standard-4");
+  }
+
+  @Test
+  void costBoundsBindFromEnvironmentVariables() {
+    SystemEnvironmentPropertySource environment =
+        new SystemEnvironmentPropertySource(
+            "env",
+            Map.of(
+                "AUTORUNNER_POLICY_MAX_VCPUS", "16",
+                "AUTORUNNER_POLICY_MAX_MEMORY_GB", "64",
+                "AUTORUNNER_POLICY_ALLOWED_MACHINE_TYPES", "e2-standard-4, N1-Standard-4",
+                "AUTORUNNER_POLICY_ALLOW_STANDARD", "false"));
+
+    PolicyProperties bound =
+        new Binder(ConfigurationPropertySources.from(environment))
+            .bindOrCreate("autorunner.policy", PolicyProperties.class);
+
+    assertThat(bound.maxVcpus()).isEqualTo(16);
+    assertThat(bound.maxMemoryGb()).isEqualTo(64);
+    assertThat(bound.allowedMachineTypes()).containsExactly("e2-standard-4", "n1-standard-4");
+    assertThat(bound.allowStandard()).isFalse();
+  }
+
+  @Test
+  void aMachineOverTheSizesStopsTheStartNamingTheBound() {
+    assertThat(
+            Startup.configurationProblem(
+                    bindPolicy(Map.of("autorunner.policy.default-machine-type", "n2-standard-64")))
+                .orElseThrow())
+        .isEqualTo(
+            "autorunner.policy.default-machine-type n2-standard-64: 64 vCPUs is over"
+                + " autorunner.policy.max-vcpus=48");
   }
 
   @Test

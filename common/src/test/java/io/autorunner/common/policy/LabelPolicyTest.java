@@ -346,6 +346,9 @@ class LabelPolicyTest {
                   d.defaultGpuMachineType(),
                   "nvidia-tesla-t4",
                   d.allowedMachineFamilies(),
+                  d.allowedMachineTypes(),
+                  d.maxVcpus(),
+                  d.maxMemoryGb(),
                   List.of("nvidia-l4"),
                   d.maxGpus(),
                   d.defaultDiskGb(),
@@ -353,6 +356,7 @@ class LabelPolicyTest {
                   d.imageAliases(),
                   d.allowedZones(),
                   d.spot(),
+                  d.allowStandard(),
                   d.maxLabels(),
                   d.maxLabelLength()));
 
@@ -547,11 +551,15 @@ class LabelPolicyTest {
     private String defaultMachineType = d.defaultMachineType();
     private String defaultGpuMachineType = d.defaultGpuMachineType();
     private List<String> allowedMachineFamilies = d.allowedMachineFamilies();
+    private List<String> allowedMachineTypes = d.allowedMachineTypes();
+    private int maxVcpus = d.maxVcpus();
+    private int maxMemoryGb = d.maxMemoryGb();
     private int maxGpus = d.maxGpus();
     private int defaultDiskGb = d.defaultDiskGb();
     private Map<String, String> imageAliases = d.imageAliases();
     private List<String> allowedZones = d.allowedZones();
     private boolean spot = d.spot();
+    private boolean allowStandard = d.allowStandard();
 
     BoundsBuilder defaultMachineType(String value) {
       defaultMachineType = value;
@@ -565,6 +573,21 @@ class LabelPolicyTest {
 
     BoundsBuilder allowedMachineFamilies(List<String> value) {
       allowedMachineFamilies = value;
+      return this;
+    }
+
+    BoundsBuilder allowedMachineTypes(List<String> value) {
+      allowedMachineTypes = value;
+      return this;
+    }
+
+    BoundsBuilder maxVcpus(int value) {
+      maxVcpus = value;
+      return this;
+    }
+
+    BoundsBuilder maxMemoryGb(int value) {
+      maxMemoryGb = value;
       return this;
     }
 
@@ -593,12 +616,20 @@ class LabelPolicyTest {
       return this;
     }
 
+    BoundsBuilder allowStandard(boolean value) {
+      allowStandard = value;
+      return this;
+    }
+
     PolicyProperties build() {
       return new PolicyProperties(
           defaultMachineType,
           defaultGpuMachineType,
           d.defaultGpuType(),
           allowedMachineFamilies,
+          allowedMachineTypes,
+          maxVcpus,
+          maxMemoryGb,
           d.allowedGpuTypes(),
           maxGpus,
           defaultDiskGb,
@@ -606,6 +637,7 @@ class LabelPolicyTest {
           imageAliases,
           allowedZones,
           spot,
+          allowStandard,
           d.maxLabels(),
           d.maxLabelLength());
     }

@@ -22,6 +22,7 @@ import io.autorunner.handler.task.PreemptionProperties;
 import io.autorunner.handler.task.RunnerLifecycle;
 import io.autorunner.handler.vm.HandoutAddress;
 import io.autorunner.handler.vm.RunnerMachines;
+import io.autorunner.handler.vm.gce.GceProperties;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -40,9 +41,14 @@ class LifecycleConfiguration {
     return new LifecycleCounters();
   }
 
+  /**
+   * The labels are read with the zones VMs are made in, so that with no {@code
+   * autorunner.policy.allowed-zones} a {@code zone=} label cannot pick a zone outside them.
+   */
   @Bean
   RunnerLifecycle runnerLifecycle(
       PolicyProperties policy,
+      GceProperties gce,
       RoutingProperties routing,
       RunnerMachines machines,
       GitHubActions github,
@@ -53,7 +59,7 @@ class LifecycleConfiguration {
       LifecycleCounters counters,
       ReplacementLedger ledger) {
     return new RunnerLifecycle(
-        new LabelPolicy(policy),
+        new LabelPolicy(policy, gce.zones()),
         routing.rules(),
         machines,
         github,

@@ -11,7 +11,7 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param maxReruns re-run such a job on GitHub while its run attempt is at most this (0: never)
  * @param standardOnRerun give the re-run attempt of a preempted job a standard VM, so it cannot be
- *     preempted twice
+ *     preempted twice (never with {@code autorunner.policy.allow-standard=false})
  */
 @Validated
 @ConfigurationProperties("autorunner.preemption")

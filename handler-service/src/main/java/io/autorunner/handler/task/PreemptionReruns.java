@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A job that failed because GCE reclaimed its Spot VM is re-run, once per preemption however often
  * its delete task arrives: GitHub's own attempt counter says whether the re-run happened already.
- * Its re-run may get standard provisioning.
+ * Its re-run may get standard provisioning, unless {@code autorunner.policy.allow-standard=false}
+ * keeps every VM Spot.
  */
 final class PreemptionReruns {
 
@@ -23,17 +24,29 @@ final class PreemptionReruns {
   private final RunnerMachines machines;
   private final WorkflowJobs github;
   private final PreemptionProperties settings;
+  private final boolean standardAllowed;
   private final LifecycleCounters counters;
 
+  /**
+   * @param standardAllowed {@code autorunner.policy.allow-standard}: the bound on cost wins over
+   *     {@code autorunner.preemption.standard-on-rerun}
+   */
   PreemptionReruns(
       RunnerMachines machines,
       WorkflowJobs github,
       PreemptionProperties settings,
+      boolean standardAllowed,
       LifecycleCounters counters) {
     this.machines = machines;
     this.github = github;
     this.settings = settings;
+    this.standardAllowed = standardAllowed;
     this.counters = counters;
+    if (settings.standardOnRerun() && !standardAllowed) {
+      log.warn(
+          "autorunner.preemption.standard-on-rerun=true has no effect:"
+              + " autorunner.policy.allow-standard=false keeps every VM Spot");
+    }
   }
 
   /** After a failed job on our runner: what was done about a preemption, for the answer. */
@@ -78,9 +91,12 @@ final class PreemptionReruns {
     }
   }
 
-  /** The spec to provision: standard for the re-run of a preempted job, when so configured. */
+  /**
+   * The spec to provision: standard for the re-run of a preempted job, when so configured and
+   * standard VMs are allowed at all.
+   */
   RunnerSpec provisioningFor(JobRef job, Optional<JobStatus> status, RunnerSpec spec) {
-    if (!spec.spot() || !rerunOfPreemptedJob(job, status)) {
+    if (!spec.spot() || !standardAllowed || !rerunOfPreemptedJob(job, status)) {
       return spec;
     }
     counters.standardAfterPreemption();

@@ -32,7 +32,9 @@ public class RunnerLifecycle {
       PreemptionProperties preemption,
       LifecycleCounters counters,
       ReplacementLedger ledger) {
-    PreemptionReruns preemptions = new PreemptionReruns(machines, github, preemption, counters);
+    PreemptionReruns preemptions =
+        new PreemptionReruns(
+            machines, github, preemption, policy.bounds().allowStandard(), counters);
     this.creation =
         new RunnerCreation(
             policy,

@@ -15,6 +15,7 @@ import io.autorunner.handler.testing.Fixtures;
 import io.autorunner.handler.testing.InMemoryMachines;
 import io.autorunner.handler.testing.InMemoryRegistry;
 import io.autorunner.handler.vm.ComputeException;
+import io.autorunner.handler.vm.Requests;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,7 @@ class RunnerLifecycleTests {
   private InMemoryRegistry github;
   private RunnerLifecycle lifecycle;
   private boolean standardOnRerun;
+  private PolicyProperties policy = PolicyProperties.defaults();
   private RoutingRules rules = new RoutingRules(List.of("self-hosted", "gce"), null, null, false);
   private final LifecycleCounters counters = new LifecycleCounters();
 
@@ -249,6 +251,42 @@ class RunnerLifecycleTests {
   }
 
   @Test
+  void theReRunOfAPreemptedJobStaysSpotWhereOnlySpotIsAllowed() {
+    standardOnRerun = true;
+    policy = Requests.spotOnlyPolicy();
+    lifecycle = lifecycle(3);
+    JobRef rerun = new JobRef(4243, 9001, 2, "acme/models", "acme", 555L);
+    github.jobs.put(4243L, new JobStatus(4243, "queued", null, null, "test (gpu)"));
+    github.attempts.put(
+        "9001/1", List.of(new JobStatus(4242, "completed", "failure", "ghr-4242-1", "test (gpu)")));
+    machines.preempted.add("ghr-4242-1");
+
+    TaskOutcome outcome =
+        lifecycle.create(
+            new RunnerTask.CreateRunner(rerun, List.of("self-hosted", "gce", "gpu"), "ghr-4243-2"));
+
+    assertThat(outcome.vmCreated()).isTrue();
+    assertThat(machines.created.get("ghr-4243-2").spec().spot()).isTrue();
+    assertThat(counters.snapshot()).containsEntry("standardAfterPreemption", 0L);
+  }
+
+  @Test
+  void spotFalseIsRefusedWhereOnlySpotIsAllowed() {
+    policy = Requests.spotOnlyPolicy();
+    lifecycle = lifecycle(3);
+
+    TaskOutcome outcome =
+        lifecycle.create(
+            new RunnerTask.CreateRunner(
+                JOB, List.of("self-hosted", "gce", "spot=false"), "ghr-4242-1"));
+
+    assertThat(outcome.kind()).isEqualTo(TaskOutcome.Kind.REFUSED);
+    assertThat(outcome.reason()).contains("spot=false", "autorunner.policy.allow-standard=false");
+    assertThat(machines.created).isEmpty();
+    assertThat(github.runners).isEmpty();
+  }
+
+  @Test
   void theReRunStaysSpotWhenThePreviousAttemptWasNotPreempted() {
     standardOnRerun = true;
     lifecycle = lifecycle(3);
@@ -415,7 +453,7 @@ class RunnerLifecycleTests {
 
   private RunnerLifecycle lifecycle(int maxInstances) {
     return new RunnerLifecycle(
-        new LabelPolicy(PolicyProperties.defaults()),
+        new LabelPolicy(policy),
         rules,
         machines,
         github,

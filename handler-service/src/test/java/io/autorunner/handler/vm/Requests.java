@@ -91,12 +91,24 @@ public final class Requests {
   }
 
   public static PolicyProperties policy(Map<String, String> imageAliases) {
+    return policy(imageAliases, true);
+  }
+
+  /** The default bounds but Spot only: {@code autorunner.policy.allow-standard=false}. */
+  public static PolicyProperties spotOnlyPolicy() {
+    return policy(Map.of(), false);
+  }
+
+  private static PolicyProperties policy(Map<String, String> imageAliases, boolean allowStandard) {
     PolicyProperties d = PolicyProperties.defaults();
     return new PolicyProperties(
         d.defaultMachineType(),
         d.defaultGpuMachineType(),
         d.defaultGpuType(),
         d.allowedMachineFamilies(),
+        d.allowedMachineTypes(),
+        d.maxVcpus(),
+        d.maxMemoryGb(),
         d.allowedGpuTypes(),
         d.maxGpus(),
         d.defaultDiskGb(),
@@ -104,6 +116,7 @@ public final class Requests {
         imageAliases,
         d.allowedZones(),
         d.spot(),
+        allowStandard,
         d.maxLabels(),
         d.maxLabelLength());
   }

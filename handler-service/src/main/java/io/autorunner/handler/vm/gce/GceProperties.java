@@ -12,7 +12,8 @@ import org.springframework.validation.annotation.Validated;
  * {@code autorunner.gce.*}: where and how VMs are made.
  *
  * @param project the GCP project id (required in gce mode)
- * @param zones zones to try in order; on a capacity error the next one is tried
+ * @param zones zones to try in order; on a capacity error the next one is tried. With no {@code
+ *     autorunner.policy.allowed-zones}, also the only zones a {@code zone=} label may pin
  * @param endpoint overrides the Compute Engine API address (tests: {@code http://127.0.0.1:PORT})
  * @param network the VPC network
  * @param subnetwork the subnetwork, or empty for the network's default (auto mode)
@@ -25,6 +26,7 @@ import org.springframework.validation.annotation.Validated;
  * @param diskType boot disk type
  * @param maxRunDuration the hard cap on a VM's life that no bug can outlive (GCE deletes it)
  * @param spotFallbackToStandard when Spot capacity is out in every zone, try standard provisioning
+ *     (never with {@code autorunner.policy.allow-standard=false})
  * @param operationTimeout how long a create waits for GCE's insert (or delete) operation; a runner
  *     minted for a create is held that long (plus a margin) before another attempt may replace it
  */

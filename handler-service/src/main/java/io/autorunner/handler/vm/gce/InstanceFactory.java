@@ -53,9 +53,18 @@ public final class InstanceFactory {
    *
    * @param spot Spot provisioning, or standard (a job's {@code spot=false}, or the fallback when
    *     Spot capacity is out)
-   * @throws ComputeException.Permanent when the spec names an image alias not configured here
+   * @throws ComputeException.Permanent when the spec names an image alias not configured here, or
+   *     asks for a standard VM where {@code autorunner.policy.allow-standard=false}
    */
   public Instance instance(MachineRequest request, String zone, boolean spot) {
+    if (!spot && !standardAllowed()) {
+      // The label policy and the fallbacks already keep to Spot; this is the line no path crosses.
+      throw new ComputeException.Permanent(
+          "VM "
+              + request.name()
+              + ": a standard VM, which autorunner.policy.allow-standard=false forbids",
+          null);
+    }
     RunnerSpec spec = request.spec();
     return Instance.newBuilder()
         .setName(request.name())
@@ -69,6 +78,13 @@ public final class InstanceFactory {
         .putAllLabels(labels(request, spot))
         .setMetadata(metadata(request))
         .build();
+  }
+
+  /**
+   * False when {@code autorunner.policy.allow-standard=false}: this factory builds Spot VMs only.
+   */
+  public boolean standardAllowed() {
+    return policy.allowStandard();
   }
 
   /** The image a spec boots: its alias if it names one, else the default of its OS and GPU. */

@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where a new VM lands: the zones in order, moving on when a zone is out of capacity or does not
- * offer the machine; and, when Spot is out in every zone and the fallback is on, standard
- * provisioning in the zones that were out of Spot. Anything no other zone can fix ends the walk.
+ * offer the machine; and, when Spot is out in every zone and the fallback is on (and {@code
+ * autorunner.policy.allow-standard} lets any VM be standard), standard provisioning in the zones
+ * that were out of Spot. Anything no other zone can fix ends the walk.
  */
 final class ZonePlacement {
 
@@ -33,6 +34,11 @@ final class ZonePlacement {
     this.factory = Objects.requireNonNull(factory, "factory");
     this.client = Objects.requireNonNull(client, "client");
     this.waiter = Objects.requireNonNull(waiter, "waiter");
+    if (gce.spotFallbackToStandard() && !factory.standardAllowed()) {
+      log.warn(
+          "autorunner.gce.spot-fallback-to-standard=true has no effect:"
+              + " autorunner.policy.allow-standard=false keeps every VM Spot");
+    }
   }
 
   /** How a walk over some zones ended. */
@@ -66,6 +72,7 @@ final class ZonePlacement {
     if (walk instanceof Exhausted spotOut
         && spec.spot()
         && gce.spotFallbackToStandard()
+        && factory.standardAllowed()
         && !spotOut.outOfCapacity().isEmpty()) {
       log.warn(
           "VM {}: Spot capacity is out in {}; trying standard provisioning",

@@ -15,6 +15,7 @@ import static io.autorunner.handler.vm.Requests.cpuSpec;
 import static io.autorunner.handler.vm.Requests.gce;
 import static io.autorunner.handler.vm.Requests.policy;
 import static io.autorunner.handler.vm.Requests.request;
+import static io.autorunner.handler.vm.Requests.spotOnlyPolicy;
 import static io.autorunner.handler.vm.Requests.t4Spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -22,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.autorunner.common.policy.OperatingSystem;
+import io.autorunner.common.policy.PolicyProperties;
 import io.autorunner.common.policy.RunnerSpec;
 import io.autorunner.handler.system.ComputeConfiguration;
 import io.autorunner.handler.vm.ComputeException;
@@ -60,11 +62,16 @@ class ComputeEngineMachinesTest {
 
   private ComputeEngineMachines machines(List<String> zones, boolean spotFallback)
       throws Exception {
+    return machines(zones, spotFallback, policy(Map.of()));
+  }
+
+  private ComputeEngineMachines machines(
+      List<String> zones, boolean spotFallback, PolicyProperties policy) throws Exception {
     GceProperties gce = gce(zones, spotFallback, compute.baseUrl(), true, null);
     machines =
         new ComputeEngineMachines(
             gce,
-            new InstanceFactory(gce, policy(Map.of())),
+            new InstanceFactory(gce, policy),
             ComputeConfiguration.instancesClient(gce),
             ComputeConfiguration.operationsClient(gce),
             Duration.ofSeconds(20));
@@ -196,6 +203,23 @@ class ComputeEngineMachinesTest {
     insertFails("us-central1-a", 503, "ZONE_RESOURCE_POOL_EXHAUSTED", STOCK_OUT);
 
     assertThatThrownBy(() -> machines(List.of("us-central1-a"), false).create(request(t4Spec())))
+        .isInstanceOf(ComputeException.Capacity.class);
+    compute.verify(
+        0,
+        postRequestedFor(urlPathEqualTo(PROJECT + "/zones/us-central1-a/instances"))
+            .withRequestBody(
+                matchingJsonPath("$.scheduling.provisioningModel", equalTo("STANDARD"))));
+  }
+
+  @Test
+  void spotOutEverywhereNeverFallsBackToStandardWhereOnlySpotIsAllowed() throws Exception {
+    noInstances();
+    insertFails("us-central1-a", 503, "ZONE_RESOURCE_POOL_EXHAUSTED", STOCK_OUT);
+
+    assertThatThrownBy(
+            () ->
+                machines(List.of("us-central1-a"), true, spotOnlyPolicy())
+                    .create(request(t4Spec())))
         .isInstanceOf(ComputeException.Capacity.class);
     compute.verify(
         0,

@@ -6,6 +6,7 @@ import static io.autorunner.handler.vm.Requests.gce;
 import static io.autorunner.handler.vm.Requests.l4Spec;
 import static io.autorunner.handler.vm.Requests.policy;
 import static io.autorunner.handler.vm.Requests.request;
+import static io.autorunner.handler.vm.Requests.spotOnlyPolicy;
 import static io.autorunner.handler.vm.Requests.t4Spec;
 import static io.autorunner.handler.vm.Requests.windowsSpec;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -143,6 +144,20 @@ class InstanceFactoryTest {
     assertThat(scheduling.getOnHostMaintenance()).isEqualTo("TERMINATE");
     assertThat(scheduling.getAutomaticRestart()).isFalse();
     assertThat(vm.getLabelsMap()).containsEntry("autorunner-spot", "false");
+  }
+
+  @Test
+  void noStandardVmIsBuiltWhereOnlySpotIsAllowed() {
+    InstanceFactory spotOnly = new InstanceFactory(gce(List.of(ZONE)), spotOnlyPolicy());
+
+    assertThat(spotOnly.standardAllowed()).isFalse();
+    assertThat(factory.standardAllowed()).isTrue();
+    assertThat(spotOnly.instance(request(t4Spec()), ZONE, true).getScheduling())
+        .extracting(Scheduling::getProvisioningModel)
+        .isEqualTo("SPOT");
+    assertThatThrownBy(() -> spotOnly.instance(request(t4Spec()), ZONE, false))
+        .isInstanceOf(ComputeException.Permanent.class)
+        .hasMessageContaining("autorunner.policy.allow-standard=false");
   }
 
   @Test
