@@ -32,7 +32,18 @@ class HandoutConfiguration {
 
   @Bean
   HandoutAddress handoutAddress(
-      RunnerConfigProperties config, HandlerProperties handler, ComputeProperties compute) {
+      RunnerConfigProperties config,
+      HandlerProperties handler,
+      ComputeProperties compute,
+      GceProperties gce) {
+    if (compute.mode() == ComputeProperties.Mode.GCE
+        && (gce.serviceAccount() == null || gce.serviceAccount().isBlank())) {
+      throw new MissingConfigurationException(
+          "autorunner.gce.service-account is required with autorunner.compute.mode=gce: a VM"
+              + " asks for its runner with the identity token of its service account, and a VM"
+              + " without one has none (give it an account with no roles; deploy/setup.sh makes"
+              + " autorunner-runner@)");
+    }
     Optional<String> handlerUrl = Optional.ofNullable(handler.audience()).filter(a -> !a.isBlank());
     if (compute.mode() == ComputeProperties.Mode.DRY_RUN && config.url() == null) {
       handlerUrl = handlerUrl.or(() -> Optional.of(DRY_RUN_HANDLER));

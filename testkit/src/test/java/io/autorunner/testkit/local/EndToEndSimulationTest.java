@@ -218,6 +218,7 @@ class EndToEndSimulationTest {
               + " maxVmsPastSettle=%d/%d maxVmsAtOnce=%d foreignJobs=%d foreignOnOurRunners=%d"
               + " lostQueuedDeliveries=%d lostServed=%d preempted=%d rerunAtMostOnce=%d"
               + " deliveries=%d redelivered=%d tasksDeliveredTwice=%d deadConfigBoots=%d"
+              + " refusedRunnerConfigs=%d"
               + " non2xx=%d vmsLeft=%d runnersLeft=%d"
               + " seconds=%.0f%n",
           HANDLERS,
@@ -243,6 +244,7 @@ class EndToEndSimulationTest {
           deliveries.stream().filter(Delivery::redelivery).count(),
           system.schedulerLogLines("dispatched twice at once").size(),
           github.refusedRunnerBoots(),
+          github.refusedRunnerConfigs(),
           non2xx,
           system.gce().instances().size(),
           github.runners().size(),
@@ -326,6 +328,13 @@ class EndToEndSimulationTest {
       assertThat(system.gce().instances()).as("VMs left").isEmpty();
       assertThat(github.runners()).as("runners left").isEmpty();
       assertThat(non2xx).as("deliveries answered outside 2xx").isZero();
+      List<String> configs = github.issuedJitConfigs();
+      for (var inserted : system.gce().inserted()) {
+        String body = inserted.resource().toString();
+        assertThat(configs)
+            .as("runner configs in what %s was inserted with", inserted.name())
+            .noneMatch(body::contains);
+      }
     }
   }
 
