@@ -38,8 +38,22 @@ class HandlerStartupValidationTests {
             problemStarting(
                 "--autorunner.handler.auth=none",
                 "--autorunner.github.token=t",
+                "--autorunner.runner-config.url=https://handler.example/vm/runner-config",
                 "--autorunner.compute.mode=gce"))
         .isEqualTo("autorunner.gce.project is required with autorunner.compute.mode=gce");
+  }
+
+  @Test
+  void gceModeNeedsTheAddressVmsAskForTheirRunner() {
+    // With auth=none there is no handler audience to derive it from; dry-run has a default.
+    assertThat(
+            problemStarting(
+                "--autorunner.handler.auth=none",
+                "--autorunner.github.token=t",
+                "--autorunner.compute.mode=gce",
+                "--autorunner.gce.project=my-project"))
+        .startsWith("autorunner.runner-config.url is required")
+        .contains("autorunner.handler.audience");
   }
 
   @Test
