@@ -57,6 +57,16 @@ class HandlerStartupValidationTests {
   }
 
   @Test
+  void aNonPositiveHandoutWindowIsRefused() {
+    assertThat(
+            problemStarting(
+                "--autorunner.handler.auth=none",
+                "--autorunner.github.token=t",
+                "--autorunner.runner-config.window=0s"))
+        .contains("autorunner.runner-config.window");
+  }
+
+  @Test
   void maxRunDurationOutsideItsBoundsIsRefused() {
     assertThat(
             problemStarting(
