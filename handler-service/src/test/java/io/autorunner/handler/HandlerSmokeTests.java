@@ -1,12 +1,10 @@
 package io.autorunner.handler;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,45 +45,62 @@ class HandlerSmokeTests {
   }
 
   @Test
-  void createRunnerMintsAJitRunnerAndWritesTheInstanceItWouldInsert() throws Exception {
+  void createRunnerWritesAnInstanceThatAsksForItsRunnerAndMintsNothing() throws Exception {
+    github.stubFor(
+        get(urlPathEqualTo("/repos/acme/models/actions/jobs/4242"))
+            .willReturn(okJson("{\"id\":4242,\"status\":\"queued\",\"conclusion\":null}")));
     github.stubFor(
         get(urlPathEqualTo("/orgs/acme/actions/runners"))
             .willReturn(okJson("{\"total_count\":0,\"runners\":[]}")));
-    // The organisation's group for our runners exists and admits what the (empty) lists admit.
-    github.stubFor(
-        get(urlPathEqualTo("/orgs/acme/actions/runner-groups"))
-            .willReturn(
-                okJson(
-                    "{\"total_count\":1,\"runner_groups\":[{\"id\":2,\"name\":\"autorunner\","
-                        + "\"visibility\":\"all\",\"default\":false,"
-                        + "\"allows_public_repositories\":false}]}")));
-    github.stubFor(
-        post(urlPathEqualTo("/orgs/acme/actions/runners/generate-jitconfig"))
-            .willReturn(
-                okJson(
-                        "{\"runner\":{\"id\":23,\"name\":\"ghr-4242-1\",\"status\":\"offline\","
-                            + "\"busy\":false,\"labels\":[]},\"encoded_jit_config\":\"c2VjcmV0\"}")
-                    .withStatus(201)));
 
-    HttpResponse<String> answer = postTask("/tasks/create-runner", createBody());
+    HttpResponse<String> answer = postTask("/tasks/create-runner", createBody(4242));
 
     assertThat(answer.statusCode()).isEqualTo(200);
     assertThat(answer.body()).contains("\"outcome\":\"done\"").contains("ghr-4242-1");
-    github.verify(
-        postRequestedFor(urlPathEqualTo("/orgs/acme/actions/runners/generate-jitconfig"))
-            .withHeader("Authorization", equalTo("Bearer test-token"))
-            .withRequestBody(matchingJsonPath("$.name", equalTo("ghr-4242-1")))
-            .withRequestBody(matchingJsonPath("$.runner_group_id", equalTo("2"))));
+    // The VM asks for its runner when it boots; the create mints none.
+    github.verify(0, postRequestedFor(urlPathMatching(".*/generate-jitconfig")));
     assertThat(Files.readString(dryRun.resolve("ghr-4242-1.json")))
         .contains("nvidia-tesla-t4")
-        .contains("SPOT");
-    assertThat(Files.readString(dryRun.resolve("ghr-4242-1.startup.sh"))).contains("c2VjcmV0");
+        .contains("SPOT")
+        .contains("autorunner-runner-config-url")
+        // Dry-run's default: the handler's local address.
+        .contains("http://127.0.0.1:8081/vm/runner-config")
+        .contains("autorunner-runner-labels")
+        .doesNotContain("autorunner-runner-id");
+    assertThat(Files.readString(dryRun.resolve("ghr-4242-1.startup.sh")))
+        .contains("JIT_CONFIG=''")
+        .contains("fetch_runner_config");
+  }
+
+  @Test
+  void aCreateForAJobGitHubDoesNotKnowWritesNoInstance() throws Exception {
+    // Unstubbed, the fake answers 404: GitHub does not know job 4343.
+    HttpResponse<String> answer = postTask("/tasks/create-runner", createBody(4343));
+
+    assertThat(answer.statusCode()).isEqualTo(200);
+    assertThat(answer.body()).contains("\"outcome\":\"done\"").contains("does not know");
+    assertThat(dryRun.resolve("ghr-4343-1.json")).doesNotExist();
+  }
+
+  @Test
+  void aVmAskingForItsRunnerIsRefusedWhenNoProjectCanVouchForIt() throws Exception {
+    HttpResponse<String> answer =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/vm/runner-config"))
+                    .header("Authorization", "Bearer not-a-token")
+                    .POST(HttpRequest.BodyPublishers.noBody())
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+    assertThat(answer.statusCode()).isEqualTo(403);
+    assertThat(answer.body()).isEqualTo("forbidden");
+    assertThat(answer.headers().firstValue("Cache-Control")).hasValue("no-store");
   }
 
   @Test
   void aZonePinOutsideTheConfiguredGceZonesIsRefusedBeforeAnythingIsMade() throws Exception {
-    String body =
-        createBody().replace("\"gpu\"]", "\"zone=europe-west4-a\"]").replace("4242", "4243");
+    String body = createBody(4243).replace("\"gpu\"]", "\"zone=europe-west4-a\"]");
 
     HttpResponse<String> answer = postTask("/tasks/create-runner", body);
 
@@ -127,13 +142,14 @@ class HandlerSmokeTests {
             HttpResponse.BodyHandlers.ofString());
   }
 
-  private static String createBody() {
+  private static String createBody(long jobId) {
     return """
-        {"job": {"jobId": 4242, "runId": 9001, "runAttempt": 1, "repository": "acme/models",
+        {"job": {"jobId": %d, "runId": 9001, "runAttempt": 1, "repository": "acme/models",
                  "organization": "acme", "installationId": null},
          "labels": ["self-hosted", "gce", "gpu"],
-         "instanceName": "ghr-4242-1"}
-        """;
+         "instanceName": "ghr-%d-1"}
+        """
+        .formatted(jobId, jobId);
   }
 
   private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder okJson(

@@ -26,6 +26,13 @@ public record RunnerConfigProperties(
     @DefaultValue("https://www.googleapis.com/oauth2/v3/certs") URI jwksUrl,
     Duration window) {
 
+  public RunnerConfigProperties {
+    // Here, so that binding fails with the key at start-up rather than a factory method later.
+    if (window != null && (window.isNegative() || window.isZero())) {
+      throw new IllegalArgumentException("autorunner.runner-config.window must be positive");
+    }
+  }
+
   /** Where a VM asks, for a handler whose own URL is {@code handlerUrl} (if known). */
   public HandoutAddress address(Optional<String> handlerUrl) {
     URI endpoint =

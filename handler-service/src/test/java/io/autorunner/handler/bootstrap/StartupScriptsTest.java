@@ -9,7 +9,6 @@ import io.autorunner.common.policy.Accelerator;
 import io.autorunner.common.policy.OperatingSystem;
 import io.autorunner.common.policy.RunnerSpec;
 import io.autorunner.handler.github.GitHubProperties;
-import io.autorunner.handler.github.JitRunner;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -36,8 +35,6 @@ class StartupScriptsTest {
       "eb65c95277af42bcf3778a799c41359d224ba2a67b4de26b7cea1729b09c803d";
   private static final String DOWNLOAD_URL =
       "https://github.com/actions/runner/releases/download/vVERSION/FILE";
-  // Looks like a real one: base64 of JSON, with padding.
-  private static final String JIT = "eyJzZWNyZXQiOiJub3QtcmVhbGx5In0+/abc==";
 
   private final StartupScripts scripts = new StartupScripts(github(WINDOWS_SHA));
 
@@ -45,7 +42,7 @@ class StartupScriptsTest {
 
   @Test
   void rendersTheCpuLinuxScriptWithEveryValueSingleQuoted() {
-    String script = scripts.render(cpuLinuxSpec(), runner("ghr-123-1"));
+    String script = scripts.render(cpuLinuxSpec(), "ghr-123-1");
 
     assertThat(script)
         .startsWith("#!/bin/bash\n")
@@ -57,7 +54,11 @@ class StartupScriptsTest {
                 + "actions-runner-linux-x64-2.335.1.tar.gz'\n")
         .contains("readonly GPU='0'\n")
         .contains("readonly RUNNER_LABELS='self-hosted,gce'\n")
-        .contains("JIT_CONFIG='" + JIT + "'\n")
+        // No secret in the script: it asks the handler for its runner at boot.
+        .contains("JIT_CONFIG=''\n")
+        .contains("attributes/autorunner-runner-config-url")
+        .contains("attributes/autorunner-runner-config-audience")
+        .contains("format=full")
         .doesNotContain("@@")
         .doesNotContain("\r");
     // The NVIDIA fragment is inlined: the VM gets one self-contained script.
@@ -66,7 +67,7 @@ class StartupScriptsTest {
 
   @Test
   void rendersTheGpuLinuxScriptWithTheGpuSwitchOn() {
-    String script = scripts.render(gpuLinuxSpec(), runner("ghr-124-2"));
+    String script = scripts.render(gpuLinuxSpec(), "ghr-124-2");
 
     assertThat(script)
         .contains("readonly GPU='1'\n")
@@ -89,7 +90,7 @@ class StartupScriptsTest {
             OperatingSystem.WINDOWS,
             List.of("self-hosted", "gce", "windows", "it's", "curly\u2019quote"));
 
-    String script = scripts.render(spec, runner("ghrw2n9c"));
+    String script = scripts.render(spec, "ghrw2n9c");
 
     assertThat(script)
         .contains("$RunnerName = 'ghrw2n9c'\r\n")
@@ -101,7 +102,8 @@ class StartupScriptsTest {
         .contains("$Gpu = '1'\r\n")
         // A quote is doubled; a typographic quote (which PowerShell also reads as one) is gone.
         .contains("$RunnerLabels = 'self-hosted,gce,windows,it''s,curly?quote'\r\n")
-        .contains("$JitConfig = '" + JIT + "'\r\n")
+        .contains("$JitConfig = $null\r\n")
+        .contains("attributes/autorunner-runner-config-url")
         .contains("Get-FileHash -Algorithm SHA256")
         .contains("Stop-Computer -Force")
         .doesNotContain("@@");
@@ -123,14 +125,14 @@ class StartupScriptsTest {
             OperatingSystem.WINDOWS,
             List.of("self-hosted", "gce", "windows"));
 
-    assertThatThrownBy(() -> withoutWindowsSha.render(spec, runner("ghrw2n9c")))
+    assertThatThrownBy(() -> withoutWindowsSha.render(spec, "ghrw2n9c"))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("autorunner.github.runner-sha256-windows");
-    assertThatThrownBy(() -> new StartupScripts(github(" ")).render(spec, runner("ghrw2n9c")))
+    assertThatThrownBy(() -> new StartupScripts(github(" ")).render(spec, "ghrw2n9c"))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("autorunner.github.runner-sha256-windows");
     // Linux does not need it.
-    assertThat(withoutWindowsSha.render(cpuLinuxSpec(), runner("ghr-1-1"))).contains("GPU='0'");
+    assertThat(withoutWindowsSha.render(cpuLinuxSpec(), "ghr-1-1")).contains("GPU='0'");
   }
 
   static Stream<String> hostileTexts() {
@@ -144,30 +146,33 @@ class StartupScriptsTest {
   }
 
   @Test
-  void refusesAnEmptyRunnerNameOrJitConfig() {
-    assertThatThrownBy(() -> scripts.render(cpuLinuxSpec(), runner("")))
+  void refusesAnEmptyOrMissingRunnerName() {
+    assertThatThrownBy(() -> scripts.render(cpuLinuxSpec(), ""))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> scripts.render(cpuLinuxSpec(), new JitRunner(1, "ghr-1-1", "")))
+    assertThatThrownBy(() -> scripts.render(cpuLinuxSpec(), null))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
   @ParameterizedTest
   @MethodSource("hostileTexts")
   void refusesAHostileRunnerName(String hostile) {
-    assertThatThrownBy(() -> scripts.render(cpuLinuxSpec(), runner(hostile)))
+    assertThatThrownBy(() -> scripts.render(cpuLinuxSpec(), hostile))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("runner name");
   }
 
-  @ParameterizedTest
-  @MethodSource("hostileTexts")
-  void refusesAHostileJitConfigWithoutEchoingIt(String hostile) {
-    JitRunner runner = new JitRunner(1, "ghr-1-1", JIT + hostile);
+  @Test
+  void aTemplateWithAPlaceForAJitConfigIsRefusedSoNoSecretCanBeRenderedIn() {
+    String linux = linuxTemplateWith("JIT_CONFIG=@@JIT_CONFIG@@\n");
+    String windows = windowsTemplate() + "$JitConfig = @@JIT_CONFIG@@\n";
 
-    assertThatThrownBy(() -> scripts.render(cpuLinuxSpec(), runner))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("JIT")
-        .hasMessageNotContaining(JIT);
+    assertThatThrownBy(() -> new StartupScripts(github(WINDOWS_SHA), linux, windowsTemplate()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("JIT_CONFIG");
+    assertThatThrownBy(
+            () -> new StartupScripts(github(WINDOWS_SHA), linuxTemplateWith(""), windows))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("JIT_CONFIG");
   }
 
   @ParameterizedTest
@@ -176,7 +181,7 @@ class StartupScriptsTest {
     StartupScripts hostileVersion =
         new StartupScripts(properties(VERSION + hostile, LINUX_SHA, WINDOWS_SHA, DOWNLOAD_URL));
 
-    assertThatThrownBy(() -> hostileVersion.render(cpuLinuxSpec(), runner("ghr-1-1")))
+    assertThatThrownBy(() -> hostileVersion.render(cpuLinuxSpec(), "ghr-1-1"))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -186,7 +191,7 @@ class StartupScriptsTest {
     StartupScripts hostileUrl =
         new StartupScripts(properties(VERSION, LINUX_SHA, WINDOWS_SHA, DOWNLOAD_URL + hostile));
 
-    assertThatThrownBy(() -> hostileUrl.render(cpuLinuxSpec(), runner("ghr-1-1")))
+    assertThatThrownBy(() -> hostileUrl.render(cpuLinuxSpec(), "ghr-1-1"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("URL");
   }
@@ -202,7 +207,7 @@ class StartupScriptsTest {
   void refusesADownloadUrlOutsideTheAllowList(String url) {
     StartupScripts other = new StartupScripts(properties(VERSION, LINUX_SHA, WINDOWS_SHA, url));
 
-    assertThatThrownBy(() -> other.render(cpuLinuxSpec(), runner("ghr-1-1")))
+    assertThatThrownBy(() -> other.render(cpuLinuxSpec(), "ghr-1-1"))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -213,7 +218,7 @@ class StartupScriptsTest {
         new StartupScripts(
             properties(VERSION, LINUX_SHA.substring(8) + hostile, WINDOWS_SHA, DOWNLOAD_URL));
 
-    assertThatThrownBy(() -> hostileSha.render(cpuLinuxSpec(), runner("ghr-1-1")))
+    assertThatThrownBy(() -> hostileSha.render(cpuLinuxSpec(), "ghr-1-1"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("sha256");
   }
@@ -223,7 +228,7 @@ class StartupScriptsTest {
     StartupScripts upper =
         new StartupScripts(properties(VERSION, LINUX_SHA.toUpperCase(), WINDOWS_SHA, DOWNLOAD_URL));
 
-    assertThat(upper.render(cpuLinuxSpec(), runner("ghr-1-1")))
+    assertThat(upper.render(cpuLinuxSpec(), "ghr-1-1"))
         .contains("readonly RUNNER_SHA256='" + LINUX_SHA + "'\n");
   }
 
@@ -254,7 +259,7 @@ class StartupScriptsTest {
     labels.addAll(hostile);
     RunnerSpec spec =
         new RunnerSpec("n1-standard-4", null, 50, null, null, true, OperatingSystem.LINUX, labels);
-    String script = scripts.render(spec, runner("ghr-9-1"));
+    String script = scripts.render(spec, "ghr-9-1");
 
     Result run = runDryRun(script);
 
@@ -266,13 +271,14 @@ class StartupScriptsTest {
         .contains("autorunner-bootstrap: job labels: self-hosted,gce,$(" + touch + "),`" + touch)
         .contains("x?" + touch + "?")
         .contains("dry run: would power off now")
-        .doesNotContain(JIT);
+        // The dry run stops before the VM would ask the handler for its runner.
+        .doesNotContain("asking");
   }
 
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void renderedLinuxScriptPassesBashSyntaxCheck(boolean gpu) throws Exception {
-    Path file = write(scripts.render(gpu ? gpuLinuxSpec() : cpuLinuxSpec(), runner("ghr-5-1")));
+    Path file = write(scripts.render(gpu ? gpuLinuxSpec() : cpuLinuxSpec(), "ghr-5-1"));
 
     Result check = run(List.of("bash", "-n", file.toString()), Map.of());
 
@@ -287,7 +293,7 @@ class StartupScriptsTest {
       fail("shellcheck is not installed, and CI=true requires it (apt-get install -y shellcheck)");
     }
     assumeTrue(installed, "shellcheck is not installed (apt-get install -y shellcheck)");
-    Path file = write(scripts.render(gpu ? gpuLinuxSpec() : cpuLinuxSpec(), runner("ghr-5-1")));
+    Path file = write(scripts.render(gpu ? gpuLinuxSpec() : cpuLinuxSpec(), "ghr-5-1"));
 
     Result check =
         run(List.of("shellcheck", "--shell=bash", "--severity=warning", file.toString()), Map.of());
@@ -322,12 +328,12 @@ class StartupScriptsTest {
 
   @Test
   void aTemplateMissingAPlaceholderIsRefusedAtConstruction() {
-    String windows = windowsTemplate().replace("@@JIT_CONFIG@@", "''");
+    String windows = windowsTemplate().replace("@@RUNNER_LABELS@@", "''");
 
     assertThatThrownBy(
             () -> new StartupScripts(github(WINDOWS_SHA), linuxTemplateWith(""), windows))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("JIT_CONFIG");
+        .hasMessageContaining("RUNNER_LABELS");
   }
 
   @Test
@@ -341,10 +347,11 @@ class StartupScriptsTest {
             null,
             true,
             OperatingSystem.LINUX,
-            List.of("@@JIT_CONFIG@@"));
+            List.of("@@RUNNER_NAME@@"));
 
-    assertThat(scripts.render(spec, runner("ghr-1-1")))
-        .contains("readonly RUNNER_LABELS='@@JIT_CONFIG@@'\n");
+    assertThat(scripts.render(spec, "ghr-1-1"))
+        .contains("readonly RUNNER_LABELS='@@RUNNER_NAME@@'\n")
+        .contains("readonly RUNNER_NAME='ghr-1-1'\n");
   }
 
   // --- helpers
@@ -418,13 +425,13 @@ class StartupScriptsTest {
   private static String linuxTemplateWith(String extra) {
     return "#!/bin/bash\n"
         + "N=@@RUNNER_NAME@@ V=@@RUNNER_VERSION@@ S=@@RUNNER_SHA256@@ U=@@RUNNER_URL@@\n"
-        + "G=@@GPU@@ L=@@RUNNER_LABELS@@ J=@@JIT_CONFIG@@\n"
+        + "G=@@GPU@@ L=@@RUNNER_LABELS@@\n"
         + extra;
   }
 
   private static String windowsTemplate() {
     return "$N = @@RUNNER_NAME@@; $V = @@RUNNER_VERSION@@; $S = @@RUNNER_SHA256@@\n"
-        + "$U = @@RUNNER_URL@@; $G = @@GPU@@; $L = @@RUNNER_LABELS@@; $J = @@JIT_CONFIG@@\n";
+        + "$U = @@RUNNER_URL@@; $G = @@GPU@@; $L = @@RUNNER_LABELS@@\n";
   }
 
   private static RunnerSpec cpuLinuxSpec() {
@@ -449,10 +456,6 @@ class StartupScriptsTest {
         true,
         OperatingSystem.LINUX,
         List.of("self-hosted", "gce", "gpu"));
-  }
-
-  private static JitRunner runner(String name) {
-    return new JitRunner(42, name, JIT);
   }
 
   private static GitHubProperties github(String windowsSha) {

@@ -11,12 +11,14 @@ import io.autorunner.common.task.RunnerTask;
 import io.autorunner.handler.bootstrap.StartupScripts;
 import io.autorunner.handler.github.JobStatus;
 import io.autorunner.handler.github.QueuedJob;
+import io.autorunner.handler.handout.VmBoots;
 import io.autorunner.handler.ledger.InMemoryReplacementLedger;
 import io.autorunner.handler.task.RunnerLifecycle;
 import io.autorunner.handler.testing.Fixtures;
 import io.autorunner.handler.testing.InMemoryMachines;
 import io.autorunner.handler.testing.InMemoryRegistry;
 import io.autorunner.handler.vm.ComputeException;
+import io.autorunner.handler.vm.MachineLabels;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +35,7 @@ class ReconcilerTests {
 
   private InMemoryMachines machines;
   private InMemoryRegistry github;
+  private VmBoots boots;
   private RunnerLifecycle lifecycle;
   private MutableClock clock;
   private Reconciler reconciler;
@@ -45,6 +48,7 @@ class ReconcilerTests {
     github = new InMemoryRegistry();
     clock = new MutableClock(T0);
     github.clock = clock;
+    boots = new VmBoots(machines, github, clock);
     ledger = new InMemoryReplacementLedger();
     lifecycle = lifecycle(10);
     reconciler = reconciler(10);
@@ -57,6 +61,7 @@ class ReconcilerTests {
         machines,
         github,
         new StartupScripts(Fixtures.githubProperties()),
+        InMemoryMachines.HANDOUT,
         maxInstances,
         new io.autorunner.handler.task.PreemptionProperties(1, false),
         new io.autorunner.handler.task.LifecycleCounters(),
@@ -123,7 +128,7 @@ class ReconcilerTests {
 
   @Test
   void theVmOfACancelledJobIsReapedOnceItsRunnerIdles() {
-    lifecycle.create(create(8));
+    created(8);
     github.markOnline("ghr-8-1");
     github.jobs.put(8L, new JobStatus(8, "completed", "cancelled", null));
     clock.advance(Duration.ofMinutes(11));
@@ -139,7 +144,7 @@ class ReconcilerTests {
 
   @Test
   void anIdleVmWhoseJobStillQueuesIsKept() {
-    lifecycle.create(create(8));
+    created(8);
     github.markOnline("ghr-8-1");
     github.jobs.put(8L, new JobStatus(8, "queued", null, null));
     clock.advance(Duration.ofMinutes(11));
@@ -149,7 +154,8 @@ class ReconcilerTests {
   }
 
   @Test
-  void aVmThatNeverBootsIsReapedAfterItsBootWindowAndNotBefore() {
+  void aVmThatNeverAsksForItsRunnerIsReapedAfterItsBootWindowAndNotBefore() {
+    github.knowsQueued(9);
     lifecycle.create(create(9));
     clock.advance(Duration.ofMinutes(9));
     assertThat(reconciler.reconcile().getDeletedVms()).isEmpty();
@@ -159,13 +165,31 @@ class ReconcilerTests {
 
     assertThat(report.getDeletedVms())
         .singleElement()
+        .satisfies(e -> assertThat(e.reason()).contains("never registered"));
+    assertThat(machines.created).isEmpty();
+    // Claimed before the delete: had it asked at that moment, it would have got nothing.
+    assertThat(machines.labelsWhenDeleted.get("ghr-9-1"))
+        .containsEntry(MachineLabels.RETIRING, "true");
+    assertThat(github.minted).isEmpty();
+  }
+
+  @Test
+  void aVmWhoseRunnerNeverCameOnlineIsReapedAfterItsBootWindow() {
+    created(9);
+    clock.advance(Duration.ofMinutes(11));
+
+    ReconcileReport report = reconciler.reconcile();
+
+    assertThat(report.getDeletedVms())
+        .singleElement()
         .satisfies(e -> assertThat(e.reason()).contains("offline past the boot window"));
     assertThat(machines.created).isEmpty();
+    assertThat(github.runners).isEmpty();
   }
 
   @Test
   void aBusyVmIsNeverTouchedEvenPastEveryWindow() {
-    lifecycle.create(create(10));
+    created(10);
     github.markBusy("ghr-10-1");
     clock.advance(Duration.ofHours(5));
 
@@ -178,6 +202,7 @@ class ReconcilerTests {
 
   @Test
   void aStoppedVmIsReaped() {
+    github.knowsQueued(11);
     lifecycle.create(create(11));
     machines.status.put("ghr-11-1", "TERMINATED");
     clock.advance(Duration.ofMinutes(1));
@@ -189,7 +214,7 @@ class ReconcilerTests {
 
   @Test
   void anOfflineRunnerWithoutVmIsRemovedAfterItsGracePeriod() {
-    lifecycle.create(create(12));
+    created(12);
     machines.created.clear();
     machines.createdAt.clear();
 
@@ -206,7 +231,7 @@ class ReconcilerTests {
 
   @Test
   void aStolenRunnerLeadsToExactlyOneReplacement() {
-    lifecycle.create(create(13));
+    created(13);
     github.markBusy("ghr-13-1");
     github.queued.add(new QueuedJob(job(13), GPU, T0));
     clock.advance(Duration.ofMinutes(6));
@@ -224,9 +249,8 @@ class ReconcilerTests {
 
   @Test
   void aJobStartingOnAnotherJobsRunnerGetsThatJobAReplacementAtOnce() {
-    lifecycle.create(create(20));
+    created(20);
     github.markBusy("ghr-20-1");
-    github.jobs.put(20L, new JobStatus(20, "queued", null, null));
 
     var outcome = reconciler.replaceIfTaken(new RunnerTask.CheckRunner(job(21), "ghr-20-1"));
     var again = reconciler.replaceIfTaken(new RunnerTask.CheckRunner(job(21), "ghr-20-1"));
@@ -238,9 +262,8 @@ class ReconcilerTests {
 
   @Test
   void theDelayedCheckOfAVmReplacesItWhenAnotherJobTookItsRunner() {
-    lifecycle.create(create(24));
+    created(24);
     github.markBusy("ghr-24-1");
-    github.jobs.put(24L, new JobStatus(24, "queued", null, null));
 
     var outcome = reconciler.replaceIfTaken(new RunnerTask.CheckRunner(job(24), "ghr-24-1"));
 
@@ -249,8 +272,7 @@ class ReconcilerTests {
 
   @Test
   void theDelayedCheckLeavesABootingVmAlone() {
-    lifecycle.create(create(25));
-    github.jobs.put(25L, new JobStatus(25, "queued", null, null));
+    created(25);
 
     var outcome = reconciler.replaceIfTaken(new RunnerTask.CheckRunner(job(25), "ghr-25-1"));
 
@@ -259,12 +281,24 @@ class ReconcilerTests {
   }
 
   @Test
+  void theDelayedCheckLeavesAVmThatHasNotAskedForItsRunnerYetAlone() {
+    github.knowsQueued(25);
+    lifecycle.create(create(25));
+
+    var outcome = reconciler.replaceIfTaken(new RunnerTask.CheckRunner(job(25), "ghr-25-1"));
+
+    assertThat(outcome.kind()).isEqualTo(io.autorunner.handler.task.TaskOutcome.Kind.DONE);
+    assertThat(machines.created).containsOnlyKeys("ghr-25-1");
+  }
+
+  @Test
   void replacementsThatRanAnotherJobDoNotCountAgainstTheBound() {
-    github.jobs.put(26L, new JobStatus(26, "queued", null, null));
+    github.knowsQueued(26);
     lifecycle.create(create(26));
     for (int round = 1; round <= 4; round++) {
       // Each VM made for job 26 is taken by an older job, which then completes on it.
       String taken = machines.created.keySet().iterator().next();
+      boots.askForRunner(taken);
       github.markBusy(taken);
       var outcome = reconciler.replaceIfTaken(new RunnerTask.CheckRunner(job(100 + round), taken));
       assertThat(outcome.reason()).as("round %d", round).contains("VM created");
@@ -277,7 +311,7 @@ class ReconcilerTests {
 
   @Test
   void noReplacementWhenTheTakenJobNoLongerQueues() {
-    lifecycle.create(create(22));
+    created(22);
     github.markBusy("ghr-22-1");
     github.jobs.put(22L, new JobStatus(22, "in_progress", null, "ghr-99-1"));
 
@@ -298,7 +332,7 @@ class ReconcilerTests {
       machines.created.keySet().forEach(name -> machines.status.put(name, "TERMINATED"));
     }
 
-    assertThat(github.deletedIds.size() + github.runners.size()).isLessThanOrEqualTo(2);
+    assertThat(machines.inserted).hasSize(2);
   }
 
   @Test
@@ -313,7 +347,7 @@ class ReconcilerTests {
     }
 
     assertThat(ledger.of(15).counted()).isEqualTo(2);
-    assertThat(github.deletedIds.size() + github.runners.size()).isEqualTo(2);
+    assertThat(machines.inserted).hasSize(2);
   }
 
   @Test
@@ -336,6 +370,7 @@ class ReconcilerTests {
 
   @Test
   void vmsOverTheCapPastTheSettleWindowGoNewestFirstAndBusyOnesStay() {
+    List.of(30L, 31L, 32L, 33L).forEach(github::knowsQueued);
     lifecycle.create(create(30));
     machines.now = machines.now.plusSeconds(1);
     lifecycle.create(create(31));
@@ -343,6 +378,7 @@ class ReconcilerTests {
     lifecycle.create(create(32));
     machines.now = machines.now.plusSeconds(1);
     lifecycle.create(create(33));
+    boots.askForRunner("ghr-33-1");
     github.markBusy("ghr-33-1");
     clock.advance(Duration.ofSeconds(20));
 
@@ -356,7 +392,7 @@ class ReconcilerTests {
 
   @Test
   void aRunnerWithoutVmMintedLongerAgoThanTheGraceGoesAtTheFirstSweep() {
-    lifecycle.create(create(17));
+    created(17);
     machines.created.clear();
     machines.createdAt.clear();
     clock.advance(Duration.ofMinutes(11));
@@ -370,7 +406,7 @@ class ReconcilerTests {
 
   @Test
   void aRunnerWithoutVmWhoseJobWaitsNoMoreGoesAtOnceWhenEveryRepositoryWasSwept() {
-    lifecycle.create(create(18));
+    created(18);
     machines.created.clear();
     machines.createdAt.clear();
     clock.advance(Duration.ofMinutes(2));
@@ -393,7 +429,7 @@ class ReconcilerTests {
 
   @Test
   void aRunnerWithoutVmWhoseJobStillWaitsIsLeftToItsCreate() {
-    lifecycle.create(create(19));
+    created(19);
     machines.created.clear();
     machines.createdAt.clear();
     github.queued.add(new QueuedJob(job(19), GPU, T0));
@@ -411,9 +447,8 @@ class ReconcilerTests {
 
   @Test
   void aCheckForARunnerOfThatNameWithAnotherIdMakesNoReplacement() {
-    lifecycle.create(create(27));
+    created(27);
     github.markBusy("ghr-27-1");
-    github.jobs.put(27L, new JobStatus(27, "queued", null, null));
 
     var outcome = reconciler.replaceIfTaken(new RunnerTask.CheckRunner(job(28), "ghr-27-1", 999L));
 
@@ -423,6 +458,16 @@ class ReconcilerTests {
 
   private static JobRef job(long id) {
     return new JobRef(id, 500 + id, 1, "acme/models", "acme", 555L);
+  }
+
+  /**
+   * A job GitHub knows as queued gets its VM, which boots and asks for its runner (registered,
+   * offline until its process connects).
+   */
+  private void created(long id) {
+    github.knowsQueued(id);
+    assertThat(lifecycle.create(create(id)).vmCreated()).isTrue();
+    boots.askForRunner("ghr-" + id + "-1");
   }
 
   private static RunnerTask.CreateRunner create(long id) {

@@ -38,8 +38,47 @@ class HandlerStartupValidationTests {
             problemStarting(
                 "--autorunner.handler.auth=none",
                 "--autorunner.github.token=t",
+                "--autorunner.runner-config.url=https://handler.example/vm/runner-config",
+                "--autorunner.gce.service-account=runner@p.iam.gserviceaccount.com",
                 "--autorunner.compute.mode=gce"))
         .isEqualTo("autorunner.gce.project is required with autorunner.compute.mode=gce");
+  }
+
+  @Test
+  void gceModeNeedsTheVmsServiceAccountForTheirIdentityTokens() {
+    assertThat(
+            problemStarting(
+                "--autorunner.handler.auth=none",
+                "--autorunner.github.token=t",
+                "--autorunner.runner-config.url=https://handler.example/vm/runner-config",
+                "--autorunner.compute.mode=gce",
+                "--autorunner.gce.project=my-project"))
+        .startsWith("autorunner.gce.service-account is required with autorunner.compute.mode=gce")
+        .contains("identity token");
+  }
+
+  @Test
+  void gceModeNeedsTheAddressVmsAskForTheirRunner() {
+    // With auth=none there is no handler audience to derive it from; dry-run has a default.
+    assertThat(
+            problemStarting(
+                "--autorunner.handler.auth=none",
+                "--autorunner.github.token=t",
+                "--autorunner.compute.mode=gce",
+                "--autorunner.gce.service-account=runner@p.iam.gserviceaccount.com",
+                "--autorunner.gce.project=my-project"))
+        .startsWith("autorunner.runner-config.url is required")
+        .contains("autorunner.handler.audience");
+  }
+
+  @Test
+  void aNonPositiveHandoutWindowIsRefused() {
+    assertThat(
+            problemStarting(
+                "--autorunner.handler.auth=none",
+                "--autorunner.github.token=t",
+                "--autorunner.runner-config.window=0s"))
+        .contains("autorunner.runner-config.window");
   }
 
   @Test

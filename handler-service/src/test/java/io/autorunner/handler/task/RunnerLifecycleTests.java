@@ -10,12 +10,17 @@ import io.autorunner.common.task.RunnerTask;
 import io.autorunner.handler.bootstrap.StartupScripts;
 import io.autorunner.handler.github.GitHubException;
 import io.autorunner.handler.github.JobStatus;
+import io.autorunner.handler.handout.VmBoots;
 import io.autorunner.handler.ledger.InMemoryReplacementLedger;
 import io.autorunner.handler.testing.Fixtures;
 import io.autorunner.handler.testing.InMemoryMachines;
 import io.autorunner.handler.testing.InMemoryRegistry;
 import io.autorunner.handler.vm.ComputeException;
+import io.autorunner.handler.vm.MachineLabels;
+import io.autorunner.handler.vm.MachineRequest;
 import io.autorunner.handler.vm.Requests;
+import java.time.Clock;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +31,7 @@ class RunnerLifecycleTests {
 
   private InMemoryMachines machines;
   private InMemoryRegistry github;
+  private VmBoots boots;
   private RunnerLifecycle lifecycle;
   private boolean standardOnRerun;
   private PolicyProperties policy = PolicyProperties.defaults();
@@ -36,31 +42,63 @@ class RunnerLifecycleTests {
   void setUp() {
     machines = new InMemoryMachines();
     github = new InMemoryRegistry();
+    boots = new VmBoots(machines, github, Clock.fixed(machines.now, ZoneOffset.UTC));
+    github.knowsQueued(4242);
     lifecycle = lifecycle(3);
   }
 
   @Test
-  void queuedGpuJobGetsAVmWhoseScriptCarriesItsJitConfig() {
+  void queuedGpuJobGetsAVmThatAsksForItsRunnerAndCarriesNoSecret() {
     TaskOutcome outcome = lifecycle.create(queuedGpuJob());
 
     assertThat(outcome.kind()).isEqualTo(TaskOutcome.Kind.DONE);
     assertThat(outcome.reason()).contains("ghr-4242-1", "nvidia-tesla-t4", "spot");
-    assertThat(machines.created).containsKey("ghr-4242-1");
-    assertThat(machines.created.get("ghr-4242-1").spec().machineType()).isEqualTo("n1-standard-4");
-    assertThat(machines.created.get("ghr-4242-1").startupScript())
-        .contains("ZW5jb2RlZC1qaXQtY29uZmln");
-    assertThat(github.runners).containsKey("ghr-4242-1");
+    MachineRequest inserted = machines.created.get("ghr-4242-1");
+    assertThat(inserted.spec().machineType()).isEqualTo("n1-standard-4");
+    assertThat(inserted.handout()).isEqualTo(InMemoryMachines.HANDOUT);
+    assertThat(inserted.startupScript())
+        .contains("autorunner-runner-config-url")
+        .doesNotContain(InMemoryRegistry.JIT_CONFIG);
+    // Nothing is minted before the VM proves who it is.
+    assertThat(github.minted).isEmpty();
+    assertThat(machines.find("ghr-4242-1").orElseThrow().runnerId()).isEmpty();
   }
 
   @Test
-  void repeatedCreateFindsTheVmAndMintsNoSecondRunner() {
+  void theBootedVmIsHandedARunnerWithTheJobsLabelsAndRecordsIt() {
     lifecycle.create(queuedGpuJob());
+
+    long runner = boots.askForRunner("ghr-4242-1");
+
+    assertThat(github.runners.get("ghr-4242-1").id()).isEqualTo(runner);
+    assertThat(github.runners.get("ghr-4242-1").labels())
+        .isEqualTo(machines.created.get("ghr-4242-1").spec().labels());
+    assertThat(machines.find("ghr-4242-1").orElseThrow().runnerId()).hasValue(runner);
+  }
+
+  @Test
+  void repeatedCreateFindsTheVmAndMakesNoSecondOneNorRunner() {
+    lifecycle.create(queuedGpuJob());
+    boots.askForRunner("ghr-4242-1");
     TaskOutcome again = lifecycle.create(queuedGpuJob());
 
     assertThat(again.kind()).isEqualTo(TaskOutcome.Kind.DONE);
     assertThat(again.reason()).contains("exists already");
-    assertThat(machines.created).hasSize(1);
-    assertThat(github.runners).hasSize(1);
+    assertThat(machines.inserted).hasSize(1);
+    assertThat(github.minted).hasSize(1);
+  }
+
+  @Test
+  void aCreateForAJobGitHubDoesNotKnowMakesNoVm() {
+    github.jobs.clear();
+
+    TaskOutcome outcome = lifecycle.create(queuedGpuJob());
+
+    assertThat(outcome.kind()).isEqualTo(TaskOutcome.Kind.DONE);
+    assertThat(outcome.status().is2xxSuccessful()).isTrue();
+    assertThat(outcome.reason()).contains("does not know job 4242", "no VM made");
+    assertThat(machines.inserted).isEmpty();
+    assertThat(github.minted).isEmpty();
   }
 
   @Test
@@ -93,6 +131,7 @@ class RunnerLifecycleTests {
   @Test
   void theCapOnVmsAsksCloudTasksToRetryLater() {
     lifecycle = lifecycle(1);
+    github.knowsQueued(4343);
     lifecycle.create(queuedGpuJob());
 
     TaskOutcome outcome = lifecycle.create(create(4343));
@@ -103,14 +142,14 @@ class RunnerLifecycleTests {
   }
 
   @Test
-  void noCapacityInAnyZoneIsRetriedAndLeavesNoGhostRunner() {
+  void noCapacityInAnyZoneIsRetriedAndMintsNothing() {
     machines.failCreate = new ComputeException.Capacity("every zone is out of T4s", null);
 
     TaskOutcome outcome = lifecycle.create(queuedGpuJob());
 
     assertThat(outcome.kind()).isEqualTo(TaskOutcome.Kind.RETRY);
     assertThat(outcome.status().value()).isEqualTo(503);
-    assertThat(github.runners).isEmpty();
+    assertThat(github.minted).isEmpty();
   }
 
   @Test
@@ -121,25 +160,26 @@ class RunnerLifecycleTests {
 
     assertThat(outcome.kind()).isEqualTo(TaskOutcome.Kind.REFUSED);
     assertThat(outcome.reason()).contains("GPUS_ALL_REGIONS");
-    assertThat(github.runners).isEmpty();
+    assertThat(github.minted).isEmpty();
   }
 
   @Test
-  void aGitHubOutageIsRetriedBeforeAnyVmExists() {
-    github.failJit = new GitHubException.Transient("GitHub answered 502", null);
+  void aGitHubOutageWhileLookingUpTheJobIsRetriedBeforeAnyVmExists() {
+    github.failJob = new GitHubException.Transient("GitHub answered 502", null);
 
     TaskOutcome outcome = lifecycle.create(queuedGpuJob());
 
     assertThat(outcome.kind()).isEqualTo(TaskOutcome.Kind.RETRY);
-    assertThat(machines.created).isEmpty();
+    assertThat(machines.inserted).isEmpty();
   }
 
   @Test
   void deleteRemovesTheVmAndItsLeftoverRunner() {
     lifecycle.create(queuedGpuJob());
+    long runner = boots.askForRunner("ghr-4242-1");
 
     TaskOutcome outcome =
-        lifecycle.delete(new RunnerTask.DeleteRunner(JOB, "ghr-4242-1", 101L, "failure"));
+        lifecycle.delete(new RunnerTask.DeleteRunner(JOB, "ghr-4242-1", runner, "failure"));
 
     assertThat(outcome.kind()).isEqualTo(TaskOutcome.Kind.DONE);
     assertThat(machines.created).isEmpty();
@@ -169,6 +209,7 @@ class RunnerLifecycleTests {
   @Test
   void releaseDeletesTheVmOfACancelledJobWhileItsRunnerIsIdle() {
     lifecycle.create(queuedGpuJob());
+    boots.askForRunner("ghr-4242-1");
 
     TaskOutcome outcome = lifecycle.release(release());
 
@@ -178,8 +219,23 @@ class RunnerLifecycleTests {
   }
 
   @Test
+  void releaseOfAVmThatHasNotAskedYetClaimsItSoItNeverGetsARunnerAndDeletesIt() {
+    lifecycle.create(queuedGpuJob());
+
+    TaskOutcome outcome = lifecycle.release(release());
+
+    assertThat(outcome.kind()).isEqualTo(TaskOutcome.Kind.DONE);
+    assertThat(outcome.reason()).contains("released");
+    assertThat(machines.deleted).containsExactly("ghr-4242-1");
+    assertThat(machines.labelsWhenDeleted.get("ghr-4242-1"))
+        .containsEntry(MachineLabels.RETIRING, "true");
+    assertThat(github.minted).isEmpty();
+  }
+
+  @Test
   void releaseNeverTouchesAVmWhoseRunnerIsBusyWithAnotherJob() {
     lifecycle.create(queuedGpuJob());
+    boots.askForRunner("ghr-4242-1");
     github.markBusy("ghr-4242-1");
 
     TaskOutcome outcome = lifecycle.release(release());
@@ -198,10 +254,11 @@ class RunnerLifecycleTests {
   @Test
   void aJobFailedByAPreemptionIsReRunOnceAndCounted() {
     lifecycle.create(queuedGpuJob());
+    long runner = boots.askForRunner("ghr-4242-1");
     machines.preempt("ghr-4242-1");
 
     TaskOutcome outcome =
-        lifecycle.delete(new RunnerTask.DeleteRunner(JOB, "ghr-4242-1", 101L, "failure"));
+        lifecycle.delete(new RunnerTask.DeleteRunner(JOB, "ghr-4242-1", runner, "failure"));
 
     assertThat(outcome.kind()).isEqualTo(TaskOutcome.Kind.DONE);
     assertThat(outcome.reason()).contains("preempted, job re-run");
@@ -227,9 +284,12 @@ class RunnerLifecycleTests {
   @Test
   void anOrdinaryFailureIsNotReRun() {
     lifecycle.create(queuedGpuJob());
+    long runner = boots.askForRunner("ghr-4242-1");
 
-    lifecycle.delete(new RunnerTask.DeleteRunner(JOB, "ghr-4242-1", 101L, "failure"));
+    TaskOutcome outcome =
+        lifecycle.delete(new RunnerTask.DeleteRunner(JOB, "ghr-4242-1", runner, "failure"));
 
+    assertThat(outcome.reason()).contains("deleted");
     assertThat(github.reruns).isEmpty();
     assertThat(counters.preemptions()).isZero();
   }
@@ -325,7 +385,7 @@ class RunnerLifecycleTests {
   }
 
   @Test
-  void aCreateThatLosesTheRaceForTheLastPlaceDeletesItsVmFreesItsRunnerAndAnswers429() {
+  void aCreateThatLosesTheRaceForTheLastPlaceDeletesItsVmAndAnswers429() {
     lifecycle = lifecycle(1);
     // Another handler instance inserts its VM between this create's check and its insert; GCE
     // stamps that one earlier.
@@ -341,7 +401,10 @@ class RunnerLifecycleTests {
     assertThat(outcome.status().value()).isEqualTo(429);
     assertThat(machines.created).containsOnlyKeys("ghr-1-1");
     assertThat(machines.deleted).containsExactly("ghr-4242-1");
-    assertThat(github.runners).isEmpty();
+    // Claimed first, so that the VM, were it asking already, gets no runner.
+    assertThat(machines.labelsWhenDeleted.get("ghr-4242-1"))
+        .containsEntry(MachineLabels.RETIRING, "true");
+    assertThat(github.minted).isEmpty();
   }
 
   @Test
@@ -365,9 +428,13 @@ class RunnerLifecycleTests {
   void anOvershootingVmWhoseRunnerTookAJobAtOnceStaysRatherThanKillTheJob() {
     lifecycle = lifecycle(1);
     machines.beforeCreate =
+        () ->
+            machines.add(
+                "ghr-1-1", new JobRef(1, 1, 1, "acme/models", "acme", 555L), machines.now, 9L);
+    // The VM boots, gets its runner and takes a job before the create's second look at the cap.
+    machines.afterCreate =
         () -> {
-          machines.add(
-              "ghr-1-1", new JobRef(1, 1, 1, "acme/models", "acme", 555L), machines.now, 9L);
+          boots.askForRunner("ghr-4242-1");
           github.markBusy("ghr-4242-1");
         };
 
@@ -376,6 +443,25 @@ class RunnerLifecycleTests {
     assertThat(outcome.vmCreated()).isTrue();
     assertThat(outcome.reason()).contains("busy at once");
     assertThat(machines.created).containsKeys("ghr-4242-1", "ghr-1-1");
+    assertThat(github.runners).containsKey("ghr-4242-1");
+  }
+
+  @Test
+  void anOvershootingVmHandedItsRunnerWhileBeingUndoneIsUndoneRunnerFirst() {
+    lifecycle = lifecycle(1);
+    machines.beforeCreate =
+        () ->
+            machines.add(
+                "ghr-1-1", new JobRef(1, 1, 1, "acme/models", "acme", 555L), machines.now, 9L);
+    // The VM asks between the undo's read and its claim: the handout wins the fingerprint.
+    long[] handedOut = new long[1];
+    machines.beforeRelabel = () -> handedOut[0] = boots.askForRunner("ghr-4242-1");
+
+    TaskOutcome outcome = lifecycle.create(queuedGpuJob());
+
+    assertThat(outcome.kind()).isEqualTo(TaskOutcome.Kind.AT_CAPACITY);
+    assertThat(github.deletedIds).containsExactly(handedOut[0]);
+    assertThat(machines.created).containsOnlyKeys("ghr-1-1");
   }
 
   @Test
@@ -392,28 +478,38 @@ class RunnerLifecycleTests {
   }
 
   @Test
-  void anInsertThatTimedOutKeepsItsRunnerSinceTheVmMayStillBootWithIt() {
+  void anInsertThatTimedOutIsRetriedAndTheRetryFindsTheVmItMayHaveMade() {
     machines.failCreate = new ComputeException.Transient("insert did not finish", null, true);
 
     TaskOutcome outcome = lifecycle.create(queuedGpuJob());
 
     assertThat(outcome.kind()).isEqualTo(TaskOutcome.Kind.RETRY);
-    assertThat(github.runners).containsKey("ghr-4242-1");
-    assertThat(github.deletedIds).isEmpty();
+    // The insert finished after all; the retry must not make a second VM.
+    machines.failCreate = null;
+    machines.add("ghr-4242-1", JOB, machines.now);
+    TaskOutcome retried = lifecycle.create(queuedGpuJob());
+
+    assertThat(retried.kind()).isEqualTo(TaskOutcome.Kind.DONE);
+    assertThat(retried.reason()).contains("exists already");
+    assertThat(machines.created).containsOnlyKeys("ghr-4242-1");
+    assertThat(github.minted).isEmpty();
   }
 
   @Test
-  void anInsertThatFailedOutrightFreesItsRunner() {
+  void anInsertThatFailedOutrightLeavesNothingOnGitHubToFree() {
     machines.failCreate = new ComputeException.Transient("503 on insert", null);
 
-    lifecycle.create(queuedGpuJob());
+    TaskOutcome outcome = lifecycle.create(queuedGpuJob());
 
-    assertThat(github.runners).isEmpty();
+    assertThat(outcome.kind()).isEqualTo(TaskOutcome.Kind.RETRY);
+    assertThat(github.minted).isEmpty();
+    assertThat(github.deletedIds).isEmpty();
   }
 
   @Test
   void aCompletedDeliveryNamingAnotherRunnerIdLeavesOurVmAlone() {
     lifecycle.create(queuedGpuJob());
+    boots.askForRunner("ghr-4242-1");
 
     TaskOutcome outcome =
         lifecycle.delete(new RunnerTask.DeleteRunner(JOB, "ghr-4242-1", 999L, "success"));
@@ -422,6 +518,20 @@ class RunnerLifecycleTests {
     assertThat(outcome.reason()).contains("not our runner", "999");
     assertThat(machines.created).containsKey("ghr-4242-1");
     assertThat(github.runners).containsKey("ghr-4242-1");
+  }
+
+  @Test
+  void aCompletedDeliveryForAVmNeverHandedARunnerLeavesItAlone() {
+    lifecycle.create(queuedGpuJob());
+
+    // Someone registered a runner called like our VM; its job finished.
+    TaskOutcome outcome =
+        lifecycle.delete(new RunnerTask.DeleteRunner(JOB, "ghr-4242-1", 555L, "success"));
+
+    assertThat(outcome.kind()).isEqualTo(TaskOutcome.Kind.REFUSED);
+    assertThat(outcome.reason()).contains("not our runner", "has not been handed a runner");
+    assertThat(machines.created).containsKey("ghr-4242-1");
+    assertThat(machines.deleted).isEmpty();
   }
 
   @Test
@@ -439,9 +549,10 @@ class RunnerLifecycleTests {
   @Test
   void aRedeliveredDeleteOfAPreemptedJobReRunsItOnlyOnce() {
     lifecycle.create(queuedGpuJob());
+    long runner = boots.askForRunner("ghr-4242-1");
     machines.preempt("ghr-4242-1");
     RunnerTask.DeleteRunner delete =
-        new RunnerTask.DeleteRunner(JOB, "ghr-4242-1", 101L, "failure");
+        new RunnerTask.DeleteRunner(JOB, "ghr-4242-1", runner, "failure");
 
     lifecycle.delete(delete);
     TaskOutcome again = lifecycle.delete(delete);
@@ -458,6 +569,7 @@ class RunnerLifecycleTests {
         machines,
         github,
         new StartupScripts(Fixtures.githubProperties()),
+        InMemoryMachines.HANDOUT,
         maxInstances,
         new io.autorunner.handler.task.PreemptionProperties(1, standardOnRerun),
         counters,

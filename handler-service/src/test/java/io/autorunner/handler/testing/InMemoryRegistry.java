@@ -13,8 +13,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The GitHub port as a map of runners by name. */
+/**
+ * The GitHub port as a map of runners by name. A job is known when {@link #jobs} has it, or when it
+ * is {@link #queued}; any other job GitHub does not know.
+ */
 public final class InMemoryRegistry implements GitHubActions {
+
+  /**
+   * The encoded JIT config every minted runner gets: a secret, to look for where it must not be.
+   */
+  public static final String JIT_CONFIG = "ZW5jb2RlZC1qaXQtY29uZmln";
 
   public final Map<String, GitHubRunner> runners = new LinkedHashMap<>();
   public final List<Long> deletedIds = new ArrayList<>();
@@ -23,6 +31,10 @@ public final class InMemoryRegistry implements GitHubActions {
   public final List<io.autorunner.handler.github.QueuedJob> queued = new ArrayList<>();
   private final AtomicLong ids = new AtomicLong(100);
   public GitHubException failJit;
+  public GitHubException failJob;
+
+  /** Every runner minted, in order, whatever became of it. */
+  public final List<JitRunner> minted = new ArrayList<>();
 
   /** Stamps each runner's minted-at label, as the real client does. */
   public java.time.Clock clock = java.time.Clock.systemUTC();
@@ -37,7 +49,9 @@ public final class InMemoryRegistry implements GitHubActions {
     withMinted.removeIf(l -> l.startsWith("autorunner-minted-"));
     withMinted.add("autorunner-minted-" + clock.instant().getEpochSecond());
     runners.put(runnerName, new GitHubRunner(id, runnerName, "offline", false, withMinted));
-    return new JitRunner(id, runnerName, "ZW5jb2RlZC1qaXQtY29uZmln");
+    JitRunner runner = new JitRunner(id, runnerName, JIT_CONFIG);
+    minted.add(runner);
+    return runner;
   }
 
   @Override
@@ -57,7 +71,21 @@ public final class InMemoryRegistry implements GitHubActions {
 
   @Override
   public Optional<JobStatus> job(JobRef job) {
-    return Optional.ofNullable(jobs.get(job.jobId()));
+    if (failJob != null) {
+      throw failJob;
+    }
+    if (jobs.containsKey(job.jobId())) {
+      return Optional.of(jobs.get(job.jobId()));
+    }
+    return queued.stream()
+        .filter(q -> q.job().jobId() == job.jobId())
+        .findFirst()
+        .map(q -> new JobStatus(q.job().jobId(), "queued", null, null));
+  }
+
+  /** GitHub knows the job, and it waits for a runner. */
+  public void knowsQueued(long jobId) {
+    jobs.put(jobId, new JobStatus(jobId, "queued", null, null));
   }
 
   /** The latest attempt of each run, by run id; a re-run moves it on. */

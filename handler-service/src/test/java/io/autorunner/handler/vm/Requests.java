@@ -6,6 +6,7 @@ import io.autorunner.common.policy.PolicyProperties;
 import io.autorunner.common.policy.RunnerSpec;
 import io.autorunner.common.task.JobRef;
 import io.autorunner.handler.vm.gce.GceProperties;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,15 @@ import java.util.Map;
 /** Readable machine requests and configurations for the compute adapters' tests. */
 public final class Requests {
 
-  public static final String SCRIPT = "#!/bin/bash\n./config.sh --jitconfig SECRET-JIT-CONFIG\n";
+  /**
+   * A startup script as the handler renders one now: it asks for its runner, and holds no secret.
+   */
+  public static final String SCRIPT = "#!/bin/bash\necho autorunner-bootstrap: SCRIPT-BODY\n";
+
+  public static final HandoutAddress HANDOUT =
+      new HandoutAddress(
+          URI.create("https://handler-abc123-uc.a.run.app/vm/runner-config"),
+          "https://handler-abc123-uc.a.run.app");
 
   private Requests() {}
 
@@ -56,11 +65,11 @@ public final class Requests {
   }
 
   public static MachineRequest request(RunnerSpec spec) {
-    return new MachineRequest("ghr-4242-1", spec, job(), 77, SCRIPT);
+    return new MachineRequest("ghr-4242-1", spec, job(), HANDOUT, SCRIPT);
   }
 
   public static MachineRequest request(String name, RunnerSpec spec) {
-    return new MachineRequest(name, spec, job(), 77, SCRIPT);
+    return new MachineRequest(name, spec, job(), HANDOUT, SCRIPT);
   }
 
   public static GceProperties gce(List<String> zones) {

@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.delete;
 import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -490,7 +491,133 @@ class ComputeEngineMachinesTest {
     assertThat(machines.list()).extracting(Machine::created).containsExactly(listedAt);
   }
 
+  @Test
+  void findReadsTheInstanceIdLabelFingerprintAndRunnerLabels() throws Exception {
+    listsTheBootingVm();
+
+    Machine found = machines(List.of("us-central1-a"), false).find(NAME).orElseThrow();
+
+    assertThat(found.instanceId()).isEqualTo("9876543210123456789");
+    assertThat(found.labelFingerprint()).isEqualTo(FINGERPRINT);
+    assertThat(found.runnerLabels()).containsExactly("self-hosted", "gce", "gpu");
+    assertThat(found.runnerId()).isEmpty();
+  }
+
+  @Test
+  void relabelSendsAllLabelsWithTheFingerprintTheVmWasReadWithAndWaits() throws Exception {
+    listsTheBootingVm();
+    compute.stubFor(
+        post(urlPathEqualTo(SET_LABELS))
+            .willReturn(okJson(operation("us-central1-b", "op-labels", "RUNNING"))));
+    operationDone("us-central1-b", "op-labels");
+    ComputeEngineMachines gce = machines(List.of("us-central1-a"), false);
+    Machine vm = gce.find(NAME).orElseThrow();
+
+    assertThat(gce.relabel(vm, Map.of("autorunner-runner-id", "23"))).isTrue();
+
+    compute.verify(
+        postRequestedFor(urlPathEqualTo(SET_LABELS))
+            .withRequestBody(matchingJsonPath("$.labelFingerprint", equalTo(FINGERPRINT)))
+            .withRequestBody(matchingJsonPath("$.labels.autorunner-runner-id", equalTo("23")))
+            // setLabels replaces the whole set: the labels read are sent along.
+            .withRequestBody(matchingJsonPath("$.labels.managed-by", equalTo("autorunner")))
+            .withRequestBody(matchingJsonPath("$.labels.autorunner-job-id", equalTo("4242"))));
+    compute.verify(
+        getRequestedFor(urlPathEqualTo(PROJECT + "/zones/us-central1-b/operations/op-labels")));
+  }
+
+  @Test
+  void relabelWithAStaleFingerprintIsFalse() throws Exception {
+    listsTheBootingVm();
+    compute.stubFor(
+        post(urlPathEqualTo(SET_LABELS))
+            .willReturn(
+                errorBody(
+                    412,
+                    "conditionNotMet",
+                    "Labels fingerprint either invalid or resource labels have changed")));
+    ComputeEngineMachines gce = machines(List.of("us-central1-a"), false);
+
+    assertThat(gce.relabel(gce.find(NAME).orElseThrow(), Map.of("autorunner-retiring", "true")))
+        .isFalse();
+  }
+
+  @Test
+  void aStaleFingerprintReportedByTheOperationIsFalseToo() throws Exception {
+    listsTheBootingVm();
+    compute.stubFor(
+        post(urlPathEqualTo(SET_LABELS))
+            .willReturn(okJson(operation("us-central1-b", "op-labels", "RUNNING"))));
+    operationFails(
+        "us-central1-b",
+        "op-labels",
+        412,
+        "CONDITION_NOT_MET",
+        "Labels fingerprint either invalid or resource labels have changed");
+    ComputeEngineMachines gce = machines(List.of("us-central1-a"), false);
+
+    assertThat(gce.relabel(gce.find(NAME).orElseThrow(), Map.of("autorunner-retiring", "true")))
+        .isFalse();
+  }
+
+  @Test
+  void relabelOfAVmGoneMeanwhileIsFalse() throws Exception {
+    listsTheBootingVm();
+    compute.stubFor(
+        post(urlPathEqualTo(SET_LABELS))
+            .willReturn(errorBody(404, "notFound", "The resource was not found")));
+    ComputeEngineMachines gce = machines(List.of("us-central1-a"), false);
+
+    assertThat(gce.relabel(gce.find(NAME).orElseThrow(), Map.of("autorunner-retiring", "true")))
+        .isFalse();
+  }
+
+  @Test
+  void relabelAnswered5xxIsTransient() throws Exception {
+    listsTheBootingVm();
+    compute.stubFor(
+        post(urlPathEqualTo(SET_LABELS))
+            .willReturn(errorBody(503, "backendError", "Backend Error")));
+    ComputeEngineMachines gce = machines(List.of("us-central1-a"), false);
+    Machine vm = gce.find(NAME).orElseThrow();
+
+    assertThatThrownBy(() -> gce.relabel(vm, Map.of("autorunner-runner-id", "23")))
+        .isInstanceOf(ComputeException.Transient.class)
+        .hasMessageContaining("relabel " + NAME);
+  }
+
   // --- the fake Compute Engine -------------------------------------------------------------
+
+  private static final String SET_LABELS =
+      PROJECT + "/zones/us-central1-b/instances/" + NAME + "/setLabels";
+
+  private static final String FINGERPRINT = "42WmSpB8rSM=";
+
+  /** A VM as GCE lists it while it boots: its id, fingerprint and metadata, no runner yet. */
+  private static void listsTheBootingVm() {
+    String zoneUrl =
+        "https://www.googleapis.com/compute/v1/projects/my-project/zones/us-central1-b";
+    compute.stubFor(
+        get(urlPathEqualTo(PROJECT + "/aggregated/instances"))
+            .willReturn(
+                okJson(
+                    """
+                    {"kind": "compute#instanceAggregatedList", "items": {
+                      "zones/us-central1-b": {"instances": [{
+                        "kind": "compute#instance", "id": "9876543210123456789",
+                        "name": "%s", "zone": "%s", "status": "RUNNING",
+                        "creationTimestamp": "2025-01-02T02:00:00.000-08:00",
+                        "labels": {"managed-by": "autorunner", "autorunner-job-id": "4242"},
+                        "labelFingerprint": "%s",
+                        "metadata": {"items": [
+                          {"key": "startup-script", "value": "#!/bin/bash"},
+                          {"key": "autorunner-job-id", "value": "4242"},
+                          {"key": "autorunner-run-id", "value": "777"},
+                          {"key": "autorunner-repository", "value": "Octo-Org/My.Repo"},
+                          {"key": "autorunner-runner-labels", "value": "self-hosted,gce,gpu"}
+                        ]}}]}}}"""
+                        .formatted(NAME, zoneUrl, FINGERPRINT))));
+  }
 
   private static final String STOCK_OUT =
       "The zone does not have enough resources available to fulfill the request."

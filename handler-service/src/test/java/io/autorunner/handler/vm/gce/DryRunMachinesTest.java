@@ -91,7 +91,7 @@ class DryRunMachinesTest {
   }
 
   @Test
-  void filesAndDirectoryAreOwnerOnlyBecauseTheScriptHoldsASecret() throws Exception {
+  void filesAndDirectoryAreOwnerOnly() throws Exception {
     Path dir = tmp.resolve("new-dir");
 
     machines(dir).create(request(cpuSpec()));
@@ -181,7 +181,25 @@ class DryRunMachinesTest {
             event ->
                 assertThat(event.getFormattedMessage())
                     .startsWith("DRY-RUN")
-                    .doesNotContain("SECRET-JIT-CONFIG"));
+                    .doesNotContain("SCRIPT-BODY"));
+  }
+
+  @Test
+  void relabelNeedsTheFingerprintTheVmWasReadWithAsGceDoes() {
+    DryRunMachines machines = machines(tmp);
+    machines.create(request(cpuSpec()));
+    Machine read = machines.find("ghr-4242-1").orElseThrow();
+
+    assertThat(machines.relabel(read, Map.of("autorunner-runner-id", "23"))).isTrue();
+    assertThat(machines.relabel(read, Map.of("autorunner-retiring", "true"))).isFalse();
+
+    Machine now = machines.find("ghr-4242-1").orElseThrow();
+    assertThat(now.labels())
+        .containsEntry("autorunner-runner-id", "23")
+        .doesNotContainKey("autorunner-retiring");
+    assertThat(now.labelFingerprint()).isNotEqualTo(read.labelFingerprint());
+    machines.delete("ghr-4242-1");
+    assertThat(machines.relabel(now, Map.of("autorunner-retiring", "true"))).isFalse();
   }
 
   @Test

@@ -19,7 +19,11 @@ import com.google.cloud.compute.v1.Scheduling;
 import io.autorunner.common.policy.OperatingSystem;
 import io.autorunner.common.policy.RunnerSpec;
 import io.autorunner.common.task.JobRef;
+import io.autorunner.handler.bootstrap.StartupScripts;
+import io.autorunner.handler.testing.Fixtures;
 import io.autorunner.handler.vm.ComputeException;
+import io.autorunner.handler.vm.MachineRequest;
+import io.autorunner.handler.vm.Requests;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -239,7 +243,45 @@ class InstanceFactoryTest {
   }
 
   @Test
-  void labelsNameTheJobRunRepositoryRunnerGpuAndProvisioning() {
+  void theMetadataSaysWhereTheVmAsksForItsRunnerAndWithWhichLabels() {
+    Instance vm = factory.instance(request(t4Spec()), ZONE, true);
+
+    assertThat(metadata(vm))
+        .containsEntry(
+            "autorunner-runner-config-url", "https://handler-abc123-uc.a.run.app/vm/runner-config")
+        .containsEntry("autorunner-runner-config-audience", "https://handler-abc123-uc.a.run.app")
+        .containsEntry("autorunner-runner-labels", "gce,gpu");
+  }
+
+  @Test
+  void noMetadataValueOrLabelHoldsAnythingLikeARunnerSecret() {
+    String script = new StartupScripts(Fixtures.githubProperties()).render(t4Spec(), "ghr-4242-1");
+    MachineRequest rendered =
+        new MachineRequest("ghr-4242-1", t4Spec(), Requests.job(), Requests.HANDOUT, script);
+
+    Instance vm = factory.instance(rendered, ZONE, true);
+
+    assertThat(metadata(vm)).containsEntry("startup-script", script);
+    Map<String, String> everything = new java.util.LinkedHashMap<>(metadata(vm));
+    vm.getLabelsMap().forEach((key, value) -> everything.put("label " + key, value));
+    everything.forEach(
+        (key, value) -> {
+          assertThat(key).as("key").doesNotContainIgnoringCase("jit");
+          // An encoded JIT config is base64 of a JSON object ("eyJ…"), hundreds of characters.
+          assertThat(value)
+              .as(key)
+              .doesNotContainPattern("eyJ[A-Za-z0-9+/]{16,}")
+              .doesNotContainPattern("[A-Za-z0-9+/=]{100,}");
+          if (!key.equals("startup-script")) {
+            assertThat(value).as(key).doesNotContainIgnoringCase("jit");
+          }
+        });
+    // The script keeps the place where the fetched config goes empty.
+    assertThat(script).contains("JIT_CONFIG=''");
+  }
+
+  @Test
+  void labelsNameTheJobRunRepositoryGpuAndProvisioningButNoRunnerAtInsert() {
     Instance vm = factory.instance(request(t4Spec()), ZONE, true);
 
     assertThat(vm.getLabelsMap())
@@ -249,7 +291,6 @@ class InstanceFactoryTest {
                 "autorunner-job-id", "4242",
                 "autorunner-run-id", "777",
                 "autorunner-repository", "octo-org_my_repo",
-                "autorunner-runner-id", "77",
                 "autorunner-gpu", "true",
                 "autorunner-spot", "true"));
   }

@@ -65,6 +65,36 @@ class InstanceReaderTest {
   }
 
   @Test
+  void readsTheInstanceIdUnsignedTheLabelFingerprintAndTheRunnerLabels() {
+    Instance vm =
+        instance()
+            // GCE's ids are unsigned 64-bit: this one does not fit a signed long.
+            .setId(-2L)
+            .setLabelFingerprint("42WmSpB8rSM=")
+            .setMetadata(
+                Metadata.newBuilder()
+                    .addItems(item("startup-script", "#!/bin/bash"))
+                    .addItems(item("autorunner-runner-labels", "self-hosted,gce,gpu"))
+                    .addItems(item("autorunner-runner-config-url", "https://h.example/vm/x")))
+            .build();
+
+    Machine read = reader.machine(vm, LISTED);
+
+    assertThat(read.instanceId()).isEqualTo("18446744073709551614");
+    assertThat(read.labelFingerprint()).isEqualTo("42WmSpB8rSM=");
+    assertThat(read.runnerLabels()).containsExactly("self-hosted", "gce", "gpu");
+  }
+
+  @Test
+  void aVmWithoutIdOrRunnerLabelsReadsAsUnknownNotAsSomeoneElses() {
+    Machine read = reader.machine(instance().build(), LISTED);
+
+    assertThat(read.instanceId()).isEmpty();
+    assertThat(read.labelFingerprint()).isEmpty();
+    assertThat(read.runnerLabels()).isEmpty();
+  }
+
+  @Test
   void aVmWithoutJobMetadataHasNoJob() {
     Instance byHand =
         instance()
@@ -75,5 +105,9 @@ class InstanceReaderTest {
 
     assertThat(InstanceReader.jobOf(byHand)).isEmpty();
     assertThat(reader.machine(byHand, LISTED).job()).isNull();
+  }
+
+  private static Items item(String key, String value) {
+    return Items.newBuilder().setKey(key).setValue(value).build();
   }
 }
