@@ -8,6 +8,7 @@ import io.autorunner.handler.auth.InstanceIdentityVerifier;
 import io.autorunner.handler.github.GitHubException;
 import io.autorunner.handler.github.JitRunner;
 import io.autorunner.handler.github.RunnerRegistry;
+import io.autorunner.handler.task.InstanceCap;
 import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.InstanceStatus;
 import io.autorunner.handler.vm.Machine;
@@ -42,22 +43,26 @@ public final class RunnerHandout {
   private final RunnerMachines machines;
   private final RunnerRegistry github;
   private final Duration window;
+  private final InstanceCap cap;
   private final Clock clock;
 
   /**
    * @param verifier empty when no project is configured (dry-run): every VM is then refused
    * @param window how long after its creation a VM may ask
+   * @param maxInstances the cap: a VM ranked past it in GCE's creation order gets no runner (yet)
    */
   public RunnerHandout(
       Optional<InstanceIdentityVerifier> verifier,
       RunnerMachines machines,
       RunnerRegistry github,
       Duration window,
+      int maxInstances,
       Clock clock) {
     this.verifier = Objects.requireNonNull(verifier, "verifier");
     this.machines = Objects.requireNonNull(machines, "machines");
     this.github = Objects.requireNonNull(github, "github");
     this.window = Objects.requireNonNull(window, "window");
+    this.cap = new InstanceCap(maxInstances);
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -90,6 +95,12 @@ public final class RunnerHandout {
     Optional<HandoutAnswer> refused = mayHaveRunner(vm, asking);
     if (refused.isPresent()) {
       return refused.get();
+    }
+    // A VM over the cap is about to be taken back; with a runner it could take a job first, and
+    // then it could not be. Its rank only improves, so it asks again (503) and may yet be served.
+    Optional<String> over = cap.overflowing(vm.name(), machines.list());
+    if (over.isPresent()) {
+      return HandoutAnswer.retryLater("VM " + asking + ": over the cap (" + over.get() + ")");
     }
     JitRunner runner = github.createJitRunner(vm.job(), vm.name(), vm.runnerLabels());
     boolean recorded;

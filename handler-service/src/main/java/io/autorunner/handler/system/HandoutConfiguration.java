@@ -65,6 +65,7 @@ class HandoutConfiguration {
       HandlerProperties handler,
       GceProperties gce,
       ReconcileProperties reconcile,
+      LimitsProperties limits,
       RunnerMachines machines,
       GitHubActions github,
       Clock clock) {
@@ -80,6 +81,11 @@ class HandoutConfiguration {
                         : InstanceIdentityVerifier.signedByGoogle(
                             config.jwksUrl(), address.audience(), project, account, clock));
     return new RunnerHandout(
-        verifier, machines, github, config.windowOr(reconcile.bootTimeout()), clock);
+        verifier,
+        machines,
+        github,
+        config.windowOr(reconcile.bootTimeout()),
+        limits.maxInstances(),
+        clock);
   }
 }

@@ -12,13 +12,15 @@ import java.util.Optional;
  * moment it accepts the insert, and stamps it then: so a create that lists after its own insert
  * sees every VM stamped before its own, and of two racing creates the later-stamped one always sees
  * the other. Every VM that exists counts, stopped ones too, until it is deleted. Should a listing
- * ever lag, the reconciler takes back VMs standing over the cap past a short window.
+ * ever lag, the reconciler takes back VMs standing over the cap past a short window; and since a VM
+ * over the cap is refused its runner ({@code RunnerHandout}), it never takes a job, so taking it
+ * back never kills one. A VM's rank only improves as older VMs go.
  */
-final class InstanceCap {
+public final class InstanceCap {
 
   private final int maxInstances;
 
-  InstanceCap(int maxInstances) {
+  public InstanceCap(int maxInstances) {
     if (maxInstances < 1) {
       throw new IllegalArgumentException("max instances must be at least 1");
     }
@@ -37,7 +39,7 @@ final class InstanceCap {
    * Why the freshly inserted VM {@code name} is one too many, or empty when it may stay. A VM the
    * listing does not show yet is ranked behind every VM it shows.
    */
-  Optional<String> overflowing(String name, List<Machine> listed) {
+  public Optional<String> overflowing(String name, List<Machine> listed) {
     Optional<Machine> own = listed.stream().filter(vm -> vm.name().equals(name)).findFirst();
     long ahead =
         listed.stream()

@@ -82,6 +82,7 @@ class RunnerConfigControllerTests {
           machines,
           github,
           Duration.ofMinutes(10),
+          100,
           clock);
     }
   }

@@ -40,6 +40,7 @@ class RunnerHandoutTest {
   private static final Instant CREATED = Instant.parse("2026-11-27T12:00:00Z");
   private static final Instant NOW = CREATED.plus(Duration.ofMinutes(3));
   private static final Duration WINDOW = Duration.ofMinutes(10);
+  private static final int NO_CAP = 1000;
   private static final String NAME = "ghr-4242-1";
   private static final JobRef JOB = new JobRef(4242, 9001, 1, "acme/models", "acme", 555L);
 
@@ -63,7 +64,7 @@ class RunnerHandoutTest {
     machines.now = CREATED;
     github = new InMemoryRegistry();
     github.clock = clock;
-    handout = new RunnerHandout(Optional.of(verifier), machines, github, WINDOW, clock);
+    handout = new RunnerHandout(Optional.of(verifier), machines, github, WINDOW, NO_CAP, clock);
     spec =
         ((LabelDecision.Accepted)
                 new LabelPolicy(PolicyProperties.defaults())
@@ -84,6 +85,27 @@ class RunnerHandoutTest {
     assertThat(machines.find(NAME).orElseThrow().runnerId()).hasValue(minted.runnerId());
     // Registered with the labels the VM's metadata names, in the job's scope.
     assertThat(github.runners.get(NAME).labels()).isEqualTo(spec.labels());
+  }
+
+  @Test
+  void aVmRankedPastTheCapGetsNoRunnerUntilAnOlderOneGoes() {
+    // Two VMs, a cap of one: ours was made second, so it is the one too many.
+    machines.now = CREATED.minusSeconds(30);
+    machines.create(
+        new MachineRequest("ghr-4241-1", spec, JOB, InMemoryMachines.HANDOUT, "#!/bin/bash\n"));
+    RunnerHandout capped =
+        new RunnerHandout(Optional.of(verifier), machines, github, WINDOW, 1, clock);
+
+    HandoutAnswer over = capped.handOut("Bearer " + InstanceTokens.sign(ourVm().build()), null);
+
+    assertThat(over.status()).as(over.reason()).isEqualTo(503);
+    assertThat(over.reason()).contains("over the cap");
+    assertThat(github.minted).isEmpty();
+    assertThat(machines.find(NAME).orElseThrow().runnerId()).isEmpty();
+
+    machines.delete("ghr-4241-1");
+    HandoutAnswer served = capped.handOut("Bearer " + InstanceTokens.sign(ourVm().build()), null);
+    assertThat(served.status()).as(served.reason()).isEqualTo(200);
   }
 
   @Test
@@ -194,7 +216,8 @@ class RunnerHandoutTest {
 
   @Test
   void withoutAProjectNoVmCanProveItIsOurs() {
-    RunnerHandout dryRun = new RunnerHandout(Optional.empty(), machines, github, WINDOW, clock);
+    RunnerHandout dryRun =
+        new RunnerHandout(Optional.empty(), machines, github, WINDOW, NO_CAP, clock);
 
     assertRefusedMintingNothing(
         dryRun.handOut(bearer(sign(ourVm().build())), null), 403, "autorunner.gce.project");

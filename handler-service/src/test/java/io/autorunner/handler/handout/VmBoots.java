@@ -19,6 +19,9 @@ public final class VmBoots {
   /** The handout's window: the reconciler's default boot timeout. */
   public static final Duration WINDOW = Duration.ofMinutes(10);
 
+  /** A cap no test of the lifecycle reaches through the handout. */
+  static final int NO_CAP = 1000;
+
   private final RunnerMachines machines;
   private final RunnerHandout handout;
   private final Clock clock;
@@ -38,6 +41,7 @@ public final class VmBoots {
             machines,
             github,
             WINDOW,
+            NO_CAP,
             clock);
   }
 
