@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -51,13 +50,14 @@ class RunnerHandoutEndToEndTest {
       jobs.add(github.queueJob(REPO, List.of("self-hosted", "gce", "gpu")));
       jobs.add(github.queueJob(REPO, List.of("self-hosted", "gce", "n2-standard-4")));
 
-      Runner busy =
-          await()
-              .atMost(Duration.ofSeconds(60))
-              .until(
-                  () -> github.runners().stream().filter(Runner::busy).findFirst(),
-                  Optional::isPresent)
-              .orElseThrow();
+      // Every job running, so no VM is still asking while the probes below count mints.
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  github.runners().size() == jobs.size()
+                      && github.runners().stream().allMatch(Runner::busy));
+      Runner busy = github.runners().get(0);
       int minted = github.jitConfigCount();
       URI front = system.handlerUrl();
       String vm = busy.name();
