@@ -1,6 +1,7 @@
 package io.autorunner.common.task;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -20,7 +21,8 @@ public record JobRef(
     int runAttempt,
     String repository,
     String organization,
-    Long installationId) {
+    Long installationId)
+    implements RepositoryScope {
 
   // Owners may hold an underscore: Enterprise Managed Users' logins are handle_shortcode.
   private static final Pattern REPOSITORY =
@@ -40,9 +42,28 @@ public record JobRef(
     }
   }
 
+  @Override
+  public Optional<String> owningOrganization() {
+    return Optional.ofNullable(organization);
+  }
+
+  @Override
+  public Optional<Long> installation() {
+    return Optional.ofNullable(installationId);
+  }
+
   /** The login that owns the repository (user or organisation). */
+  @Override
   public String owner() {
     return repository.substring(0, repository.indexOf('/'));
+  }
+
+  static boolean isRepository(String text) {
+    return REPOSITORY.matcher(text).matches();
+  }
+
+  static boolean isLogin(String text) {
+    return LOGIN.matcher(text).matches();
   }
 
   /** The repository name without its owner. */

@@ -1,6 +1,6 @@
 package io.autorunner.handler.github;
 
-import io.autorunner.common.task.JobRef;
+import io.autorunner.common.task.RepositoryScope;
 import java.io.IOException;
 import java.net.URI;
 import java.security.PrivateKey;
@@ -58,13 +58,13 @@ public final class GitHubAppCredentials implements GitHubCredentials, GitHubApp 
   }
 
   @Override
-  public String token(JobRef job) {
-    if (job.installationId() != null) {
-      return installationToken(job.installationId());
+  public String token(RepositoryScope scope) {
+    if (scope.installation().isPresent()) {
+      return installationToken(scope.installation().get());
     }
-    boolean organization = job.organization() != null;
+    Optional<String> organization = scope.owningOrganization();
     return installationToken(
-        installationOf(organization ? job.organization() : job.owner(), organization));
+        installationOf(organization.orElse(scope.owner()), organization.isPresent()));
   }
 
   @Override

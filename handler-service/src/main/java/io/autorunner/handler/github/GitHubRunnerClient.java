@@ -1,6 +1,7 @@
 package io.autorunner.handler.github;
 
 import io.autorunner.common.task.JobRef;
+import io.autorunner.common.task.RepositoryScope;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -69,23 +70,23 @@ public final class GitHubRunnerClient implements GitHubActions {
   }
 
   @Override
-  public JitRunner createJitRunner(JobRef job, String runnerName, List<String> labels) {
-    return runners.createJitRunner(job, runnerName, labels);
+  public JitRunner createJitRunner(RepositoryScope scope, String runnerName, List<String> labels) {
+    return runners.createJitRunner(scope, runnerName, labels);
   }
 
   @Override
-  public Optional<GitHubRunner> findRunner(JobRef job, String runnerName) {
-    return runners.findRunner(job, runnerName);
+  public Optional<GitHubRunner> findRunner(RepositoryScope scope, String runnerName) {
+    return runners.findRunner(scope, runnerName);
   }
 
   @Override
-  public List<GitHubRunner> listRunners(JobRef scope) {
+  public List<GitHubRunner> listRunners(RepositoryScope scope) {
     return runners.listRunners(scope);
   }
 
   @Override
-  public boolean deleteRunner(JobRef job, long runnerId) {
-    return runners.deleteRunner(job, runnerId);
+  public boolean deleteRunner(RepositoryScope scope, long runnerId) {
+    return runners.deleteRunner(scope, runnerId);
   }
 
   @Override
@@ -99,7 +100,7 @@ public final class GitHubRunnerClient implements GitHubActions {
   }
 
   @Override
-  public List<QueuedJob> queuedJobs(JobRef repository) {
+  public List<QueuedJob> queuedJobs(RepositoryScope repository) {
     return jobs.queuedJobs(repository);
   }
 

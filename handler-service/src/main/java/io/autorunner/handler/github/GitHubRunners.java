@@ -1,6 +1,6 @@
 package io.autorunner.handler.github;
 
-import io.autorunner.common.task.JobRef;
+import io.autorunner.common.task.RepositoryScope;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,25 +50,25 @@ final class GitHubRunners {
     }
   }
 
-  /** See {@link RunnerRegistry#createJitRunner(JobRef, String, List)}. */
-  JitRunner createJitRunner(JobRef job, String runnerName, List<String> labels) {
+  /** See {@link RunnerRegistry#createJitRunner(RepositoryScope, String, List)}. */
+  JitRunner createJitRunner(RepositoryScope scope, String runnerName, List<String> labels) {
     Objects.requireNonNull(runnerName, "runnerName");
     if (labels == null || labels.isEmpty()) {
       // GitHub requires 1 to 100 labels; an empty list is a caller bug, not a GitHub failure.
       throw new IllegalArgumentException("a JIT runner needs at least one label");
     }
-    long groupId = groups.groupFor(job);
+    long groupId = groups.groupFor(scope);
     List<String> withMinted = new ArrayList<>(labels);
     withMinted.add(MintedLabel.of(clock.instant()));
     JitConfigRequest request = new JitConfigRequest(runnerName, groupId, withMinted, WORK_FOLDER);
-    Optional<JitRunner> minted = generateJitConfig(job, request);
+    Optional<JitRunner> minted = generateJitConfig(scope, request);
     if (minted.isPresent()) {
       return minted.get();
     }
     // An earlier attempt registered this name: one that failed (VM insert, crash, timeout), or
     // one running right now on another handler instance.
-    removeStaleRunner(job, runnerName);
-    return generateJitConfig(job, request)
+    removeStaleRunner(scope, runnerName);
+    return generateJitConfig(scope, request)
         .orElseThrow(
             () ->
                 new GitHubException.Transient(
@@ -77,14 +77,14 @@ final class GitHubRunners {
   }
 
   /** The JIT runner, or empty on a 409 (the name is registered already). */
-  private Optional<JitRunner> generateJitConfig(JobRef job, JitConfigRequest request) {
+  private Optional<JitRunner> generateJitConfig(RepositoryScope scope, JitConfigRequest request) {
     String action = "generate a JIT config for runner " + request.name();
     GitHubHttp.Answer answer =
         http.send(
             HttpMethod.POST,
             action,
-            credentials.token(job),
-            uris.runners(job, "/actions/runners/generate-jitconfig"),
+            credentials.token(scope),
+            uris.runners(scope, "/actions/runners/generate-jitconfig"),
             request,
             CONFLICT);
     if (answer.status() == CONFLICT) {
@@ -103,8 +103,8 @@ final class GitHubRunners {
    * Deletes the idle runner holding {@code runnerName}, unless it is busy (permanent) or young
    * enough that another attempt may still be booting with it (transient: retry later).
    */
-  private void removeStaleRunner(JobRef job, String runnerName) {
-    Optional<GitHubRunner> stale = findRunner(job, runnerName);
+  private void removeStaleRunner(RepositoryScope scope, String runnerName) {
+    Optional<GitHubRunner> stale = findRunner(scope, runnerName);
     if (stale.isEmpty()) {
       log.info("Runner name {} was taken but is free now; retrying", runnerName);
       return;
@@ -130,16 +130,16 @@ final class GitHubRunners {
         runnerName,
         runner.id(),
         runner.status());
-    deleteRunner(job, runner.id());
+    deleteRunner(scope, runner.id());
   }
 
-  /** See {@link RunnerRegistry#findRunner(JobRef, String)}. */
-  Optional<GitHubRunner> findRunner(JobRef job, String runnerName) {
+  /** See {@link RunnerRegistry#findRunner(RepositoryScope, String)}. */
+  Optional<GitHubRunner> findRunner(RepositoryScope scope, String runnerName) {
     RunnerJson.Page page =
         http.get(
                 "find runner " + runnerName,
-                credentials.token(job),
-                uris.runners(job, "/actions/runners?name={name}", runnerName))
+                credentials.token(scope),
+                uris.runners(scope, "/actions/runners?name={name}", runnerName))
             .as(RunnerJson.Page.class);
     return page.runnersOrNone().stream()
         .filter(runner -> runnerName.equalsIgnoreCase(runner.name()))
@@ -147,8 +147,8 @@ final class GitHubRunners {
         .findFirst();
   }
 
-  /** See {@link RunnerRegistry#listRunners(JobRef)}. */
-  List<GitHubRunner> listRunners(JobRef scope) {
+  /** See {@link RunnerRegistry#listRunners(RepositoryScope)}. */
+  List<GitHubRunner> listRunners(RepositoryScope scope) {
     List<GitHubRunner> runners = new ArrayList<>();
     for (int page = 1; page <= MAX_PAGES; page++) {
       RunnerJson.Page body =
@@ -171,14 +171,14 @@ final class GitHubRunners {
     return List.copyOf(runners);
   }
 
-  /** See {@link RunnerRegistry#deleteRunner(JobRef, long)}. */
-  boolean deleteRunner(JobRef job, long runnerId) {
+  /** See {@link RunnerRegistry#deleteRunner(RepositoryScope, long)}. */
+  boolean deleteRunner(RepositoryScope scope, long runnerId) {
     GitHubHttp.Answer answer =
         http.send(
             HttpMethod.DELETE,
             "delete runner " + runnerId,
-            credentials.token(job),
-            uris.runners(job, "/actions/runners/{id}", runnerId),
+            credentials.token(scope),
+            uris.runners(scope, "/actions/runners/{id}", runnerId),
             null,
             NOT_FOUND);
     return answer.status() != NOT_FOUND;

@@ -1,6 +1,7 @@
 package io.autorunner.handler.github;
 
 import io.autorunner.common.task.JobRef;
+import io.autorunner.common.task.RepositoryScope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -72,8 +73,8 @@ final class GitHubWorkflowJobs {
     return run.runAttempt();
   }
 
-  /** See {@link WorkflowJobs#queuedJobs(JobRef)}. */
-  List<QueuedJob> queuedJobs(JobRef repository) {
+  /** See {@link WorkflowJobs#queuedJobs(RepositoryScope)}. */
+  List<QueuedJob> queuedJobs(RepositoryScope repository) {
     String token = credentials.token(repository);
     List<QueuedJob> queued = new ArrayList<>();
     // Run ids grow with time: the lowest are the oldest.
@@ -89,7 +90,7 @@ final class GitHubWorkflowJobs {
   }
 
   /** The ids of the repository's queued and in-progress runs, lowest first. */
-  private SortedSet<Long> runsWithQueuedJobs(JobRef repository, String token) {
+  private SortedSet<Long> runsWithQueuedJobs(RepositoryScope repository, String token) {
     SortedSet<Long> runIds = new TreeSet<>();
     for (JobState status : RUNS_WITH_QUEUED_JOBS) {
       // Conditional: between sweeps these listings rarely change, and a 304 costs no rate limit.
@@ -111,7 +112,7 @@ final class GitHubWorkflowJobs {
     return runIds;
   }
 
-  private List<WorkflowJobJson> jobsOfRun(JobRef repository, String token, long runId) {
+  private List<WorkflowJobJson> jobsOfRun(RepositoryScope repository, String token, long runId) {
     return http.getConditional(
             "list jobs of run " + runId,
             token,

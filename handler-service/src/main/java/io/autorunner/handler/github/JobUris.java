@@ -1,6 +1,6 @@
 package io.autorunner.handler.github;
 
-import io.autorunner.common.task.JobRef;
+import io.autorunner.common.task.RepositoryScope;
 import java.net.URI;
 
 /**
@@ -16,17 +16,19 @@ final class JobUris {
   }
 
   /** {@code path} under the job's runner scope: the organisation's, else the repository's. */
-  URI runners(JobRef job, String path, Object... more) {
-    if (job.organization() != null) {
-      return http.uri("/orgs/{org}" + path, prepend(more, job.organization()));
+  URI runners(RepositoryScope scope, String path, Object... more) {
+    if (scope.owningOrganization().isPresent()) {
+      return http.uri("/orgs/{org}" + path, prepend(more, scope.owningOrganization().get()));
     }
-    return repository(job, path, more);
+    return repository(scope, path, more);
   }
 
   /** {@code path} under the job's repository. */
-  URI repository(JobRef job, String path, Object... more) {
+  URI repository(RepositoryScope scope, String path, Object... more) {
+    String repository = scope.repository();
     return http.uri(
-        "/repos/{owner}/{repo}" + path, prepend(more, job.owner(), job.repositoryName()));
+        "/repos/{owner}/{repo}" + path,
+        prepend(more, scope.owner(), repository.substring(repository.indexOf('/') + 1)));
   }
 
   private static Object[] prepend(Object[] more, Object... first) {

@@ -1,6 +1,6 @@
 package io.autorunner.handler.github;
 
-import io.autorunner.common.task.JobRef;
+import io.autorunner.common.task.RepositoryScope;
 
 /** Which runner group a job's JIT runner joins. */
 @FunctionalInterface
@@ -12,7 +12,7 @@ public interface RunnerGroupSource {
    * @throws GitHubException.Permanent when no group may take the job's runner (say why)
    * @throws GitHubException.Transient when GitHub could not be asked
    */
-  long groupFor(JobRef job);
+  long groupFor(RepositoryScope scope);
 
   /** The same group for every job (tests, and setups whose group is managed by hand). */
   static RunnerGroupSource fixed(long runnerGroupId) {

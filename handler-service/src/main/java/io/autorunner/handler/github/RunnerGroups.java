@@ -1,6 +1,7 @@
 package io.autorunner.handler.github;
 
 import io.autorunner.common.task.JobRef;
+import io.autorunner.common.task.RepositoryScope;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,8 +72,8 @@ public final class RunnerGroups implements RunnerGroupSource {
    * @throws GitHubException.Transient when GitHub could not be asked
    */
   @Override
-  public long groupFor(JobRef job) {
-    return job.organization() == null ? REPOSITORY_GROUP_ID : groupFor(job.organization());
+  public long groupFor(RepositoryScope scope) {
+    return scope.owningOrganization().map(this::groupFor).orElse(REPOSITORY_GROUP_ID);
   }
 
   /** The verified group of an organisation, from a fresh-enough verification if there is one. */

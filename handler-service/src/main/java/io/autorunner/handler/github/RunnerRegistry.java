@@ -1,13 +1,13 @@
 package io.autorunner.handler.github;
 
-import io.autorunner.common.task.JobRef;
+import io.autorunner.common.task.RepositoryScope;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The runners GitHub knows. Scope follows the job: organisation runners when the repository belongs
- * to an organisation, repository runners when it belongs to a user. The jobs themselves are {@link
- * WorkflowJobs}'.
+ * The runners GitHub knows. Scope follows the repository: organisation runners when the repository
+ * belongs to an organisation, repository runners when it belongs to a user. The jobs themselves are
+ * {@link WorkflowJobs}'.
  */
 public interface RunnerRegistry {
 
@@ -21,18 +21,18 @@ public interface RunnerRegistry {
    * @throws GitHubException.Permanent on what retrying cannot fix (no permission, bad request, or a
    *     busy runner holding the name)
    */
-  JitRunner createJitRunner(JobRef job, String runnerName, List<String> labels);
+  JitRunner createJitRunner(RepositoryScope scope, String runnerName, List<String> labels);
 
-  /** The runner of this name in the job's scope, if registered. */
-  Optional<GitHubRunner> findRunner(JobRef job, String runnerName);
+  /** The runner of this name in the scope's organisation or repository, if registered. */
+  Optional<GitHubRunner> findRunner(RepositoryScope scope, String runnerName);
 
   /**
    * Removes a runner.
    *
    * @return false when it was already gone
    */
-  boolean deleteRunner(JobRef job, long runnerId);
+  boolean deleteRunner(RepositoryScope scope, long runnerId);
 
   /** Every runner registered in the scope of {@code scope} (its organisation or repository). */
-  List<GitHubRunner> listRunners(JobRef scope);
+  List<GitHubRunner> listRunners(RepositoryScope scope);
 }

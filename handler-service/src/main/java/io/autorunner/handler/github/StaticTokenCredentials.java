@@ -1,6 +1,6 @@
 package io.autorunner.handler.github;
 
-import io.autorunner.common.task.JobRef;
+import io.autorunner.common.task.RepositoryScope;
 
 /** One configured token ({@code autorunner.github.token}) for every job. */
 public final class StaticTokenCredentials implements GitHubCredentials {
@@ -15,7 +15,7 @@ public final class StaticTokenCredentials implements GitHubCredentials {
   }
 
   @Override
-  public String token(JobRef job) {
+  public String token(RepositoryScope scope) {
     return token;
   }
 

@@ -3,6 +3,7 @@ package io.autorunner.handler.github;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.autorunner.common.task.JobRef;
+import io.autorunner.common.task.RepositoryScope;
 import java.time.Instant;
 import java.util.List;
 
@@ -26,16 +27,16 @@ record WorkflowJobJson(
     return JobState.parse(status);
   }
 
-  /** This job of run {@code runId} in the repository of {@code repository}. */
-  QueuedJob toQueuedJob(JobRef repository, long runId) {
+  /** This job of run {@code runId} in {@code repository}. */
+  QueuedJob toQueuedJob(RepositoryScope repository, long runId) {
     return new QueuedJob(
         new JobRef(
             id,
             runId,
             runAttempt == null ? 1 : runAttempt,
             repository.repository(),
-            repository.organization(),
-            repository.installationId()),
+            repository.owningOrganization().orElse(null),
+            repository.installation().orElse(null)),
         labels == null ? List.of() : labels,
         createdAt == null ? Instant.EPOCH : Instant.parse(createdAt));
   }

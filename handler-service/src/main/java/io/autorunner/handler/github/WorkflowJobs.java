@@ -1,6 +1,7 @@
 package io.autorunner.handler.github;
 
 import io.autorunner.common.task.JobRef;
+import io.autorunner.common.task.RepositoryScope;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,11 +18,11 @@ public interface WorkflowJobs {
   void rerunJob(JobRef job);
 
   /**
-   * Jobs of the repository of {@code repository} that GitHub still holds as queued, from its queued
-   * and in-progress runs (a matrix run is in progress while some of its jobs still queue). Bounded:
-   * the most recent runs only.
+   * Jobs of {@code repository} that GitHub still holds as queued, from its queued and in-progress
+   * runs (a matrix run is in progress while some of its jobs still queue). Bounded: the most recent
+   * runs only.
    */
-  List<QueuedJob> queuedJobs(JobRef repository);
+  List<QueuedJob> queuedJobs(RepositoryScope repository);
 
   /** The jobs of one attempt of the job's run, to find what became of an earlier attempt. */
   List<JobStatus> attemptJobs(JobRef job, int attempt);

@@ -1,7 +1,7 @@
 package io.autorunner.handler.reconcile;
 
 import io.autorunner.common.routing.RoutingRules;
-import io.autorunner.common.task.JobRef;
+import io.autorunner.common.task.RepositoryRef;
 import io.autorunner.handler.github.AccessibleRepository;
 import io.autorunner.handler.github.AppInstallations;
 import io.autorunner.handler.github.GitHubCalls;
@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -51,8 +52,8 @@ public final class GitHubSweepSources implements SweepSources {
   }
 
   @Override
-  public List<JobRef> repositories() {
-    Map<String, JobRef> byName = new LinkedHashMap<>();
+  public List<RepositoryRef> repositories() {
+    Map<String, RepositoryRef> byName = new LinkedHashMap<>();
     Set<String> orgs = new LinkedHashSet<>();
     boolean listed = false;
     try {
@@ -68,14 +69,17 @@ public final class GitHubSweepSources implements SweepSources {
             && (repo.isPrivate() || rules.allowPublicRepositories())) {
           byName.putIfAbsent(
               repo.fullName().toLowerCase(Locale.ROOT),
-              new JobRef(1, 1, 1, repo.fullName(), repo.organization(), repo.installationId()));
+              new RepositoryRef(
+                  repo.fullName(),
+                  Optional.ofNullable(repo.organization()),
+                  Optional.of(repo.installationId())));
         }
       }
     } catch (GitHubException e) {
       listed = false;
     }
     for (String name : allowListedAndConfigured()) {
-      byName.putIfAbsent(name.toLowerCase(Locale.ROOT), new JobRef(1, 1, 1, name, null, null));
+      byName.putIfAbsent(name.toLowerCase(Locale.ROOT), RepositoryRef.named(name));
     }
     complete.set(listed);
     organizations.set(Set.copyOf(orgs));

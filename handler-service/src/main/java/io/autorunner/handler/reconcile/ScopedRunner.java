@@ -1,7 +1,7 @@
 package io.autorunner.handler.reconcile;
 
-import io.autorunner.common.task.JobRef;
+import io.autorunner.common.task.RepositoryScope;
 import io.autorunner.handler.github.GitHubRunner;
 
 /** A runner of ours and the scope it was listed in, which is where it is deleted. */
-record ScopedRunner(GitHubRunner runner, JobRef scope) {}
+record ScopedRunner(GitHubRunner runner, RepositoryScope scope) {}

@@ -1,7 +1,7 @@
 package io.autorunner.handler.reconcile;
 
 import io.autorunner.common.naming.InstanceNaming;
-import io.autorunner.common.task.JobRef;
+import io.autorunner.common.task.RepositoryScope;
 import io.autorunner.handler.github.GitHubActions;
 import io.autorunner.handler.github.GitHubException;
 import io.autorunner.handler.github.GitHubRunner;
@@ -36,7 +36,7 @@ final class SweepReader {
 
   SweepView read(ReconcileReport report) {
     List<Machine> vms = machines.list();
-    List<JobRef> repositories = repositories(vms);
+    List<RepositoryScope> repositories = repositories(vms);
     sources.checkRunnerGroups().forEach(line -> report.note("runnerGroup", line));
     Map<String, ScopedRunner> runners = ourRunners(scopes(vms, repositories).values(), report);
     List<QueuedJob> queued = queuedJobs(repositories, report);
@@ -45,8 +45,8 @@ final class SweepReader {
   }
 
   /** The VMs' own repositories first (they carry the organisation), then every other source. */
-  private List<JobRef> repositories(List<Machine> vms) {
-    Map<String, JobRef> byName = new LinkedHashMap<>();
+  private List<RepositoryScope> repositories(List<Machine> vms) {
+    Map<String, RepositoryScope> byName = new LinkedHashMap<>();
     vms.stream()
         .map(Machine::job)
         .filter(job -> job != null)
@@ -58,8 +58,9 @@ final class SweepReader {
   }
 
   /** Where our runners live: each organisation, or each user repository. */
-  private static Map<String, JobRef> scopes(List<Machine> vms, List<JobRef> repositories) {
-    Map<String, JobRef> scopes = new LinkedHashMap<>();
+  private static Map<String, RepositoryScope> scopes(
+      List<Machine> vms, List<RepositoryScope> repositories) {
+    Map<String, RepositoryScope> scopes = new LinkedHashMap<>();
     vms.stream()
         .map(Machine::job)
         .filter(job -> job != null)
@@ -68,9 +69,10 @@ final class SweepReader {
     return scopes;
   }
 
-  private Map<String, ScopedRunner> ourRunners(Iterable<JobRef> scopes, ReconcileReport report) {
+  private Map<String, ScopedRunner> ourRunners(
+      Iterable<RepositoryScope> scopes, ReconcileReport report) {
     Map<String, ScopedRunner> runners = new LinkedHashMap<>();
-    for (JobRef scope : scopes) {
+    for (RepositoryScope scope : scopes) {
       try {
         for (GitHubRunner runner : github.listRunners(scope)) {
           if (naming.isOurs(runner.name())) {
@@ -84,9 +86,9 @@ final class SweepReader {
     return runners;
   }
 
-  private List<QueuedJob> queuedJobs(List<JobRef> repositories, ReconcileReport report) {
+  private List<QueuedJob> queuedJobs(List<RepositoryScope> repositories, ReconcileReport report) {
     List<QueuedJob> queued = new ArrayList<>();
-    for (JobRef repository : repositories) {
+    for (RepositoryScope repository : repositories) {
       try {
         queued.addAll(github.queuedJobs(repository));
       } catch (GitHubException e) {

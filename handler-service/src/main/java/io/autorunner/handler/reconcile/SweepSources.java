@@ -1,6 +1,6 @@
 package io.autorunner.handler.reconcile;
 
-import io.autorunner.common.task.JobRef;
+import io.autorunner.common.task.RepositoryRef;
 import java.util.List;
 
 /**
@@ -14,7 +14,7 @@ public interface SweepSources {
    * Repositories to sweep for queued jobs nobody serves (as one job of each, to reach them on
    * GitHub): the App installation's repositories, the allow-listed and the configured ones.
    */
-  List<JobRef> repositories();
+  List<RepositoryRef> repositories();
 
   /**
    * True when {@link #repositories} named every repository our runners can serve (the App's
@@ -43,7 +43,7 @@ public interface SweepSources {
   static SweepSources none() {
     return new SweepSources() {
       @Override
-      public List<JobRef> repositories() {
+      public List<RepositoryRef> repositories() {
         return List.of();
       }
 

@@ -1,6 +1,6 @@
 package io.autorunner.handler.reconcile;
 
-import io.autorunner.common.task.JobRef;
+import io.autorunner.common.task.RepositoryScope;
 import io.autorunner.handler.github.GitHubRunner;
 import io.autorunner.handler.github.QueuedJob;
 import io.autorunner.handler.vm.Machine;
@@ -14,7 +14,7 @@ import java.util.Optional;
  */
 record SweepView(
     List<Machine> vms,
-    List<JobRef> repositories,
+    List<RepositoryScope> repositories,
     Map<String, ScopedRunner> runners,
     List<QueuedJob> queued) {
 

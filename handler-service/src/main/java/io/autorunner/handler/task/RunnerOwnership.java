@@ -1,6 +1,7 @@
 package io.autorunner.handler.task;
 
 import io.autorunner.common.task.JobRef;
+import io.autorunner.common.task.RepositoryScope;
 import io.autorunner.handler.github.GitHubRunner;
 import io.autorunner.handler.vm.Machine;
 import java.util.Locale;
@@ -65,9 +66,10 @@ public final class RunnerOwnership {
   }
 
   /** Organisation runners serve the organisation; a user's runners serve one repository. */
-  public static String scope(JobRef job) {
-    return job.organization() != null
-        ? "org:" + job.organization().toLowerCase(Locale.ROOT)
-        : "repo:" + job.repository().toLowerCase(Locale.ROOT);
+  public static String scope(RepositoryScope scope) {
+    return scope
+        .owningOrganization()
+        .map(org -> "org:" + org.toLowerCase(Locale.ROOT))
+        .orElseGet(() -> "repo:" + scope.repository().toLowerCase(Locale.ROOT));
   }
 }

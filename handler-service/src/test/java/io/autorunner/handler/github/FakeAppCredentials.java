@@ -1,6 +1,6 @@
 package io.autorunner.handler.github;
 
-import io.autorunner.common.task.JobRef;
+import io.autorunner.common.task.RepositoryScope;
 import java.util.Optional;
 import java.util.Set;
 
@@ -20,10 +20,11 @@ final class FakeAppCredentials implements GitHubCredentials, GitHubApp {
   }
 
   @Override
-  public String token(JobRef job) {
-    return job.installationId() != null
-        ? installationToken(job.installationId())
-        : organizationToken(job.owner());
+  public String token(RepositoryScope scope) {
+    return scope
+        .installation()
+        .map(this::installationToken)
+        .orElseGet(() -> organizationToken(scope.owner()));
   }
 
   @Override

@@ -343,7 +343,11 @@ class GitHubRunnerClientTest {
   void readTimeoutIsTransient() {
     GitHubRunnerClient impatient =
         new GitHubRunnerClient(
-            URI.create(apiUrl()), 3, job -> TOKEN, Duration.ofSeconds(2), Duration.ofMillis(200));
+            URI.create(apiUrl()),
+            3,
+            new StaticTokenCredentials(TOKEN),
+            Duration.ofSeconds(2),
+            Duration.ofMillis(200));
     github.stubFor(
         get("/repos/acme/app/actions/jobs/42")
             .willReturn(okJson("{\"id\": 42}").withFixedDelay(2_000)));
@@ -536,7 +540,7 @@ class GitHubRunnerClientTest {
             Duration.ofSeconds(2),
             Duration.ofSeconds(5),
             GitHubHttp.DEFAULT_CACHE_BYTES),
-        job -> TOKEN,
+        new StaticTokenCredentials(TOKEN),
         groups,
         clock,
         MINT_WINDOW);

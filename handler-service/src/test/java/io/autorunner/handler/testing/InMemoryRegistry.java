@@ -1,6 +1,7 @@
 package io.autorunner.handler.testing;
 
 import io.autorunner.common.task.JobRef;
+import io.autorunner.common.task.RepositoryScope;
 import io.autorunner.handler.github.GitHubActions;
 import io.autorunner.handler.github.GitHubException;
 import io.autorunner.handler.github.GitHubRunner;
@@ -40,7 +41,7 @@ public final class InMemoryRegistry implements GitHubActions {
   public java.time.Clock clock = java.time.Clock.systemUTC();
 
   @Override
-  public JitRunner createJitRunner(JobRef job, String runnerName, List<String> labels) {
+  public JitRunner createJitRunner(RepositoryScope scope, String runnerName, List<String> labels) {
     if (failJit != null) {
       throw failJit;
     }
@@ -55,12 +56,12 @@ public final class InMemoryRegistry implements GitHubActions {
   }
 
   @Override
-  public Optional<GitHubRunner> findRunner(JobRef job, String runnerName) {
+  public Optional<GitHubRunner> findRunner(RepositoryScope scope, String runnerName) {
     return Optional.ofNullable(runners.get(runnerName));
   }
 
   @Override
-  public boolean deleteRunner(JobRef job, long runnerId) {
+  public boolean deleteRunner(RepositoryScope scope, long runnerId) {
     if (runners.values().stream().anyMatch(r -> r.id() == runnerId && r.busy())) {
       // As GitHub answers: 422, the runner is still running a job.
       throw new GitHubException.Permanent("runner " + runnerId + " is still running a job", null);
@@ -103,12 +104,12 @@ public final class InMemoryRegistry implements GitHubActions {
   }
 
   @Override
-  public List<GitHubRunner> listRunners(JobRef scope) {
+  public List<GitHubRunner> listRunners(RepositoryScope scope) {
     return List.copyOf(runners.values());
   }
 
   @Override
-  public List<io.autorunner.handler.github.QueuedJob> queuedJobs(JobRef repository) {
+  public List<io.autorunner.handler.github.QueuedJob> queuedJobs(RepositoryScope repository) {
     return queued.stream()
         .filter(q -> q.job().repository().equalsIgnoreCase(repository.repository()))
         .toList();
