@@ -56,7 +56,7 @@ sealed interface MachineVerdict {
     if (!runner.get().online()) {
       return new Delete("its runner is offline past the boot window", false);
     }
-    if (vm.job() != null && jobAwaitingRunner.getAsBoolean()) {
+    if (vm.job().isPresent() && jobAwaitingRunner.getAsBoolean()) {
       return new Keep("idle runner, its job is still queued");
     }
     return new Delete("its runner is idle and its job is no longer queued", false);

@@ -109,9 +109,15 @@ public class Reconciler {
 
   private MachineVerdict judge(
       Machine vm, Optional<GitHubRunner> runner, Instant now, ReconcileReport report) {
-    boolean runnersKnown = vm.job() == null || !report.failedScope(RunnerOwnership.scope(vm.job()));
+    boolean runnersKnown =
+        vm.job().map(job -> !report.failedScope(RunnerOwnership.scope(job))).orElse(true);
     return MachineVerdict.of(
-        vm, runner, now, settings, runnersKnown, () -> stillAwaitingRunner(vm.job()));
+        vm,
+        runner,
+        now,
+        settings,
+        runnersKnown,
+        () -> vm.job().map(this::stillAwaitingRunner).orElse(false));
   }
 
   /** See {@link TakenRunnerCheck}. */

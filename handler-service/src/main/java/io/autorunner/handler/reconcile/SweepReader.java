@@ -48,8 +48,7 @@ final class SweepReader {
   private List<RepositoryScope> repositories(List<Machine> vms) {
     Map<String, RepositoryScope> byName = new LinkedHashMap<>();
     vms.stream()
-        .map(Machine::job)
-        .filter(job -> job != null)
+        .flatMap(vm -> vm.job().stream())
         .forEach(job -> byName.putIfAbsent(job.repository().toLowerCase(Locale.ROOT), job));
     sources
         .repositories()
@@ -62,8 +61,7 @@ final class SweepReader {
       List<Machine> vms, List<RepositoryScope> repositories) {
     Map<String, RepositoryScope> scopes = new LinkedHashMap<>();
     vms.stream()
-        .map(Machine::job)
-        .filter(job -> job != null)
+        .flatMap(vm -> vm.job().stream())
         .forEach(job -> scopes.putIfAbsent(RunnerOwnership.scope(job), job));
     repositories.forEach(job -> scopes.putIfAbsent(RunnerOwnership.scope(job), job));
     return scopes;

@@ -47,7 +47,7 @@ final class TakenRunnerCheck {
   }
 
   TaskOutcome check(RunnerTask.CheckRunner task) {
-    Optional<Machine> found = machines.find(task.runnerName()).filter(vm -> vm.job() != null);
+    Optional<Machine> found = machines.find(task.runnerName()).filter(vm -> vm.job().isPresent());
     if (found.isEmpty()) {
       return TaskOutcome.done("VM " + task.runnerName() + " is gone or says not whose it is");
     }
@@ -64,7 +64,7 @@ final class TakenRunnerCheck {
               + vm.name());
     }
     try {
-      return replaceFor(task, vm.job());
+      return replaceFor(task, vm.job().get());
     } catch (GitHubException.Transient | LedgerUnavailableException e) {
       return TaskOutcome.retry(e.getMessage());
     } catch (GitHubException.Permanent e) {
@@ -90,7 +90,7 @@ final class TakenRunnerCheck {
     }
     List<Machine> own =
         machines.list().stream()
-            .filter(m -> m.job() != null && m.job().jobId() == victim.jobId())
+            .filter(m -> m.job().map(JobRef::jobId).orElse(-1L) == victim.jobId())
             .toList();
     Instant now = clock.instant();
     for (Machine other : own) {

@@ -34,8 +34,8 @@ final class UnservedJobs {
   void serve(SweepView view, Instant now, ReconcileReport report) {
     Map<Long, List<Machine>> vmsByJob = new HashMap<>();
     for (Machine vm : view.vms()) {
-      if (vm.job() != null) {
-        vmsByJob.computeIfAbsent(vm.job().jobId(), id -> new ArrayList<>()).add(vm);
+      if (vm.job().isPresent()) {
+        vmsByJob.computeIfAbsent(vm.job().get().jobId(), id -> new ArrayList<>()).add(vm);
       }
     }
     int created = 0;

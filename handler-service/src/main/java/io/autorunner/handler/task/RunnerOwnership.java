@@ -43,14 +43,15 @@ public final class RunnerOwnership {
               + " registered for VM "
               + vm.name());
     }
-    if (vm.job() != null && !scope(vm.job()).equals(scope(delivered))) {
+    Optional<String> vmScope = vm.job().map(RunnerOwnership::scope);
+    if (vmScope.isPresent() && !vmScope.get().equals(scope(delivered))) {
       return Optional.of(
           "the delivery's runner lives in "
               + scope(delivered)
               + ", VM "
               + vm.name()
               + "'s runner in "
-              + scope(vm.job()));
+              + vmScope.get());
     }
     return Optional.empty();
   }

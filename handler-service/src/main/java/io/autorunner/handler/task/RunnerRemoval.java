@@ -65,7 +65,7 @@ final class RunnerRemoval {
               JobConclusion.parse(task.conclusion()) == JobConclusion.FAILURE
                   ? preemptions.afterFailure(task)
                   : "";
-          vm.map(Machine::job)
+          vm.flatMap(Machine::job)
               .filter(madeFor -> madeFor.jobId() != task.job().jobId())
               .ifPresent(madeFor -> refund(madeFor.jobId(), name));
           boolean deleted = vm.isPresent() && machines.delete(name);

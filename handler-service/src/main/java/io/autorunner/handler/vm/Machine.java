@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -15,7 +16,7 @@ import java.util.OptionalLong;
  * @param created when GCE created it; never null. An adapter that cannot tell says when it listed
  *     the VM instead, so the VM reads as young: the reconciler's age rules then keep it (a booting
  *     VM must not be deleted on a guess) and the cap ranks it last
- * @param job the job it was made for, from its metadata; null for a VM that does not say
+ * @param job the job it was made for, from its metadata; empty for a VM that does not say
  * @param instanceId GCE's numeric id of the instance; empty when the adapter cannot tell
  * @param labelFingerprint GCE's fingerprint of the labels as read: a label change made with it
  *     succeeds only if nobody changed them since ({@link RunnerMachines#relabel})
@@ -27,7 +28,7 @@ public record Machine(
     InstanceStatus status,
     Map<String, String> labels,
     Instant created,
-    JobRef job,
+    Optional<JobRef> job,
     String instanceId,
     String labelFingerprint,
     List<String> runnerLabels) {
@@ -35,6 +36,7 @@ public record Machine(
     Objects.requireNonNull(status, "status");
     labels = labels == null ? Map.of() : Map.copyOf(labels);
     Objects.requireNonNull(created, "created");
+    Objects.requireNonNull(job, "job");
     instanceId = instanceId == null ? "" : instanceId;
     labelFingerprint = labelFingerprint == null ? "" : labelFingerprint;
     runnerLabels = runnerLabels == null ? List.of() : List.copyOf(runnerLabels);
@@ -47,7 +49,7 @@ public record Machine(
       InstanceStatus status,
       Map<String, String> labels,
       Instant created,
-      JobRef job) {
+      Optional<JobRef> job) {
     this(name, zone, status, labels, created, job, "", "", List.of());
   }
 

@@ -44,7 +44,13 @@ class InstanceCapTests {
   void stoppedVmsCountUntilTheyAreDeleted() {
     InstanceCap cap = new InstanceCap(1);
     Machine stopped =
-        new Machine("ghr-1-1", "us-central1-a", InstanceStatus.TERMINATED, Map.of(), T0, null);
+        new Machine(
+            "ghr-1-1",
+            "us-central1-a",
+            InstanceStatus.TERMINATED,
+            Map.of(),
+            T0,
+            java.util.Optional.empty());
 
     assertThat(cap.full(List.of(stopped))).isPresent();
     assertThat(cap.full(List.of())).isEmpty();
@@ -52,6 +58,11 @@ class InstanceCapTests {
 
   private static Machine vm(String name, long millis) {
     return new Machine(
-        name, "us-central1-a", InstanceStatus.RUNNING, Map.of(), T0.plusMillis(millis), null);
+        name,
+        "us-central1-a",
+        InstanceStatus.RUNNING,
+        Map.of(),
+        T0.plusMillis(millis),
+        java.util.Optional.empty());
   }
 }

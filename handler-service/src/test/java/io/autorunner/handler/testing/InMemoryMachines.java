@@ -210,7 +210,7 @@ public final class InMemoryMachines implements RunnerMachines {
         InstanceStatus.of(status.getOrDefault(r.name(), "RUNNING")),
         labels.get(r.name()),
         createdAt.getOrDefault(r.name(), now),
-        r.job(),
+        java.util.Optional.of(r.job()),
         instanceIds.get(r.name()),
         fingerprint(r.name()),
         r.spec().labels());

@@ -41,9 +41,14 @@ class InstanceStatusTest {
   void aMachineIsStoppedWhenItsStatusIs() {
     Instant t = Instant.parse("2026-01-01T00:00:00Z");
 
-    assertThat(new Machine("a", "z", InstanceStatus.TERMINATED, Map.of(), t, null).stopped())
+    assertThat(
+            new Machine(
+                    "a", "z", InstanceStatus.TERMINATED, Map.of(), t, java.util.Optional.empty())
+                .stopped())
         .isTrue();
-    assertThat(new Machine("a", "z", InstanceStatus.RUNNING, Map.of(), t, null).stopped())
+    assertThat(
+            new Machine("a", "z", InstanceStatus.RUNNING, Map.of(), t, java.util.Optional.empty())
+                .stopped())
         .isFalse();
   }
 
@@ -51,10 +56,18 @@ class InstanceStatusTest {
   void aMachineIsSpotUnlessLabelledOtherwise() {
     Instant t = Instant.parse("2026-01-01T00:00:00Z");
 
-    assertThat(new Machine("a", "z", InstanceStatus.RUNNING, Map.of(), t, null).spot()).isTrue();
+    assertThat(
+            new Machine("a", "z", InstanceStatus.RUNNING, Map.of(), t, java.util.Optional.empty())
+                .spot())
+        .isTrue();
     assertThat(
             new Machine(
-                    "a", "z", InstanceStatus.RUNNING, Map.of(MachineLabels.SPOT, "false"), t, null)
+                    "a",
+                    "z",
+                    InstanceStatus.RUNNING,
+                    Map.of(MachineLabels.SPOT, "false"),
+                    t,
+                    java.util.Optional.empty())
                 .spot())
         .isFalse();
   }

@@ -172,7 +172,7 @@ public final class DryRunMachines implements RunnerMachines {
         InstanceStatus.RUNNING,
         instance.getLabelsMap(),
         created,
-        InstanceReader.jobOf(instance).orElse(null),
+        InstanceReader.jobOf(instance),
         "",
         Integer.toHexString(instance.getLabelsMap().hashCode()),
         List.of());

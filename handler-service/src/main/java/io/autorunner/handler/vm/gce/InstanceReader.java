@@ -42,7 +42,7 @@ final class InstanceReader {
         InstanceStatus.of(instance.getStatus()),
         instance.getLabelsMap(),
         created(instance).orElseGet(() -> undated(instance.getName(), listedAt)),
-        jobOf(instance).orElse(null),
+        jobOf(instance),
         instance.hasId() ? Long.toUnsignedString(instance.getId()) : "",
         instance.getLabelFingerprint(),
         MachineMetadata.runnerLabelsOf(readable(instance)));

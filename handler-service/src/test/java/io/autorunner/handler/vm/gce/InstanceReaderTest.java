@@ -104,7 +104,7 @@ class InstanceReaderTest {
             .build();
 
     assertThat(InstanceReader.jobOf(byHand)).isEmpty();
-    assertThat(reader.machine(byHand, LISTED).job()).isNull();
+    assertThat(reader.machine(byHand, LISTED).job()).isEmpty();
   }
 
   private static Items item(String key, String value) {
