@@ -111,13 +111,13 @@ final class PreemptionReruns {
   private boolean rerunOfPreemptedJob(JobRef job, Optional<JobStatus> status) {
     if (!settings.standardOnRerun()
         || job.runAttempt() < 2
-        || status.isEmpty()
-        || status.get().name() == null) {
+        || status.flatMap(JobStatus::name).isEmpty()) {
       return false;
     }
+    Optional<String> name = status.get().name();
     return github.attemptJobs(job, job.runAttempt() - 1).stream()
-        .filter(previous -> status.get().name().equals(previous.name()))
-        .map(JobStatus::runnerName)
-        .anyMatch(runner -> runner != null && machines.wasPreempted(runner));
+        .filter(previous -> name.equals(previous.name()))
+        .flatMap(previous -> previous.runnerName().stream())
+        .anyMatch(machines::wasPreempted);
   }
 }

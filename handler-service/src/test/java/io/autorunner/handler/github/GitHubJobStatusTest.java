@@ -3,6 +3,7 @@ package io.autorunner.handler.github;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,7 +33,12 @@ class GitHubJobStatusTest {
 
     assertThat(job)
         .isEqualTo(
-            new JobStatus(42, JobState.IN_PROGRESS, JobConclusion.TIMED_OUT, "ghr-42-1", "test"));
+            new JobStatus(
+                42,
+                JobState.IN_PROGRESS,
+                JobConclusion.TIMED_OUT,
+                Optional.of("ghr-42-1"),
+                Optional.of("test")));
   }
 
   @ParameterizedTest

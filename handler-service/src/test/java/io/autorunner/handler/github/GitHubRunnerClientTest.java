@@ -220,7 +220,7 @@ class GitHubRunnerClientTest {
     JobStatus job = client.job(orgJob()).orElseThrow();
 
     assertThat(job.awaitingRunner()).isTrue();
-    assertThat(job.runnerName()).isNull();
+    assertThat(job.runnerName()).isEmpty();
   }
 
   @Test
