@@ -3,6 +3,7 @@ package io.autorunner.common.event;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -64,14 +65,14 @@ public record WorkflowJobEvent(
     return WorkflowJobAction.of(action);
   }
 
-  /** The organisation's login, or null when the repository belongs to a user. */
-  public String organizationLogin() {
-    return organization == null ? null : organization.login();
+  /** The organisation's login; empty when the repository belongs to a user. */
+  public Optional<String> organizationLogin() {
+    return Optional.ofNullable(organization).map(Account::login);
   }
 
-  /** The App installation that sent the event, or null when the webhook is a plain one. */
-  public Long installationId() {
-    return installation == null ? null : installation.id();
+  /** The App installation that sent the event; empty when the webhook is a plain one. */
+  public Optional<Long> installationId() {
+    return Optional.ofNullable(installation).map(Installation::id);
   }
 
   /** The job itself. Runner fields are null until a runner takes the job. */

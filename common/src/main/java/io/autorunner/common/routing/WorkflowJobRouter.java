@@ -142,7 +142,7 @@ public final class WorkflowJobRouter {
         job.runId(),
         job.runAttempt(),
         event.repository().fullName(),
-        event.organizationLogin(),
-        event.installationId());
+        event.organizationLogin().orElse(null),
+        event.installationId().orElse(null));
   }
 }

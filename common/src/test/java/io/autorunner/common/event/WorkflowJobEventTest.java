@@ -51,8 +51,8 @@ class WorkflowJobEventTest {
     assertThat(event.repository().isPrivate()).isTrue();
     assertThat(event.repository().ownerLogin()).isEqualTo("acme-ml");
     assertThat(event.repository().owner().type()).isEqualTo("Organization");
-    assertThat(event.organizationLogin()).isEqualTo("acme-ml");
-    assertThat(event.installationId()).isEqualTo(51234987L);
+    assertThat(event.organizationLogin()).hasValue("acme-ml");
+    assertThat(event.installationId()).hasValue(51234987L);
   }
 
   @Test
@@ -105,8 +105,8 @@ class WorkflowJobEventTest {
     WorkflowJobEvent event = WorkflowJobEvent.parse(fixture("queued-user-repository.json"));
 
     assertThat(event.organization()).isNull();
-    assertThat(event.organizationLogin()).isNull();
-    assertThat(event.installationId()).isNull();
+    assertThat(event.organizationLogin()).isEmpty();
+    assertThat(event.installationId()).isEmpty();
     assertThat(event.repository().fullName()).isEqualTo("dana-ops/notebooks");
     assertThat(event.repository().ownerLogin()).isEqualTo("dana-ops");
     assertThat(event.repository().owner().type()).isEqualTo("User");

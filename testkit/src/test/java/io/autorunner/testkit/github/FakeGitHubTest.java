@@ -170,8 +170,8 @@ class FakeGitHubTest {
     assertThat(completed.workflowJob().runnerName()).isEqualTo("ghr-1-1");
     assertThat(completed.workflowJob().labels()).isEqualTo(CPU);
     assertThat(completed.repository().fullName()).isEqualTo(REPO);
-    assertThat(completed.organizationLogin()).isEqualTo("octo-org");
-    assertThat(completed.installationId()).isPositive();
+    assertThat(completed.organizationLogin()).hasValue("octo-org");
+    assertThat(completed.installationId()).hasValueSatisfying(id -> assertThat(id).isPositive());
     assertThat(github.deliveries()).allMatch(Delivery::answered2xx);
   }
 
