@@ -137,7 +137,7 @@ public final class RunnerHandout {
     if (vm.status() != InstanceStatus.RUNNING) {
       return forbidden(asking, "the VM is " + vm.status());
     }
-    Duration age = Duration.between(vm.created(), clock.instant());
+    Duration age = vm.age(clock.instant());
     if (age.compareTo(window) > 0) {
       return forbidden(
           asking, "past its boot window (" + age.toSeconds() + " s old, window " + window + ")");

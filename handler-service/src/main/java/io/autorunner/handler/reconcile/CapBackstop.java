@@ -25,7 +25,7 @@ record CapBackstop(int maxInstances, Duration settle) {
     return ranked.subList(Math.min(maxInstances, ranked.size()), ranked.size()).stream()
         .filter(vm -> !vm.stopped())
         .filter(vm -> view.runnerOf(vm).map(r -> !r.busy()).orElse(true))
-        .filter(vm -> Duration.between(vm.created(), now).compareTo(settle) > 0)
+        .filter(vm -> vm.age(now).compareTo(settle) > 0)
         .toList();
   }
 

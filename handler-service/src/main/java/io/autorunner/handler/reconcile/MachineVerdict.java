@@ -33,7 +33,7 @@ sealed interface MachineVerdict {
       ReconcileProperties settings,
       boolean runnersKnown,
       BooleanSupplier jobAwaitingRunner) {
-    Duration age = Duration.between(vm.created(), now);
+    Duration age = vm.age(now);
     if (vm.stopped()) {
       return new Delete("stopped (" + vm.status() + ")", true);
     }

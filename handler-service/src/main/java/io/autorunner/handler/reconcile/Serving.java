@@ -17,7 +17,7 @@ final class Serving {
    */
   static boolean serves(
       Machine vm, Optional<GitHubRunner> runner, Instant now, Duration bootTimeout) {
-    boolean booting = Duration.between(vm.created(), now).compareTo(bootTimeout) < 0;
+    boolean booting = vm.age(now).compareTo(bootTimeout) < 0;
     boolean taken = runner.map(GitHubRunner::busy).orElse(false);
     return !vm.stopped() && !taken && (booting || runner.map(GitHubRunner::online).orElse(false));
   }

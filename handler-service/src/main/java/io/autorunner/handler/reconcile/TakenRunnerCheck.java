@@ -3,10 +3,10 @@ package io.autorunner.handler.reconcile;
 import io.autorunner.common.task.JobRef;
 import io.autorunner.common.task.RunnerTask;
 import io.autorunner.handler.github.GitHubActions;
-import io.autorunner.handler.github.GitHubException;
 import io.autorunner.handler.github.GitHubRunner;
 import io.autorunner.handler.github.JobStatus;
-import io.autorunner.handler.ledger.LedgerUnavailableException;
+import io.autorunner.handler.task.RunnerOwnership;
+import io.autorunner.handler.task.TaskFailures;
 import io.autorunner.handler.task.TaskOutcome;
 import io.autorunner.handler.vm.Machine;
 import io.autorunner.handler.vm.RunnerMachines;
@@ -52,39 +52,33 @@ final class TakenRunnerCheck {
       return TaskOutcome.done("VM " + task.runnerName() + " is gone or says not whose it is");
     }
     Machine vm = found.get();
-    if (task.runnerId() != null
-        && vm.runnerId().isPresent()
-        && vm.runnerId().getAsLong() != task.runnerId()) {
-      return TaskOutcome.refused(
-          "not our runner: runner "
-              + task.runnerId()
-              + " is not runner "
-              + vm.runnerId().getAsLong()
-              + " registered for VM "
-              + vm.name());
+    Optional<String> notOurs = RunnerOwnership.notOurs(vm, task.job(), task.runnerId());
+    if (notOurs.isPresent()) {
+      return TaskOutcome.refused("not our runner: " + notOurs.get());
     }
-    try {
-      return replaceFor(task, vm.job().get());
-    } catch (GitHubException.Transient | LedgerUnavailableException e) {
-      return TaskOutcome.retry(e.getMessage());
-    } catch (GitHubException.Permanent e) {
-      return TaskOutcome.refused(e.getMessage());
-    }
+    return TaskFailures.typed(() -> replaceFor(task, vm));
   }
 
   /**
    * {@code victim}: the job the VM was made for. Another job took its runner (in_progress), or this
    * is the delayed check of the job's own VM, enqueued when the VM was asked for.
    */
-  private TaskOutcome replaceFor(RunnerTask.CheckRunner task, JobRef victim) {
+  private TaskOutcome replaceFor(RunnerTask.CheckRunner task, Machine vm) {
+    JobRef victim = vm.job().orElseThrow();
     if (!github.job(victim).map(JobStatus::awaitingRunner).orElse(false)) {
       return TaskOutcome.done("job " + victim.jobId() + " no longer queues; nothing to replace");
     }
+    // The labels the VM's runner registers with, from the VM itself; a VM made before they were
+    // written there has them on its runner.
     Optional<List<String>> labels =
-        github
-            .findRunner(victim, task.runnerName())
-            .map(GitHubRunner::labels)
-            .filter(l -> !l.isEmpty());
+        Optional.of(vm.runnerLabels())
+            .filter(l -> !l.isEmpty())
+            .or(
+                () ->
+                    github
+                        .findRunner(victim, task.runnerName())
+                        .map(GitHubRunner::labels)
+                        .filter(l -> !l.isEmpty()));
     if (labels.isEmpty()) {
       return TaskOutcome.done("runner " + task.runnerName() + " has no labels to copy");
     }

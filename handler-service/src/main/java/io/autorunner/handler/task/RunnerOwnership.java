@@ -22,7 +22,7 @@ public final class RunnerOwnership {
    * older delivery carries no runner id and the scope matches). A VM records its runner when it is
    * handed one, so a VM that records none has run nothing: a runner of its name is someone else's.
    */
-  static Optional<String> notOurs(Machine vm, JobRef delivered, Long deliveredRunnerId) {
+  public static Optional<String> notOurs(Machine vm, JobRef delivered, Long deliveredRunnerId) {
     OptionalLong recorded = vm.runnerId();
     if (deliveredRunnerId != null && recorded.isEmpty()) {
       return Optional.of(

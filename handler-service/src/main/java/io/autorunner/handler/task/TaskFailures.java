@@ -6,12 +6,12 @@ import io.autorunner.handler.vm.ComputeException;
 import java.util.function.Supplier;
 
 /** How a task's failure becomes its answer: transient ones retry, permanent ones are refused. */
-final class TaskFailures {
+public final class TaskFailures {
 
   private TaskFailures() {}
 
   /** The one place failures become answers: transient ones retry, permanent ones are refused. */
-  static TaskOutcome typed(Supplier<TaskOutcome> work) {
+  public static TaskOutcome typed(Supplier<TaskOutcome> work) {
     try {
       return work.get();
     } catch (ComputeException.Capacity e) {

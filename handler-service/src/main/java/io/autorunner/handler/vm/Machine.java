@@ -1,6 +1,7 @@
 package io.autorunner.handler.vm;
 
 import io.autorunner.common.task.JobRef;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +73,11 @@ public record Machine(
     } catch (NumberFormatException e) {
       return OptionalLong.empty();
     }
+  }
+
+  /** How long ago GCE created it, at {@code now}. */
+  public Duration age(Instant now) {
+    return Duration.between(created, now);
   }
 
   /** True for a VM that no longer runs (or is going). */

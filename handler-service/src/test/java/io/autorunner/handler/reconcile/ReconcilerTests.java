@@ -456,6 +456,18 @@ class ReconcilerTests {
     assertThat(machines.created).hasSize(1);
   }
 
+  @Test
+  void aCheckForARunnerNamedLikeAVmThatWasNeverHandedOneMakesNoReplacement() {
+    // Someone registered a runner of our VM's name before our VM asked for its own.
+    github.knowsQueued(29);
+    assertThat(lifecycle.create(create(29)).vmCreated()).isTrue();
+
+    var outcome = reconciler.replaceIfTaken(new RunnerTask.CheckRunner(job(30), "ghr-29-1", 777L));
+
+    assertThat(outcome.reason()).contains("not our runner").contains("not been handed a runner");
+    assertThat(machines.created).hasSize(1);
+  }
+
   private static JobRef job(long id) {
     return new JobRef(id, 500 + id, 1, "acme/models", "acme", 555L);
   }
