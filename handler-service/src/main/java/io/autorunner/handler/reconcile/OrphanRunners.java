@@ -12,16 +12,16 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * A runner of ours with no VM behind it goes once no create can still be inserting its VM: a create
- * registers the runner, then inserts within a few minutes, so a runner minted longer ago than
- * {@code orphan-runner-grace} with no VM is dead, whatever its job does. The time comes from the
- * runner's own label, so every instance, and a restarted one, judges alike. When the sweep saw
- * every repository, a runner whose job waits no more goes at once (past a minute, so a create that
- * just minted it is not overtaken).
+ * A runner of ours with no VM behind it goes. Runners are minted only for a VM that exists and asks
+ * for one, so such a runner outlived its VM (deleted, preempted) or was left by a handout that
+ * failed half-way; past {@code orphan-runner-grace} it is dead, whatever its job does. The time
+ * comes from the runner's own label, so every instance, and a restarted one, judges alike. When the
+ * sweep saw every repository, a runner whose job waits no more goes at once (past a minute, so a
+ * handout that just minted it is not overtaken).
  */
 final class OrphanRunners {
 
-  /** A runner minted this recently may belong to a create between its mint and its insert. */
+  /** A runner minted this recently may belong to a handout between its mint and its record. */
   private static final Duration MIN_AGE = Duration.ofMinutes(1);
 
   private final RunnerRegistry github;

@@ -23,8 +23,10 @@ public final class MachineLabels {
   public static final String GPU = "autorunner-gpu";
 
   /**
-   * GitHub's id of the runner registered for the VM. A {@code completed} delivery deletes the VM
-   * only when its {@code runner_id} is this one: a runner elsewhere named like ours is not ours.
+   * GitHub's id of the runner handed to the VM when it asked for it at boot, recorded with the
+   * label fingerprint read before (so it is recorded once). A {@code completed} delivery deletes
+   * the VM only when its {@code runner_id} is this one: a runner elsewhere named like ours is not
+   * ours, and a VM without this label has run nothing.
    */
   public static final String RUNNER_ID = "autorunner-runner-id";
 

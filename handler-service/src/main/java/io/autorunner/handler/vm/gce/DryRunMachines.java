@@ -35,9 +35,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The local default: creates nothing, and writes what it would have created. Each instance becomes
  * {@code {dir}/{name}.json} (the body GCE would receive) and {@code {dir}/{name}.startup.sh} (or
- * {@code .ps1}), readable by the owner only since the script holds the JIT runner config. Created
- * machines are remembered (and re-read from the directory at start) so delete, find and list behave
- * like the real adapter's, idempotency included.
+ * {@code .ps1}), readable by the owner only (nothing in them is secret now, but they describe the
+ * project's VMs). Created machines are remembered (and re-read from the directory at start) so
+ * delete, find and list behave like the real adapter's, idempotency included.
  */
 public final class DryRunMachines implements RunnerMachines {
 

@@ -69,7 +69,7 @@ record GceFailure(int httpStatus, List<String> codes, String text, Throwable cau
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  /** A long quoted field value: GCE may echo one back, and the startup script holds a secret. */
+  /** A long quoted field value: GCE may echo one back (a startup script, a metadata value). */
   private static final Pattern LONG_QUOTED = Pattern.compile("'[^']{120,}'");
 
   /** A long base64 run, the shape of a JIT runner config. */

@@ -58,7 +58,7 @@ final class InstanceReader {
     return items;
   }
 
-  /** Reads only the job's own metadata keys: the startup script next to them holds a secret. */
+  /** Reads only the metadata keys autorunner writes to be read back. */
   static Optional<JobRef> jobOf(Instance instance) {
     Map<String, String> items = new HashMap<>();
     for (Items item : instance.getMetadata().getItemsList()) {
