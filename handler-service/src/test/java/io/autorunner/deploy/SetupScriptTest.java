@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.autorunner.handler.testing.ScriptRun;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,7 +49,7 @@ class SetupScriptTest {
 
   @Test
   void aFirstRunCreatesEverythingWithLeastPrivilege() throws Exception {
-    Result run = setup("my-proj", key.toString());
+    ScriptRun run = setup("my-proj", key.toString());
 
     assertThat(run.exitCode()).as(run.output()).isZero();
     List<String> calls = calls();
@@ -112,7 +111,7 @@ class SetupScriptTest {
 
   @Test
   void eachIdentityGetsExactlyItsBindingsOnItsOwnResources() throws Exception {
-    Result run = setup("my-proj", key.toString());
+    ScriptRun run = setup("my-proj", key.toString());
 
     assertThat(run.exitCode()).as(run.output()).isZero();
     List<String> bindings = bindings(calls());
@@ -144,7 +143,7 @@ class SetupScriptTest {
 
   @Test
   void theHandlersRolesHoldOnlyThePermissionsItsCallsNeed() throws Exception {
-    Result run = setup("my-proj", key.toString());
+    ScriptRun run = setup("my-proj", key.toString());
 
     assertThat(run.exitCode()).as(run.output()).isZero();
     assertThat(rolePermissions("create", "autorunnerHandler"))
@@ -172,7 +171,7 @@ class SetupScriptTest {
   @Test
   void theVmRoleIsBoundOnlyForVmsAndDisksNamedWithThePrefixTheProjectRoleUnconditioned()
       throws Exception {
-    Result run = setup("my-proj", key.toString());
+    ScriptRun run = setup("my-proj", key.toString());
 
     assertThat(run.exitCode()).as(run.output()).isZero();
     assertThat(calls())
@@ -193,7 +192,7 @@ class SetupScriptTest {
 
   @Test
   void anotherNamePrefixNamesItsLinuxAndWindowsFormsInTheCondition() throws Exception {
-    Result run = setup(Map.of("NAME_PREFIX", "runners1"), "my-proj", key.toString());
+    ScriptRun run = setup(Map.of("NAME_PREFIX", "runners1"), "my-proj", key.toString());
 
     assertThat(run.exitCode()).as(run.output()).isZero();
     assertThat(calls())
@@ -209,7 +208,7 @@ class SetupScriptTest {
 
   @Test
   void aNamePrefixTheServicesWouldRefuseStopsTheScript() throws Exception {
-    Result run = setup(Map.of("NAME_PREFIX", "GHR-"), "my-proj", key.toString());
+    ScriptRun run = setup(Map.of("NAME_PREFIX", "GHR-"), "my-proj", key.toString());
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.output()).contains("NAME_PREFIX must be");
@@ -226,7 +225,7 @@ class SetupScriptTest {
             .replace("compute.instances.list", "compute.instances.list,compute.instances.setTags"));
     Files.delete(log);
 
-    Result run = setup("my-proj", key.toString());
+    ScriptRun run = setup("my-proj", key.toString());
 
     assertThat(run.exitCode()).as(run.output()).isZero();
     assertThat(rolePermissions("update", "autorunnerHandlerProject"))
@@ -243,7 +242,7 @@ class SetupScriptTest {
     Files.writeString(role, "--deleted\n", StandardOpenOption.APPEND);
     Files.delete(log);
 
-    Result run = setup("my-proj", key.toString());
+    ScriptRun run = setup("my-proj", key.toString());
 
     assertThat(run.exitCode()).as(run.output()).isZero();
     assertThat(calls())
@@ -268,7 +267,7 @@ class SetupScriptTest {
             + SA
             + ",\n");
 
-    Result run = setup("my-proj", key.toString());
+    ScriptRun run = setup("my-proj", key.toString());
 
     assertThat(run.exitCode()).as(run.output()).isZero();
     List<String> calls = calls();
@@ -298,7 +297,7 @@ class SetupScriptTest {
   @Test
   void theRunnersGetANetworkOfTheirOwnClosedToIngressWithNatAndPrivateGoogleAccess()
       throws Exception {
-    Result run = setup("my-proj", key.toString());
+    ScriptRun run = setup("my-proj", key.toString());
 
     assertThat(run.exitCode()).as(run.output()).isZero();
     assertThat(calls())
@@ -327,7 +326,7 @@ class SetupScriptTest {
     existing("compute_networks__default", "name: default");
     existing("compute_networks_subnets__default", "name: default");
 
-    Result run = setup(Map.of("RUNNER_NETWORK", "default"), "my-proj", key.toString());
+    ScriptRun run = setup(Map.of("RUNNER_NETWORK", "default"), "my-proj", key.toString());
 
     assertThat(run.exitCode()).as(run.output()).isZero();
     assertThat(calls())
@@ -340,7 +339,7 @@ class SetupScriptTest {
 
   @Test
   void aNetworkOfYoursThatDoesNotExistStopsTheScript() throws Exception {
-    Result run = setup(Map.of("RUNNER_NETWORK", "nope"), "my-proj", key.toString());
+    ScriptRun run = setup(Map.of("RUNNER_NETWORK", "nope"), "my-proj", key.toString());
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.output()).contains("RUNNER_NETWORK=nope does not exist");
@@ -350,7 +349,7 @@ class SetupScriptTest {
   @Test
   void bothServicesStartAsPrivatePlaceholdersSoTheDeployersRolesCanBeOnThemAlone()
       throws Exception {
-    Result run = setup("my-proj", key.toString());
+    ScriptRun run = setup("my-proj", key.toString());
 
     assertThat(run.exitCode()).as(run.output()).isZero();
     List<String> calls = calls();
@@ -370,12 +369,12 @@ class SetupScriptTest {
 
   @Test
   void theWebhookSecretIsNeverPrintedOnlyHowToReadIt() throws Exception {
-    Result first = setup("my-proj", key.toString());
-    Result second = setup("my-proj", key.toString());
+    ScriptRun first = setup("my-proj", key.toString());
+    ScriptRun second = setup("my-proj", key.toString());
 
     String secret = webhookSecret();
     assertThat(secret).matches("[0-9a-f]{64}");
-    for (Result run : List.of(first, second)) {
+    for (ScriptRun run : List.of(first, second)) {
       assertThat(run.exitCode()).as(run.output()).isZero();
       assertThat(run.output())
           .doesNotContain(secret)
@@ -390,7 +389,7 @@ class SetupScriptTest {
     setup("my-proj", key.toString());
     Files.delete(log);
 
-    Result second = setup("my-proj", key.toString());
+    ScriptRun second = setup("my-proj", key.toString());
 
     assertThat(second.exitCode()).as(second.output()).isZero();
     assertThat(calls())
@@ -409,7 +408,7 @@ class SetupScriptTest {
 
   @Test
   void theStoreLocationChoosesWhereTheDatabaseIsCreated() throws Exception {
-    Result run = setup(Map.of("STORE_LOCATION", "nam5"), "my-proj", key.toString());
+    ScriptRun run = setup(Map.of("STORE_LOCATION", "nam5"), "my-proj", key.toString());
 
     assertThat(run.exitCode()).as(run.output()).isZero();
     assertThat(calls())
@@ -426,7 +425,7 @@ class SetupScriptTest {
     Files.writeString(
         rotated, "-----BEGIN RSA PRIVATE KEY-----\nMIInew\n-----END RSA PRIVATE KEY-----\n");
 
-    Result run = setup("my-proj", rotated.toString());
+    ScriptRun run = setup("my-proj", rotated.toString());
 
     assertThat(run.exitCode()).as(run.output()).isZero();
     assertThat(calls())
@@ -439,7 +438,7 @@ class SetupScriptTest {
 
   @Test
   void aFirstRunWithoutTheAppKeyStopsAndSaysWhy() throws Exception {
-    Result run = setup("my-proj");
+    ScriptRun run = setup("my-proj");
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.output()).contains("pass its .pem file");
@@ -453,7 +452,7 @@ class SetupScriptTest {
     }
     assumeTrue(installed, "shellcheck is not installed (apt-get install -y shellcheck)");
 
-    Result check =
+    ScriptRun check =
         run(
             List.of(
                 "shellcheck",
@@ -465,11 +464,11 @@ class SetupScriptTest {
     assertThat(check.exitCode()).as(check.output()).isZero();
   }
 
-  private Result setup(String... args) throws Exception {
+  private ScriptRun setup(String... args) throws Exception {
     return setup(Map.of(), args);
   }
 
-  private Result setup(Map<String, String> extraEnv, String... args) throws Exception {
+  private ScriptRun setup(Map<String, String> extraEnv, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of("bash", SCRIPT.toString()));
     command.addAll(List.of(args));
     Map<String, String> env =
@@ -576,18 +575,7 @@ class SetupScriptTest {
     return false;
   }
 
-  private Result run(List<String> command, Map<String, String> env) throws Exception {
-    ProcessBuilder builder =
-        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-    builder.environment().putAll(env);
-    Process process = builder.start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      fail("timed out: " + command);
-    }
-    return new Result(process.exitValue(), output);
+  private ScriptRun run(List<String> command, Map<String, String> env) throws Exception {
+    return ScriptRun.run(dir, command, env);
   }
-
-  record Result(int exitCode, String output) {}
 }

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.autorunner.handler.testing.ScriptRun;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,7 +62,7 @@ class NvidiaKeyPinTest {
       Files.write(key, in.readAllBytes());
     }
 
-    Result run = fragment("install_nvidia_container_toolkit");
+    ScriptRun run = fragment("install_nvidia_container_toolkit");
 
     assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
     assertThat(run.output())
@@ -80,7 +79,7 @@ class NvidiaKeyPinTest {
     fakeGpgListing(primary(NVIDIA));
     Files.writeString(key, "served key\n");
 
-    Result run = fragment("install_nvidia_container_toolkit");
+    ScriptRun run = fragment("install_nvidia_container_toolkit");
 
     assertThat(run.output()).contains("NVIDIA repository key " + NVIDIA + " verified");
     List<String> gpg =
@@ -94,7 +93,7 @@ class NvidiaKeyPinTest {
   void nvidiasKeyWithASubkeyPasses() throws Exception {
     fakeGpgListing(primary(NVIDIA) + subkey("0123456789ABCDEF0123456789ABCDEF01234567"));
 
-    Result run = fragment("verify_nvidia_toolkit_key", key.toString());
+    ScriptRun run = fragment("verify_nvidia_toolkit_key", key.toString());
 
     assertThat(run.exitCode()).as(run.output()).isZero();
     assertThat(run.output()).contains("NVIDIA repository key " + NVIDIA + " verified");
@@ -105,7 +104,7 @@ class NvidiaKeyPinTest {
     // apt would trust both for the repository.
     fakeGpgListing(primary(NVIDIA) + primary(NOT_NVIDIA));
 
-    Result run = fragment("verify_nvidia_toolkit_key", key.toString());
+    ScriptRun run = fragment("verify_nvidia_toolkit_key", key.toString());
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.output()).contains("(found: " + NVIDIA + " " + NOT_NVIDIA + ")");
@@ -115,7 +114,7 @@ class NvidiaKeyPinTest {
   void anotherKeyCarryingNvidiasFingerprintOnASubkeyIsRefused() throws Exception {
     fakeGpgListing(primary(NOT_NVIDIA) + subkey(NVIDIA));
 
-    Result run = fragment("verify_nvidia_toolkit_key", key.toString());
+    ScriptRun run = fragment("verify_nvidia_toolkit_key", key.toString());
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.output()).contains("(found: " + NOT_NVIDIA + ")");
@@ -130,7 +129,7 @@ class NvidiaKeyPinTest {
             + listing.replace("'", "")
             + "' >&2; exit 2; fi\nexit 1\n");
 
-    Result run = fragment("verify_nvidia_toolkit_key", key.toString());
+    ScriptRun run = fragment("verify_nvidia_toolkit_key", key.toString());
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.output()).contains("(found: no key)");
@@ -146,7 +145,7 @@ class NvidiaKeyPinTest {
 
     // SC2034: REBOOTING is read by startup.sh, which the fragment alone does not show
     // (StartupScriptsTest checks the rendered whole).
-    Result check =
+    ScriptRun check =
         run(List.of("shellcheck", "--shell=bash", "-e", "SC2034", FRAGMENT.toString()), Map.of());
 
     assertThat(check.exitCode()).as(check.output()).isZero();
@@ -207,7 +206,7 @@ class NvidiaKeyPinTest {
   }
 
   /** Sources the fragment after stand-ins for startup.sh's helpers, then runs {@code call}. */
-  private Result fragment(String... call) throws Exception {
+  private ScriptRun fragment(String... call) throws Exception {
     Path harness = tmp.resolve("harness.sh");
     Files.writeString(
         harness,
@@ -252,19 +251,7 @@ class NvidiaKeyPinTest {
     return Optional.empty();
   }
 
-  private Result run(List<String> command, Map<String, String> env) throws Exception {
-    ProcessBuilder builder =
-        new ProcessBuilder(command).directory(tmp.toFile()).redirectErrorStream(true);
-    builder.environment().putAll(env);
-    Process process = builder.start();
-    process.getOutputStream().close();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      fail("timed out: " + command);
-    }
-    return new Result(process.exitValue(), output);
+  private ScriptRun run(List<String> command, Map<String, String> env) throws Exception {
+    return ScriptRun.run(tmp, command, env);
   }
-
-  record Result(int exitCode, String output) {}
 }

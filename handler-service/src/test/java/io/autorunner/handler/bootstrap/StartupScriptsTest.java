@@ -9,6 +9,7 @@ import io.autorunner.common.policy.Accelerator;
 import io.autorunner.common.policy.OperatingSystem;
 import io.autorunner.common.policy.RunnerSpec;
 import io.autorunner.handler.github.GitHubProperties;
+import io.autorunner.handler.testing.ScriptRun;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -261,7 +262,7 @@ class StartupScriptsTest {
         new RunnerSpec("n1-standard-4", null, 50, null, null, true, OperatingSystem.LINUX, labels);
     String script = scripts.render(spec, "ghr-9-1");
 
-    Result run = runDryRun(script);
+    ScriptRun run = runDryRun(script);
 
     assertThat(run.exitCode()).as(run.output()).isZero();
     assertThat(marker).doesNotExist();
@@ -280,7 +281,7 @@ class StartupScriptsTest {
   void renderedLinuxScriptPassesBashSyntaxCheck(boolean gpu) throws Exception {
     Path file = write(scripts.render(gpu ? gpuLinuxSpec() : cpuLinuxSpec(), "ghr-5-1"));
 
-    Result check = run(List.of("bash", "-n", file.toString()), Map.of());
+    ScriptRun check = run(List.of("bash", "-n", file.toString()), Map.of());
 
     assertThat(check.exitCode()).as(check.output()).isZero();
   }
@@ -295,7 +296,7 @@ class StartupScriptsTest {
     assumeTrue(installed, "shellcheck is not installed (apt-get install -y shellcheck)");
     Path file = write(scripts.render(gpu ? gpuLinuxSpec() : cpuLinuxSpec(), "ghr-5-1"));
 
-    Result check =
+    ScriptRun check =
         run(List.of("shellcheck", "--shell=bash", "--severity=warning", file.toString()), Map.of());
 
     assertThat(check.exitCode()).as(check.output()).isZero();
@@ -305,7 +306,7 @@ class StartupScriptsTest {
   void bashQuotingRoundTripsAnyText() throws Exception {
     String text = "a'b\"c$(d)`e`\\f\ng ${h} !i";
 
-    Result echo =
+    ScriptRun echo =
         run(List.of("bash", "-c", "printf %s " + StartupScripts.bashQuote(text)), Map.of());
 
     assertThat(echo.output()).isEqualTo(text);
@@ -356,7 +357,7 @@ class StartupScriptsTest {
 
   // --- helpers
 
-  private Result runDryRun(String script) throws IOException, InterruptedException {
+  private ScriptRun runDryRun(String script) throws IOException, InterruptedException {
     // Stubs shadow every command that could change this machine, in case the guard ever broke.
     Path bin = Files.createDirectories(tmp.resolve("bin"));
     for (String command :
@@ -396,19 +397,9 @@ class StartupScriptsTest {
     return file;
   }
 
-  private Result run(List<String> command, Map<String, String> env)
+  private ScriptRun run(List<String> command, Map<String, String> env)
       throws IOException, InterruptedException {
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().putAll(env);
-    builder.directory(tmp.toFile());
-    Process process = builder.start();
-    process.getOutputStream().close();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      fail("timed out: " + command);
-    }
-    return new Result(process.exitValue(), output);
+    return ScriptRun.run(tmp, command, env);
   }
 
   private static boolean onPath(String command) {
@@ -419,8 +410,6 @@ class StartupScriptsTest {
     }
     return false;
   }
-
-  private record Result(int exitCode, String output) {}
 
   private static String linuxTemplateWith(String extra) {
     return "#!/bin/bash\n"

@@ -11,7 +11,6 @@ import io.autorunner.common.policy.LabelDecision;
 import io.autorunner.common.policy.LabelPolicy;
 import io.autorunner.common.policy.PolicyProperties;
 import io.autorunner.common.task.JobRef;
-import io.autorunner.handler.auth.InstanceIdentityVerifier;
 import io.autorunner.handler.auth.InstanceTokens;
 import io.autorunner.handler.github.GitHubException;
 import io.autorunner.handler.testing.InMemoryMachines;
@@ -22,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -71,19 +69,7 @@ class RunnerConfigControllerTests {
 
     @Bean
     RunnerHandout runnerHandout(InMemoryMachines machines, InMemoryRegistry github) {
-      return new RunnerHandout(
-          Optional.of(
-              InstanceIdentityVerifier.signedBy(
-                  InstanceTokens.googleKeys(),
-                  InstanceTokens.AUDIENCE,
-                  InstanceTokens.PROJECT,
-                  Optional.of(InstanceTokens.RUNNERS_ACCOUNT),
-                  clock)),
-          machines,
-          github,
-          Duration.ofMinutes(10),
-          100,
-          clock);
+      return VmBoots.handout(machines, github, clock);
     }
   }
 

@@ -29,20 +29,24 @@ public final class VmBoots {
   public VmBoots(RunnerMachines machines, RunnerRegistry github, Clock clock) {
     this.machines = machines;
     this.clock = clock;
-    this.handout =
-        new RunnerHandout(
-            Optional.of(
-                InstanceIdentityVerifier.signedBy(
-                    InstanceTokens.googleKeys(),
-                    InstanceTokens.AUDIENCE,
-                    InstanceTokens.PROJECT,
-                    Optional.of(InstanceTokens.RUNNERS_ACCOUNT),
-                    clock)),
-            machines,
-            github,
-            WINDOW,
-            NO_CAP,
-            clock);
+    this.handout = handout(machines, github, clock);
+  }
+
+  /** The real handout, trusting the test key's instance tokens for the test project. */
+  static RunnerHandout handout(RunnerMachines machines, RunnerRegistry github, Clock clock) {
+    return new RunnerHandout(
+        Optional.of(
+            InstanceIdentityVerifier.signedBy(
+                InstanceTokens.googleKeys(),
+                InstanceTokens.AUDIENCE,
+                InstanceTokens.PROJECT,
+                Optional.of(InstanceTokens.RUNNERS_ACCOUNT),
+                clock)),
+        machines,
+        github,
+        WINDOW,
+        NO_CAP,
+        clock);
   }
 
   /** The VM asks for its runner and gets it; returns the runner's id, as recorded on the VM. */
