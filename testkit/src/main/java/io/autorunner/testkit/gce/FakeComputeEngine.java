@@ -9,8 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A fake Compute Engine on loopback speaking the REST subset that google-cloud-compute's {@code
@@ -48,7 +46,7 @@ public final class FakeComputeEngine implements AutoCloseable {
   private final VmLifecycle lifecycle =
       new VmLifecycle(state, clock, bootDelay, operationDelay, deleteDelay);
   private final RequestFaults requestFaults = new RequestFaults(faults);
-  private final IdentityTokens identity = new IdentityTokens();
+  private final MetadataServer metadata;
 
   /** Starts on a free loopback port. */
   public FakeComputeEngine() {
@@ -70,35 +68,13 @@ public final class FakeComputeEngine implements AutoCloseable {
     new InstanceListEndpoints(state).routes(server, API, zone);
     new OperationEndpoints(state).routes(server, zone);
     new ControlEndpoints(this).routes(server);
-    identity.routes(server);
+    this.metadata = new MetadataServer(state, server.baseUrl());
+    metadata.routes(server);
   }
 
-  // ---------------------------------------------------------------- the VMs' metadata server
-
-  /** Where the keys that sign the VMs' identity tokens are published (Google's certs URL). */
-  public URI identityKeysUrl() {
-    return URI.create(baseUrl() + IdentityTokens.PATH);
-  }
-
-  /**
-   * What the metadata server of VM {@code name} answers for {@code
-   * service-accounts/default/identity?audience=…&format=full}: a signed token naming the VM. Empty
-   * when there is no such VM, or it has no service account (GCE then has no token either).
-   */
-  public Optional<String> identityToken(String name, String audience) {
-    return identityClaims(name, audience).map(identity::sign);
-  }
-
-  /** The claims {@link #identityToken} signs, for a test to alter and {@link #sign}. */
-  public Optional<ObjectNode> identityClaims(String name, String audience) {
-    synchronized (state.lock) {
-      return state.find(name).flatMap(vm -> identity.claims(vm, audience));
-    }
-  }
-
-  /** Any claims, signed with the key the VMs' tokens are signed with. */
-  public String sign(JsonNode claims) {
-    return identity.sign(claims);
+  /** What each VM's metadata server answers: its identity tokens, and the keys that sign them. */
+  public MetadataServer metadataServer() {
+    return metadata;
   }
 
   /** setLabels calls refused with {@code conditionNotMet} (a stale label fingerprint). */

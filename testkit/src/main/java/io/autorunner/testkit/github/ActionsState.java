@@ -26,7 +26,6 @@ final class ActionsState {
   private final AtomicLong jobIds = new AtomicLong(30_000_000_000L);
   private final AtomicLong runIds = new AtomicLong(10_000_000_000L);
   private final AtomicLong runnerIds = new AtomicLong(1000);
-  final AtomicInteger jitConfigs = new AtomicInteger();
   final AtomicInteger refusedBoots = new AtomicInteger();
 
   /** VMs the handler refused a runner config (the fake VM's script then powers off). */

@@ -51,7 +51,7 @@ final class ControlEndpoints {
     Map<String, Object> state = new LinkedHashMap<>();
     state.put("jobs", github.jobCounts());
     state.put("runners", github.runners().size());
-    state.put("jit_configs", github.jitConfigCount());
+    state.put("jit_configs", github.issuedJitConfigs().size());
     state.put("reruns", github.rerunCount());
     state.put("deliveries", deliveries.size());
     state.put(

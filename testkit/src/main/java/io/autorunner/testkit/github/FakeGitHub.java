@@ -162,11 +162,6 @@ public final class FakeGitHub implements AutoCloseable {
     return parts.processes.boot(encodedJitConfig, machine, powerOff);
   }
 
-  /** The machine of a runner vanished (a preempted VM): its runner goes offline, its job fails. */
-  public void machineGone(String machine) {
-    parts.processes.machineGone(machine);
-  }
-
   public Optional<Job> job(long jobId) {
     return parts.state.jobSnapshot(jobId);
   }
@@ -195,14 +190,9 @@ public final class FakeGitHub implements AutoCloseable {
     return parts.state.refusedHandouts.get();
   }
 
-  /** Every encoded JIT config minted since the start (secrets: for tests to search for). */
+  /** Every JIT config minted, one per runner ever registered (secrets: for tests to look for). */
   public List<String> issuedJitConfigs() {
     return List.copyOf(parts.state.issuedConfigs);
-  }
-
-  /** JIT configs minted since the start: runners ever registered. */
-  public int jitConfigCount() {
-    return parts.state.jitConfigs.get();
   }
 
   /** Re-runs requested (REST or {@link #rerun}). */

@@ -96,7 +96,6 @@ final class RunnerEndpoints {
       RunnerState runner =
           new RunnerState(state.nextRunnerId(), name, scope.key(), List.copyOf(labels), groupId);
       state.runners.put(runner.id, runner);
-      state.jitConfigs.incrementAndGet();
       String config =
           JitConfigs.encode(
               runner.id,

@@ -4,29 +4,18 @@ import io.autorunner.testkit.fault.Delay;
 import io.autorunner.testkit.fault.Timeline;
 import io.autorunner.testkit.gce.FakeComputeEngine;
 import io.autorunner.testkit.gce.FakeInstance;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
- * The runner process on each machine. Once a fake GCE VM runs (after the runner boot delay) it does
- * what the startup script does: reads where to ask from its metadata, takes an identity token from
- * its metadata server, asks the handler for its runner (retrying a 503 or a failed connection as
- * the script's curl does) and starts the runner with the config it got; refused, it powers the
- * machine off. A runner whose config is spent or deleted powers off too. When the machine vanishes
- * the runner goes offline and, after the lost runner delay, GitHub fails its job.
+ * The runner process on each machine. Once a fake GCE VM runs (after the runner boot delay) it asks
+ * the handler for its runner as the startup script does ({@link RunnerConfigFetch}) and starts with
+ * the config it got; a runner whose config is spent or deleted powers off. When the machine
+ * vanishes the runner goes offline and, after the lost runner delay, GitHub fails its job.
  */
 final class RunnerProcesses {
 
@@ -37,28 +26,12 @@ final class RunnerProcesses {
   private final Timeline clock;
   private final Delay bootDelay;
   private final Delay lostRunnerDelay;
+  private final RunnerConfigFetch fetch;
 
   /** The metadata keys the handler writes (MachineMetadata): where to ask, and the audience. */
   static final String CONFIG_URL = "autorunner-runner-config-url";
 
   static final String CONFIG_AUDIENCE = "autorunner-runner-config-audience";
-
-  /** As the script's curl: ten tries, a pause between. */
-  private static final int FETCH_ATTEMPTS = 10;
-
-  private static final Duration FETCH_RETRY = Duration.ofSeconds(1);
-
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-  /** The VMs' fetches block on HTTP: never on the fake clock's thread. */
-  private final ExecutorService fetches =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "fake-vm-fetch");
-            t.setDaemon(true);
-            return t;
-          });
 
   // Guarded by the lock.
   private final Set<String> goneMachines = new HashSet<>();
@@ -75,6 +48,7 @@ final class RunnerProcesses {
     this.clock = clock;
     this.bootDelay = bootDelay;
     this.lostRunnerDelay = lostRunnerDelay;
+    this.fetch = new RunnerConfigFetch(state, clock);
   }
 
   /** Runners boot on {@code gce}'s VMs, and lose their machine with them. */
@@ -177,74 +151,19 @@ final class RunnerProcesses {
     Runnable powerOff = () -> compute.powerOff(vm.name());
     clock.after(
         bootDelay,
-        () -> fetches.execute(() -> fetchAndStart(compute, vm.name(), url, audience, powerOff)));
-  }
-
-  /** The startup script's fetch_runner_config, then the runner's start. */
-  private void fetchAndStart(
-      FakeComputeEngine compute, String machine, String url, String audience, Runnable powerOff) {
-    for (int attempt = 1; attempt <= FETCH_ATTEMPTS; attempt++) {
-      Optional<String> token = compute.identityToken(machine, audience);
-      if (token.isEmpty()) {
-        return; // the VM is gone (or has no service account: no token, and nothing to ask with)
-      }
-      int status;
-      String body;
-      try {
-        HttpResponse<String> answer =
-            http.send(
-                HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(30))
-                    .header("Authorization", "Bearer " + token.get())
-                    .POST(HttpRequest.BodyPublishers.noBody())
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        status = answer.statusCode();
-        body = answer.body();
-      } catch (IOException e) {
-        status = 0;
-        body = "";
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-      if (status == 200) {
-        OptionalLong id = JitConfigs.runnerId(body.strip());
-        if (id.isPresent()) {
-          connect(id.getAsLong(), machine, powerOff);
-        } else {
-          state.refusedBoots.incrementAndGet();
-          clock.soon(powerOff);
-        }
-        return;
-      }
-      if (status != 0 && status != 503 && status != 429) {
-        refused(machine, status, powerOff);
-        return;
-      }
-      try {
-        Thread.sleep(FETCH_RETRY.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-    refused(machine, 503, powerOff);
-  }
-
-  private void refused(String machine, int status, Runnable powerOff) {
-    state.refusedHandouts.incrementAndGet();
-    log.log(
-        System.Logger.Level.INFO,
-        "VM {0} was refused its runner ({1}); powering off",
-        machine,
-        Integer.toString(status));
-    clock.soon(powerOff);
+        () ->
+            fetch.thenStart(
+                compute,
+                vm.name(),
+                url,
+                audience,
+                powerOff,
+                id -> connect(id, vm.name(), powerOff)));
   }
 
   /** Stops the fetching VMs' threads. */
   void close() {
-    fetches.shutdownNow();
+    fetch.close();
   }
 
   private void loseJob(long runnerId, long jobId) {

@@ -38,7 +38,7 @@ final class ServiceEnvironments {
         "AUTORUNNER_GCE_SERVICE_ACCOUNT", "autorunner-runner@local-demo.iam.gserviceaccount.com");
     env.put("AUTORUNNER_RUNNER_CONFIG_URL", front + "/vm/runner-config");
     env.put("AUTORUNNER_RUNNER_CONFIG_AUDIENCE", front.toString());
-    env.put("AUTORUNNER_RUNNER_CONFIG_JWKS_URL", gce.identityKeysUrl().toString());
+    env.put("AUTORUNNER_RUNNER_CONFIG_JWKS_URL", gce.metadataServer().keysUrl().toString());
     // As a GitHub App, as in production: the sweep reads the installation's repositories and
     // the App hook's delivery log. The fake takes any App JWT; the key is fresh each time.
     env.put("AUTORUNNER_GITHUB_APP_ID", "1");

@@ -85,7 +85,7 @@ class DuplicateDeliveryTest {
       assertThat(system.gce().created())
           .as("VMs: one per job and one for the re-run, however often each create came")
           .hasSize(JOBS + 1);
-      assertThat(github.jitConfigCount())
+      assertThat(github.issuedJitConfigs().size())
           .as("runners minted: one per VM, none dropped by a concurrent create")
           .isEqualTo(JOBS + 1);
       assertThat(github.refusedRunnerBoots())

@@ -58,14 +58,24 @@ class RunnerHandoutEndToEndTest {
                   github.runners().size() == jobs.size()
                       && github.runners().stream().allMatch(Runner::busy));
       Runner busy = github.runners().get(0);
-      int minted = github.jitConfigCount();
+      int minted = github.issuedJitConfigs().size();
       URI front = system.handlerUrl();
       String vm = busy.name();
 
-      assertThat(ask(front, system.gce().identityToken(vm, front.toString()).orElseThrow()))
+      assertThat(
+              ask(
+                  front,
+                  system.gce().metadataServer().identityToken(vm, front.toString()).orElseThrow()))
           .as("the VM asking again, its runner busy with its job")
           .isEqualTo(409);
-      assertThat(ask(front, system.gce().identityToken(vm, "https://elsewhere.example").get()))
+      assertThat(
+              ask(
+                  front,
+                  system
+                      .gce()
+                      .metadataServer()
+                      .identityToken(vm, "https://elsewhere.example")
+                      .get()))
           .as("a token for another audience")
           .isEqualTo(401);
       assertThat(ask(front, forged(system, vm, front, "instance_id", "4242")))
@@ -78,7 +88,9 @@ class RunnerHandoutEndToEndTest {
           .as("a token naming a VM that is not ours")
           .isEqualTo(403);
       assertThat(ask(front, unsigned(system, vm, front))).as("an unsigned token").isEqualTo(401);
-      assertThat(github.jitConfigCount()).as("nothing minted for any of them").isEqualTo(minted);
+      assertThat(github.issuedJitConfigs().size())
+          .as("nothing minted for any of them")
+          .isEqualTo(minted);
 
       await()
           .atMost(Duration.ofSeconds(120))
@@ -93,11 +105,11 @@ class RunnerHandoutEndToEndTest {
           .allSatisfy(
               id -> assertThat(github.job(id).orElseThrow().conclusion()).isEqualTo("success"));
       assertThat(github.refusedRunnerConfigs()).as("VMs refused their runner").isZero();
-      assertThat(github.jitConfigCount())
+      assertThat(github.issuedJitConfigs().size())
           .as("one runner per VM, minted when it asked")
           .isEqualTo(system.gce().created().size());
       List<String> configs = github.issuedJitConfigs();
-      assertThat(configs).hasSize(github.jitConfigCount());
+      assertThat(configs).hasSize(github.issuedJitConfigs().size());
       for (FakeInstance inserted : system.gce().inserted()) {
         String everything =
             JsonServer.JSON.writeValueAsString(inserted.resource())
@@ -127,14 +139,15 @@ class RunnerHandoutEndToEndTest {
   /** The VM's own claims with one {@code google.compute_engine} field changed, signed right. */
   private static String forged(
       LocalSystem system, String vm, URI front, String field, String value) {
-    ObjectNode claims = system.gce().identityClaims(vm, front.toString()).orElseThrow();
+    ObjectNode claims =
+        system.gce().metadataServer().identityClaims(vm, front.toString()).orElseThrow();
     ((ObjectNode) claims.path("google").path("compute_engine")).put(field, value);
-    return system.gce().sign(claims);
+    return system.gce().metadataServer().sign(claims);
   }
 
   /** The VM's own claims, with the signature cut off. */
   private static String unsigned(LocalSystem system, String vm, URI front) {
-    String signed = system.gce().identityToken(vm, front.toString()).orElseThrow();
+    String signed = system.gce().metadataServer().identityToken(vm, front.toString()).orElseThrow();
     return signed.substring(0, signed.lastIndexOf('.') + 1);
   }
 }

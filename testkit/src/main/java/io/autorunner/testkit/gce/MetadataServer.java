@@ -3,6 +3,7 @@ package io.autorunner.testkit.gce;
 import io.autorunner.testkit.http.JsonServer;
 import io.autorunner.testkit.http.Response;
 import java.math.BigInteger;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -16,12 +17,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The metadata server's instance identity tokens ({@code
+ * The VMs' metadata server, as far as a runner VM uses it: instance identity tokens ({@code
  * .../service-accounts/default/identity?audience=…&format=full}), signed RS256 with a key made at
  * start, whose public half the fake publishes as Google publishes its own ({@link #PATH}). A VM
  * without a service account has no token, as on GCE.
  */
-final class IdentityTokens {
+public final class MetadataServer {
 
   /**
    * Where the signing keys are published, as {@code https://www.googleapis.com/oauth2/v3/certs}.
@@ -34,8 +35,12 @@ final class IdentityTokens {
   private static final String KEY_ID = "fake-gce-identity-1";
 
   private final KeyPair key;
+  private final ComputeState state;
+  private final URI baseUrl;
 
-  IdentityTokens() {
+  MetadataServer(ComputeState state, URI baseUrl) {
+    this.state = state;
+    this.baseUrl = baseUrl;
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
       generator.initialize(2048);
@@ -49,8 +54,27 @@ final class IdentityTokens {
     server.route("GET", PATH, r -> Response.json(200, keySet()));
   }
 
-  /** The claims of {@code vm}'s token for {@code audience}; empty without a service account. */
-  Optional<ObjectNode> claims(Vm vm, String audience) {
+  /** Where the signing keys are published (Google's certs URL, in the fake). */
+  public URI keysUrl() {
+    return URI.create(baseUrl + PATH);
+  }
+
+  /**
+   * What VM {@code name}'s metadata server answers for an identity token for {@code audience}: a
+   * signed token naming the VM. Empty when there is no such VM, or it has no service account.
+   */
+  public Optional<String> identityToken(String name, String audience) {
+    return identityClaims(name, audience).map(this::sign);
+  }
+
+  /** The claims {@link #identityToken} signs, for a test to alter and {@link #sign}. */
+  public Optional<ObjectNode> identityClaims(String name, String audience) {
+    synchronized (state.lock) {
+      return state.find(name).flatMap(vm -> claims(vm, audience));
+    }
+  }
+
+  private Optional<ObjectNode> claims(Vm vm, String audience) {
     JsonNode account = vm.resource.path("serviceAccounts").path(0).path("email");
     if (!account.isString() || account.asString().isBlank()) {
       return Optional.empty();
@@ -75,8 +99,8 @@ final class IdentityTokens {
     return Optional.of(claims);
   }
 
-  /** {@code claims} as a compact JWS signed with the fake's key. */
-  String sign(JsonNode claims) {
+  /** Any claims, as a compact JWS signed with the key the VMs' tokens are signed with. */
+  public String sign(JsonNode claims) {
     ObjectNode header = JsonServer.JSON.createObjectNode();
     header.put("alg", "RS256");
     header.put("kid", KEY_ID);
