@@ -14,8 +14,9 @@ import java.util.Optional;
  * not fit is refused with a reason naming it.
  *
  * <p>The steps, in the order their refusals come: the label count ({@link Limits}), the grammar
- * ({@link LabelTokens}), the GPUs ({@link GpuLabels}), the machine ({@link MachineResolution}, its
- * size held to {@link MachineBounds}), then disk, image, zone and provisioning.
+ * ({@link LabelTokens}), the binding label ({@link BindingLabel}), the GPUs ({@link GpuLabels}),
+ * the machine ({@link MachineResolution}, its size held to {@link MachineBounds}), then disk,
+ * image, zone and provisioning.
  */
 public final class LabelPolicy {
 
@@ -65,6 +66,8 @@ public final class LabelPolicy {
   private RunnerSpec read(List<String> labels) {
     limits.checkLabelCount(labels.size());
     LabelTokens tokens = LabelTokens.read(labels, bounds.maxLabelLength());
+    // Only checked: the binding label chooses no machine, and the runner registers with it.
+    tokens.get(Key.BIND).ifPresent(BindingLabel::check);
     Optional<GpuRequest> gpu = gpus.read(tokens);
     ChosenMachine machine = machines.resolve(tokens.machine(), gpu);
     int diskGb = tokens.get(Key.DISK).map(limits::diskGb).orElse(bounds.defaultDiskGb());

@@ -29,6 +29,7 @@ final class LabelTokens {
 
   /** The keys of {@code key=value} labels. */
   enum Key {
+    BIND,
     GPU,
     MACHINE,
     DISK,

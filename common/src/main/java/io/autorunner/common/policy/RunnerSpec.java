@@ -2,6 +2,7 @@ package io.autorunner.common.policy;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What a job asked for, after validation: every field is safe to put in a GCE request or a rendered
@@ -33,6 +34,15 @@ public record RunnerSpec(
       throw new IllegalArgumentException("a boot disk must be at least 10 GB");
     }
     labels = List.copyOf(labels);
+  }
+
+  /**
+   * The job's {@code bind=} label. Without one the job may take the runner made for any other job
+   * whose labels include all of its own (a CPU job the GPU job's runner), leaving that job to wait
+   * for a VM of its own again.
+   */
+  public Optional<String> binding() {
+    return BindingLabel.in(labels);
   }
 
   public boolean hasGpu() {

@@ -3,9 +3,11 @@ package io.autorunner.common.routing;
 import io.autorunner.common.event.UntrustedText;
 import io.autorunner.common.event.WorkflowJobEvent;
 import io.autorunner.common.naming.InstanceNaming;
+import io.autorunner.common.policy.BindingLabel;
 import io.autorunner.common.policy.LabelDecision;
 import io.autorunner.common.policy.LabelPolicy;
 import io.autorunner.common.policy.OperatingSystem;
+import io.autorunner.common.policy.RunnerSpec;
 import io.autorunner.common.task.JobRef;
 import io.autorunner.common.task.RunnerTask;
 import java.util.Objects;
@@ -50,11 +52,24 @@ public final class WorkflowJobRouter {
     if (decision instanceof LabelDecision.Refused refused) {
       return Route.refused(refused.reason());
     }
-    LabelDecision.Accepted accepted = (LabelDecision.Accepted) decision;
-    String name = instanceName(event, accepted.spec().os());
+    RunnerSpec spec = ((LabelDecision.Accepted) decision).spec();
+    String name = instanceName(event, spec.os());
     return Route.enqueue(
         new RunnerTask.CreateRunner(jobRef(event), event.workflowJob().labels(), name),
-        "job " + event.workflowJob().id() + " gets VM " + name);
+        "job " + event.workflowJob().id() + " gets VM " + name + unbound(spec));
+  }
+
+  /**
+   * GitHub gives a queued job any idle runner whose labels include the job's: a job with no label
+   * of its own may take the runner made for a job of another shape (a CPU job the GPU job's), and
+   * that job then waits for a second VM. The person reading the delivery is told.
+   */
+  private static String unbound(RunnerSpec spec) {
+    return spec.binding().isPresent()
+        ? ""
+        : "; no "
+            + BindingLabel.KEY
+            + "= label: this job may take the runner of another job whose labels include its own";
   }
 
   /**

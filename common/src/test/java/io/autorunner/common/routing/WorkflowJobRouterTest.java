@@ -99,6 +99,35 @@ class WorkflowJobRouterTest {
     }
 
     @Test
+    void aJobWithoutABindingLabelIsToldItMayTakeAnotherShapesRunner() {
+      Route route = router.route(queuedJob().build());
+
+      assertThat(route.decision()).isEqualTo(Decision.CREATE_RUNNER);
+      assertThat(route.reason())
+          .isEqualTo(
+              "job 30433642148 gets VM ghr-30433642148-1; no bind= label: this job may take the"
+                  + " runner of another job whose labels include its own");
+    }
+
+    @Test
+    void aJobWithABindingLabelIsToldOnlyItsVm() {
+      Route route = router.route(queuedJob("gpu", "bind=train-11049587231-1-0").build());
+
+      assertThat(route.decision()).isEqualTo(Decision.CREATE_RUNNER);
+      assertThat(((RunnerTask.CreateRunner) route.task()).labels())
+          .containsExactly("self-hosted", "gce", "gpu", "bind=train-11049587231-1-0");
+      assertThat(route.reason()).isEqualTo("job 30433642148 gets VM ghr-30433642148-1");
+    }
+
+    @Test
+    void aMalformedBindingLabelIsRefused() {
+      Route route = router.route(queuedJob("bind=-11049587231-1-0").build());
+
+      assertThat(route.decision()).isEqualTo(Decision.REFUSED);
+      assertThat(route.reason()).contains("bind=-11049587231-1-0").contains("empty part");
+    }
+
+    @Test
     void refusedLabelsAreRefusedWithTheReason() {
       Route route = router.route(queuedJob("gpu=8").build());
 

@@ -175,6 +175,17 @@ class WebhookControllerTests {
   }
 
   @Test
+  void theAnswerSaysWhenAJobWithoutABindingLabelMayTakeAnotherJobsRunner() throws Exception {
+    deliverJob(queuedGpuJob())
+        .andExpect(status().isAccepted())
+        .andExpect(jsonPath("$.reason", containsString("gets VM ghr-4242-1; no bind= label")));
+    List<String> bound = List.of("self-hosted", "gce", "gpu", "bind=train-77-1-0");
+    deliverJob(workflowJob("queued", 4343, bound, null, true))
+        .andExpect(status().isAccepted())
+        .andExpect(jsonPath("$.reason").value("job 4343 gets VM ghr-4343-1"));
+  }
+
+  @Test
   void aCreatedVmGetsADelayedCheckForAStolenRunnerOnce() throws Exception {
     deliverJob(queuedGpuJob()).andExpect(status().isAccepted());
     deliverJob(queuedGpuJob()).andExpect(status().isAccepted());

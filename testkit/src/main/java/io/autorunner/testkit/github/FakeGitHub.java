@@ -134,12 +134,19 @@ public final class FakeGitHub implements AutoCloseable {
     parts.processes.runOn(gce);
   }
 
-  /** Queues one job in a new run of {@code repository} ({@code owner/name}); sends queued. */
+  /**
+   * Queues one job in a new run of {@code repository} ({@code owner/name}); sends queued. The
+   * labels are its {@code runs-on}, whose {@code ${{ github.run_id }}}, {@code ${{
+   * github.run_attempt }}} and {@code ${{ strategy.job-index }}} are evaluated as GitHub does.
+   */
   public long queueJob(String repository, List<String> labels) {
     return queueRun(repository, List.of(labels)).get(0);
   }
 
-  /** Queues a run with one job per label list (a matrix), oldest first; sends each queued. */
+  /**
+   * Queues a run with one job per label list (a matrix: {@code strategy.job-index} is the place),
+   * oldest first; sends each queued.
+   */
   public List<Long> queueRun(String repository, List<List<String>> jobLabels) {
     return parts.queue.queueRun(repository, jobLabels);
   }

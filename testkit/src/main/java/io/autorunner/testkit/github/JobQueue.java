@@ -28,17 +28,23 @@ final class JobQueue {
     this.events = events;
   }
 
-  /** A new run of {@code repository} with one job per label list, oldest first. */
+  /**
+   * A new run of {@code repository} with one job per {@code runs-on} list (a matrix, each entry's
+   * {@code strategy.job-index} its place), oldest first. An expression the fake does not evaluate
+   * refuses the whole run before any job is queued.
+   */
   List<Long> queueRun(String repository, List<List<String>> jobLabels) {
     if (!repository.matches("[^/\\s]+/[^/\\s]+")) {
       throw new IllegalArgumentException("repository must be owner/name: " + repository);
     }
     long runId = state.nextRunId();
+    for (int index = 0; index < jobLabels.size(); index++) {
+      RunsOn.evaluate(jobLabels.get(index), runId, 1, index);
+    }
     List<Long> ids = new ArrayList<>();
     repositories.ensure(repository);
     synchronized (state.lock) {
-      int index = 0;
-      for (List<String> labels : jobLabels) {
+      for (int index = 0; index < jobLabels.size(); index++) {
         JobState job =
             state.add(
                 new JobState(
@@ -46,8 +52,9 @@ final class JobQueue {
                     runId,
                     1,
                     repository,
-                    List.copyOf(labels),
-                    "build (" + index++ + ")",
+                    jobLabels.get(index),
+                    index,
+                    "build (" + index + ")",
                     null));
         ids.add(job.id);
         events.send(job, "queued");
@@ -93,8 +100,9 @@ final class JobQueue {
   }
 
   /**
-   * Re-runs a job as GitHub does: a new job id, the same run, the next {@code run_attempt}. Callers
-   * hold the lock and checked {@link WorkflowRuns#refusal}.
+   * Re-runs a job as GitHub does: a new job id, the same run, the next {@code run_attempt}, its
+   * {@code runs-on} evaluated again for that attempt. Callers hold the lock and checked {@link
+   * WorkflowRuns#refusal}.
    */
   JobState rerunLocked(JobState job) {
     int attempt =
@@ -111,7 +119,8 @@ final class JobQueue {
                 job.runId,
                 attempt,
                 job.repository,
-                job.labels,
+                job.runsOn,
+                job.jobIndex,
                 job.name,
                 job.id));
     state.reruns.incrementAndGet();

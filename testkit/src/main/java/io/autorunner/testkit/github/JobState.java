@@ -11,7 +11,16 @@ final class JobState {
   final long runId;
   final int runAttempt;
   final String repository;
+
+  /** The job's {@code runs-on} as the workflow writes it; a re-run evaluates it again. */
+  final List<String> runsOn;
+
+  /** Its {@code strategy.job-index}: its place in the run's matrix. */
+  final int jobIndex;
+
+  /** {@link #runsOn} evaluated for this attempt: the labels GitHub shows and matches runners by. */
   final List<String> labels;
+
   final String name;
   final Long rerunOf;
   final Instant createdAt = Instant.now();
@@ -29,14 +38,17 @@ final class JobState {
       long runId,
       int runAttempt,
       String repository,
-      List<String> labels,
+      List<String> runsOn,
+      int jobIndex,
       String name,
       Long rerunOf) {
     this.id = id;
     this.runId = runId;
     this.runAttempt = runAttempt;
     this.repository = repository;
-    this.labels = labels;
+    this.runsOn = List.copyOf(runsOn);
+    this.jobIndex = jobIndex;
+    this.labels = RunsOn.evaluate(runsOn, runId, runAttempt, jobIndex);
     this.name = name;
     this.rerunOf = rerunOf;
   }

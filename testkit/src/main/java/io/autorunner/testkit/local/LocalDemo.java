@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +16,10 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The README's first command: runs autorunner on this machine and shows it working. It queues a
- * small workflow (a CPU job, a GPU job, and an L4 job cancelled while queued) on the fake GitHub,
- * which sends signed webhooks to the scheduler; it waits until every job is over and every VM is
- * gone, then prints what each job got and where its rendered startup script is.
+ * small workflow (a CPU job, a GPU job, and an L4 job cancelled while queued, each with the
+ * README's binding label) on the fake GitHub, which sends signed webhooks to the scheduler; it
+ * waits until every job is over and every VM is gone, then prints what each job got, which runner
+ * it ran on, and where its rendered startup script is.
  *
  * <p>Arguments: the repository root and an output folder.
  */
@@ -25,7 +27,22 @@ public final class LocalDemo {
 
   private static final String REPO = "acme/models";
 
+  /**
+   * The binding label of the README's {@code runs-on} line, {@code JOB} standing for the job's id:
+   * without it the CPU job, whose labels are a subset of the GPU job's, may take the GPU job's VM.
+   */
+  private static final String BIND =
+      "bind=JOB-${{ github.run_id }}-${{ github.run_attempt }}-${{ strategy.job-index }}";
+
   private LocalDemo() {}
+
+  /** A job's {@code runs-on}: the trigger labels, the given ones and its binding label. */
+  private static List<String> runsOn(String jobId, String... labels) {
+    List<String> runsOn = new ArrayList<>(List.of("self-hosted", "gce"));
+    runsOn.addAll(List.of(labels));
+    runsOn.add(BIND.replace("JOB", jobId));
+    return runsOn;
+  }
 
   public static void main(String[] args) throws Exception {
     Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
@@ -44,17 +61,17 @@ public final class LocalDemo {
 
       FakeGitHub github = system.github();
       Map<Long, String> story = new LinkedHashMap<>();
-      long cpu = github.queueJob(REPO, List.of("self-hosted", "gce"));
+      long cpu = github.queueJob(REPO, runsOn("cpu"));
       story.put(cpu, "a CPU job");
-      long gpu = github.queueJob(REPO, List.of("self-hosted", "gce", "gpu"));
+      long gpu = github.queueJob(REPO, runsOn("gpu", "gpu"));
       story.put(gpu, "a GPU job");
-      long cancelled = github.queueJob(REPO, List.of("self-hosted", "gce", "gpu=nvidia-l4"));
+      long cancelled = github.queueJob(REPO, runsOn("l4", "gpu=nvidia-l4"));
       story.put(cancelled, "an L4 job, cancelled while queued");
-      say("Queued a workflow in " + REPO + ":");
+      say("Queued a workflow in " + REPO + " (each job binds its runner: " + BIND + "):");
       for (Map.Entry<Long, String> job : story.entrySet()) {
         say(
             String.format(
-                "  job %-12d runs-on %-36s %s",
+                "  job %-12d runs-on %-60s %s",
                 job.getKey(), github.job(job.getKey()).orElseThrow().labels(), job.getValue()));
       }
       Thread.sleep(1500);
@@ -92,16 +109,32 @@ public final class LocalDemo {
     List<FakeInstance> created = system.gce().created();
     say(
         String.format(
-            "%-12s %-10s %-18s %-15s %-20s %-15s %-9s %s",
-            "job", "outcome", "VM", "machine", "GPU", "zone", "model", "startup script"));
+            "%-12s %-10s %-20s %-20s %-15s %-20s %-15s %-9s %s",
+            "job",
+            "outcome",
+            "ran on",
+            "VM made for it",
+            "machine",
+            "GPU",
+            "zone",
+            "model",
+            "startup script"));
+    List<Long> onAnotherJobsVm = new ArrayList<>();
     for (long id : jobs) {
       Job job = system.github().job(id).orElseThrow();
+      String ranOn = job.runnerName() == null ? "-" : job.runnerName();
       List<FakeInstance> vms =
           created.stream()
               .filter(vm -> Long.toString(id).equals(vm.labels().get("autorunner-job-id")))
               .toList();
+      if (job.runnerName() != null
+          && vms.stream().noneMatch(vm -> vm.name().equals(job.runnerName()))) {
+        onAnotherJobsVm.add(id);
+      }
       if (vms.isEmpty()) {
-        say(String.format("%-12d %-10s %s", id, job.conclusion(), "no VM (none was needed)"));
+        say(
+            String.format(
+                "%-12d %-10s %-20s %s", id, job.conclusion(), ranOn, "no VM (none was needed)"));
       }
       for (FakeInstance vm : vms) {
         Path script = out.resolve(vm.name() + ".startup.sh");
@@ -109,9 +142,10 @@ public final class LocalDemo {
         Files.writeString(out.resolve(vm.name() + ".json"), vm.resource().toPrettyString());
         say(
             String.format(
-                "%-12d %-10s %-18s %-15s %-20s %-15s %-9s %s",
+                "%-12d %-10s %-20s %-20s %-15s %-20s %-15s %-9s %s",
                 id,
                 job.conclusion(),
+                ranOn,
                 vm.name(),
                 vm.machineType(),
                 gpu(vm),
@@ -123,6 +157,10 @@ public final class LocalDemo {
     List<Delivery> deliveries = system.github().deliveries();
     long bad = deliveries.stream().filter(d -> !d.answered2xx()).count();
     say("");
+    say(
+        onAnotherJobsVm.isEmpty()
+            ? "Every job that ran, ran on the VM made for it."
+            : "Jobs that ran on a VM made for another job: " + onAnotherJobsVm + ".");
     say(
         "Webhook deliveries: "
             + deliveries.size()

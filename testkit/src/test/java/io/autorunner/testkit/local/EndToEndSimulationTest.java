@@ -28,8 +28,10 @@ import org.junit.jupiter.api.Test;
  * every instance reconciling on its own timer (so reconciles overlap), a tight VM cap, an
  * organisation repository outside the allow-list whose jobs carry our labels, and queued webhooks
  * GitHub fails to deliver. The trace: jobs in bursts with redeliveries, cancellations, GCE 503s, a
- * zone out of GPUs and Spot preemptions, and a tenth of the tasks delivered twice at once. Its
- * assertions are the design's invariants. {@code -De2e.jobs=N} runs a longer trace.
+ * zone out of GPUs and Spot preemptions, and a tenth of the tasks delivered twice at once; most
+ * jobs bind their runner with the README's {@code bind=} label, some do not. Its assertions are the
+ * design's invariants; its summary line counts the VMs that ran a job of another shape than the one
+ * they were made for ({@code ranOtherShape}). {@code -De2e.jobs=N} runs a longer trace.
  */
 class EndToEndSimulationTest {
 
@@ -53,6 +55,16 @@ class EndToEndSimulationTest {
           List.of("self-hosted", "gce", "gpu=2"),
           List.of("self-hosted", "gce", "n1-standard-8"),
           List.of("self-hosted", "gce", "gpu=nvidia-l4"));
+
+  /**
+   * The README's binding label, for a job whose id is {@code sim}; one job per run here, so the
+   * run's id alone tells the jobs apart.
+   */
+  private static final String BIND =
+      "bind=sim-${{ github.run_id }}-${{ github.run_attempt }}-${{ strategy.job-index }}";
+
+  /** Jobs in a hundred without a binding label: these may take the VM made for another shape. */
+  private static final int UNBOUND_PERCENT = 15;
 
   @Test
   void aBurstyTraceKeepsEveryInvariantWithThreeHandlersAKillAndASharedOrganisation()
@@ -106,6 +118,8 @@ class EndToEndSimulationTest {
       system.gce().failRandomly(0.05);
 
       Random random = new Random(7);
+      // Its own stream, so which jobs bind leaves the rest of the trace as it was.
+      Random binding = new Random(11);
       Set<Long> cancelled = new HashSet<>();
       Set<Long> preempted = new HashSet<>();
       Set<Long> foreign = new HashSet<>();
@@ -121,7 +135,10 @@ class EndToEndSimulationTest {
         }
         List<Long> thisBurst = new ArrayList<>();
         for (int i = 0; i < jobs / bursts; i++) {
-          List<String> labels = MATRIX.get(random.nextInt(MATRIX.size()));
+          List<String> labels = new ArrayList<>(MATRIX.get(random.nextInt(MATRIX.size())));
+          if (binding.nextInt(100) >= UNBOUND_PERCENT) {
+            labels.add(BIND);
+          }
           if (random.nextInt(20) == 0) {
             foreign.add(github.queueJob(FOREIGN, labels));
           } else {
@@ -212,9 +229,19 @@ class EndToEndSimulationTest {
               .filter(id -> servedOrRerunSucceeded(id, all))
               .count();
       long lostToServe = lostQueued.stream().filter(id -> !cancelled.contains(id)).count();
+      Map<String, Long> madeFor = new TreeMap<>();
+      for (FakeInstance vm : created) {
+        String id = vm.labels().get("autorunner-job-id");
+        if (id != null) {
+          madeFor.putIfAbsent(vm.name(), Long.parseLong(id));
+        }
+      }
+      long ranOtherShape = ShapeCrossings.ranOtherShape(madeFor, all);
+      List<Long> boundElsewhere = ShapeCrossings.boundOnAnotherJobsVm(madeFor, ours);
       System.out.printf(
           "e2e: handlers=%d killed=1 jobs=%d cancelled=%d succeeded=%d failed(preempted)=%d"
-              + " reruns=%d vms=%d undoneOverCap=%d replacements=%d vmsPerJob=%s"
+              + " reruns=%d bound=%d vms=%d undoneOverCap=%d replacements=%d vmsPerJob=%s"
+              + " ranOtherShape=%d boundOnAnotherJobsVm=%d"
               + " maxVmsPastSettle=%d/%d maxVmsAtOnce=%d foreignJobs=%d foreignOnOurRunners=%d"
               + " lostQueuedDeliveries=%d lostServed=%d preempted=%d rerunAtMostOnce=%d"
               + " deliveries=%d redelivered=%d tasksDeliveredTwice=%d deadConfigBoots=%d"
@@ -227,10 +254,13 @@ class EndToEndSimulationTest {
           succeeded,
           failed,
           reruns,
+          ShapeCrossings.bound(ours),
           created.size(),
           undone.size(),
           replacements,
           histogram,
+          ranOtherShape,
+          boundElsewhere.size(),
           peak,
           MAX_INSTANCES,
           rawPeak,
@@ -325,6 +355,11 @@ class EndToEndSimulationTest {
                 job, names)
             .isLessThanOrEqualTo(1 + taken + lost + MAX_REPLACEMENTS);
       }
+      // A job with a label no other job has can run only on a runner made for it.
+      assertThat(ShapeCrossings.bound(ours))
+          .as("jobs of the trace with a binding label")
+          .isBetween(ours.size() / 2L, ours.size() - 1L);
+      assertThat(boundElsewhere).as("jobs with a binding label on another job's VM").isEmpty();
       assertThat(system.gce().instances()).as("VMs left").isEmpty();
       assertThat(github.runners()).as("runners left").isEmpty();
       assertThat(non2xx).as("deliveries answered outside 2xx").isZero();
