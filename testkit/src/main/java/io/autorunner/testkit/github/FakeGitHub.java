@@ -126,26 +126,20 @@ public final class FakeGitHub implements AutoCloseable {
     parts.faults.failNext(count);
   }
 
-  /**
-   * Boots runners on {@code gce}'s VMs: a RUNNING VM's startup script registers its JIT runner, a
-   * VM gone takes its runner's machine, and a runner's exit powers its VM off.
-   */
+  /** Runners boot on {@code gce}'s RUNNING VMs, go with them, and power them off on exit. */
   public void bootRunnersOn(FakeComputeEngine gce) {
     parts.processes.runOn(gce);
   }
 
-  /**
-   * Queues one job in a new run of {@code repository} ({@code owner/name}); sends queued. The
-   * labels are its {@code runs-on}, whose {@code ${{ github.run_id }}}, {@code ${{
-   * github.run_attempt }}} and {@code ${{ strategy.job-index }}} are evaluated as GitHub does.
-   */
+  /** Queues one job ({@code runs-on} evaluated as in {@link #queueRun}); sends queued. */
   public long queueJob(String repository, List<String> labels) {
     return queueRun(repository, List.of(labels)).get(0);
   }
 
   /**
-   * Queues a run with one job per label list (a matrix: {@code strategy.job-index} is the place),
-   * oldest first; sends each queued.
+   * Queues a run with one job per label list (a matrix), oldest first; sends each queued. In the
+   * labels ({@code runs-on}) {@code ${{ github.run_id }}}, {@code ${{ github.run_attempt }}} and
+   * {@code ${{ strategy.job-index }}} (the place in the matrix) are evaluated as GitHub does.
    */
   public List<Long> queueRun(String repository, List<List<String>> jobLabels) {
     return parts.queue.queueRun(repository, jobLabels);
