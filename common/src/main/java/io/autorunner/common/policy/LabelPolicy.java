@@ -50,6 +50,14 @@ public final class LabelPolicy {
     this.machines = new MachineResolution(bounds, limits, new MachineBounds(bounds));
   }
 
+  /**
+   * True for a label within the label grammar's characters: what a runner may register with, read
+   * back where it was stored.
+   */
+  public static boolean isGrammatical(String label) {
+    return LabelTokens.grammatical(label);
+  }
+
   public PolicyProperties bounds() {
     return bounds;
   }

@@ -114,6 +114,11 @@ final class LabelTokens {
                 });
   }
 
+  /** True for a label within the grammar's characters. */
+  static boolean grammatical(String label) {
+    return LABEL.matcher(label).matches();
+  }
+
   private static void checkGrammar(String label, int maxLabelLength) {
     if (label.length() > maxLabelLength) {
       throw new Refusal(
@@ -125,7 +130,7 @@ final class LabelTokens {
               + maxLabelLength
               + " are accepted");
     }
-    if (!LABEL.matcher(label).matches()) {
+    if (!grammatical(label)) {
       throw new Refusal(
           "label \""
               + echo(label)

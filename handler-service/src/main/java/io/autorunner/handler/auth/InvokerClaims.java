@@ -19,8 +19,8 @@ final class InvokerClaims {
   private final Clock clock;
 
   InvokerClaims(String audience, String invoker, Clock clock) {
-    this.audience = requireText(audience, "audience");
-    this.invoker = requireText(invoker, "invoker service account");
+    this.audience = TokenBasics.requireText(audience, "audience");
+    this.invoker = TokenBasics.requireText(invoker, "invoker service account");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -41,10 +41,11 @@ final class InvokerClaims {
     }
     // Service account e-mails are lower case; compare as e-mail addresses are compared in practice.
     if (!email.toLowerCase(Locale.ROOT).equals(invoker.toLowerCase(Locale.ROOT))) {
-      return new CallerCheck.Forbidden("caller " + claim(email) + " is not " + invoker);
+      return new CallerCheck.Forbidden("caller " + TokenBasics.claim(email) + " is not " + invoker);
     }
     if (!emailVerified(claims.getClaim("email_verified"))) {
-      return new CallerCheck.Forbidden("email of caller " + claim(email) + " is not verified");
+      return new CallerCheck.Forbidden(
+          "email of caller " + TokenBasics.claim(email) + " is not verified");
     }
     return new CallerCheck.Accepted(email);
   }
@@ -52,13 +53,5 @@ final class InvokerClaims {
   private static boolean emailVerified(Object claim) {
     // A boolean in Google's ID tokens; some Google issuers have written it as the string "true".
     return Boolean.TRUE.equals(claim) || "true".equals(claim);
-  }
-
-  private static String claim(String value) {
-    return TokenBasics.claim(value);
-  }
-
-  private static String requireText(String value, String what) {
-    return TokenBasics.requireText(value, what);
   }
 }

@@ -1,6 +1,7 @@
 package io.autorunner.handler.handout;
 
 import io.autorunner.common.naming.Rfc1035Name;
+import io.autorunner.common.policy.LabelPolicy;
 import io.autorunner.common.task.JobRef;
 import io.autorunner.handler.auth.CallerCheck;
 import io.autorunner.handler.auth.InstanceCheck;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,9 +36,6 @@ import org.slf4j.LoggerFactory;
 public final class RunnerHandout {
 
   private static final Logger log = LoggerFactory.getLogger(RunnerHandout.class);
-
-  /** The runner-label grammar of the policy: the metadata was written by us, but check anyway. */
-  private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._=-]*");
 
   private final Optional<InstanceIdentityVerifier> verifier;
   private final RunnerMachines machines;
@@ -88,7 +85,10 @@ public final class RunnerHandout {
     if (!Rfc1035Name.matches(asking.instanceName())) {
       return HandoutAnswer.forbidden("VM " + asking + ": not a name of ours");
     }
-    Optional<Machine> found = machines.find(asking.instanceName());
+    // One listing serves both the VM's own checks and the cap.
+    List<Machine> listed = machines.list();
+    Optional<Machine> found =
+        listed.stream().filter(m -> m.name().equals(asking.instanceName())).findFirst();
     if (found.isEmpty()) {
       return HandoutAnswer.forbidden("VM " + asking + ": not a VM autorunner manages");
     }
@@ -99,7 +99,7 @@ public final class RunnerHandout {
     }
     // A VM over the cap is about to be taken back; with a runner it could take a job first, and
     // then it could not be. Its rank only improves, so it asks again (503) and may yet be served.
-    Optional<String> over = cap.overflowing(vm.name(), machines.list());
+    Optional<String> over = cap.overflowing(vm.name(), listed);
     if (over.isPresent()) {
       return HandoutAnswer.retryLater("VM " + asking + ": over the cap (" + over.get() + ")");
     }
@@ -151,7 +151,8 @@ public final class RunnerHandout {
       return Optional.of(HandoutAnswer.spent("VM " + asking + ": being retired"));
     }
     List<String> labels = vm.runnerLabels();
-    if (labels.isEmpty() || !labels.stream().allMatch(l -> LABEL.matcher(l).matches())) {
+    // The metadata was written by us, but it is read back: hold it to the label grammar anyway.
+    if (labels.isEmpty() || !labels.stream().allMatch(LabelPolicy::isGrammatical)) {
       return forbidden(asking, "the VM carries no usable runner labels");
     }
     return Optional.empty();
