@@ -128,7 +128,12 @@ final class RunnerCreation {
     List<Machine> after = machines.list();
     Optional<String> over = cap.overflowing(name, after);
     if (over.isPresent()) {
-      Optional<Machine> ours = after.stream().filter(vm -> vm.name().equals(name)).findFirst();
+      // A listing that does not show our VM yet ranks it last: read it by name to take it back.
+      Optional<Machine> ours =
+          after.stream()
+              .filter(vm -> vm.name().equals(name))
+              .findFirst()
+              .or(() -> machines.find(name));
       if (ours.isPresent()) {
         return undoOverCap(ours.get(), Optional.empty(), over.get());
       }
