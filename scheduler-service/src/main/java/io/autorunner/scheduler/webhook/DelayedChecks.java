@@ -182,7 +182,7 @@ final class DelayedChecks implements AutoCloseable {
     senders.forEach(Thread::interrupt);
     for (Thread sender : senders) {
       try {
-        // An interrupted call ends at once; its check is then counted and logged.
+        // A call in flight ends by its timeout at the latest; its check is then counted and logged.
         sender.join(SENDER_STOP.toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
