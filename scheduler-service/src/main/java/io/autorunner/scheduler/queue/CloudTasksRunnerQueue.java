@@ -86,15 +86,12 @@ public final class CloudTasksRunnerQueue implements RunnerQueue {
   /**
    * Waits for the credentials and fetches the access token (on Cloud Run, from the metadata
    * server), which the first enqueue would otherwise wait for; a failure there is only logged, as
-   * the first enqueue tries again. Writes a request and reads both kinds of answer once. Sends
-   * nothing.
+   * the first enqueue tries again. Writes a request and reads an error answer once. Sends nothing.
    */
   @Override
   public void warmUp(RunnerTask example) {
     credentials.join().ifPresent(this::fetchToken);
     CreateTaskJson.request(task(example, Duration.ofMinutes(1)));
-    CreateTaskJson.createdName(
-        ("{\"name\":\"" + tasks.queue() + "/tasks/warm-up\"}").getBytes(StandardCharsets.UTF_8));
     CreateTaskJson.error(
         409,
         "{\"error\":{\"code\":409,\"message\":\"exists\",\"status\":\"ALREADY_EXISTS\"}}"
@@ -117,7 +114,9 @@ public final class CloudTasksRunnerQueue implements RunnerQueue {
     Answer answer = send(task, CreateTaskJson.request(body));
     int status = answer.status();
     if (status / 100 == 2) {
-      return new Enqueued(CreateTaskJson.createdName(answer.body()).orElse(body.name()), true);
+      // A task created with a name keeps it: the answer's task need not be read (JFR: reading it
+      // was ~5% of the webhook's CPU).
+      return new Enqueued(body.name(), true);
     }
     if (status == 409) {
       // ALREADY_EXISTS: a task of this name exists or ran lately, which is exactly what a

@@ -5,15 +5,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The JSON of Cloud Tasks' REST method {@code projects.locations.queues.tasks.create} (v2): the
- * request body, and what this adapter reads from the answer. Field names and value formats are
- * protobuf's JSON mapping: camelCase, durations as {@code "600s"}, timestamps in RFC 3339, bytes in
- * base64, enums by name.
+ * request body, and the error it reads from a refusal. Field names and value formats are protobuf's
+ * JSON mapping: camelCase, durations as {@code "600s"}, timestamps in RFC 3339, bytes in base64,
+ * enums by name.
  */
 final class CreateTaskJson {
 
@@ -24,18 +23,6 @@ final class CreateTaskJson {
   /** The request body: {@code {"task": {...}}}. */
   static byte[] request(Task task) {
     return JSON.writeValueAsBytes(new CreateTaskRequest(task));
-  }
-
-  /** The created task's name, from a 2xx answer; empty when the answer does not say. */
-  static Optional<String> createdName(byte[] answer) {
-    try {
-      CreatedTask created = JSON.readValue(answer, CreatedTask.class);
-      return created == null || created.name() == null || created.name().isEmpty()
-          ? Optional.empty()
-          : Optional.of(created.name());
-    } catch (JacksonException unreadable) {
-      return Optional.empty();
-    }
   }
 
   /**
@@ -79,9 +66,6 @@ final class CreateTaskJson {
       OidcToken oidcToken) {}
 
   record OidcToken(String serviceAccountEmail, String audience) {}
-
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  record CreatedTask(String name) {}
 
   @JsonIgnoreProperties(ignoreUnknown = true)
   record ErrorAnswer(Status error) {}

@@ -177,10 +177,11 @@ class CloudTasksRunnerQueueTests {
   }
 
   @Test
-  void theCreatedTasksNameIsTheAnswersName() {
+  void theCreatedTaskIsNamedByTheTasksId() {
     stubTaskCreated();
 
-    assertThat(queue.enqueue(createTask()).name()).isEqualTo(QUEUE + "/tasks/abc");
+    assertThat(queue.enqueue(createTask()).name())
+        .isEqualTo(QUEUE + "/tasks/" + createTask().taskId());
   }
 
   @Test
