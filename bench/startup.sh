@@ -13,10 +13,10 @@
 # many pairs the change was faster. Pairing cancels the drift of a shared machine, which moves single
 # runs by a few hundred ms and would drown a 50 ms effect in separate series.
 #
-# The cache is made as the image build makes it: the AotTraining run (real deliveries against a
-# loopback Cloud Tasks stand-in, nothing leaves the machine), then the AOTMode=on check. Every JVM
-# here gets -XX:MaxRAM=512m: that is what it sees in the Cloud Run container (cloudbuild.yaml:
-# --memory=512Mi), and the heap it sizes from it is part of what the cache must fit.
+# The cache is made as the image build makes it (bench/image.sh: the AotTraining run, then the
+# AOTMode=on check). Every JVM here gets -XX:MaxRAM=512m: that is what it sees in the Cloud Run
+# container (cloudbuild.yaml: --memory=512Mi), and the heap it sizes from it is part of what the
+# cache must fit.
 #
 # JAVA17 and JAVA25 override the JDKs (default: `java` on PATH and Temurin 25). The figures are
 # wall-clock times; "process CPU" beside each shows how much work the start was, which stays
@@ -52,21 +52,10 @@ mkdir -p "$work/bench"
 "$java25" -cp "$work/bench:$root/common/target/classes" WebhookBench tasks-stub "$tasks_port" > "$work/stub.log" 2>&1 &
 stub=$!
 
-# The image's stage 1 and stage 2, on this machine (see Dockerfile.scheduler): the extracted jar, the
-# image's runtime (deploy/jre.sh, jlink from the same Temurin 25), the training run and the check.
-"$java25" -Djarmode=tools -jar "$jar" extract --destination "$work/app" > /dev/null
-JAVA_HOME=$(dirname "$(dirname "$java25")") sh deploy/jre.sh "$work/jre"
+# The image's stage 1 and stage 2, on this machine (see bench/image.sh).
+JAVA25=$java25 bench/image.sh "$work"
 jre=$work/jre/bin/java
-cp deploy/jvm.options "$work/app/jvm.options"
 cd "$work/app"
-"$jre" @jvm.options "$container" -XX:AOTCacheOutput=app.aot \
-  -cp scheduler-service.jar io.autorunner.scheduler.training.AotTraining > "$work/training.log" 2>&1 \
-  || { echo "the training run failed:"; tail -20 "$work/training.log"; exit 1; }
-PORT=0 AUTORUNNER_WEBHOOK_SECRET=training-only AUTORUNNER_TASKS_MODE=local \
-  "$jre" @jvm.options "$container" -XX:AOTCache=app.aot -XX:AOTMode=on \
-  -Dspring.context.exit=onRefresh -jar scheduler-service.jar > "$work/check.log" 2>&1 \
-  || { echo "the cache does not fit the launch line:"; tail -20 "$work/check.log"; exit 1; }
-echo "$(grep -a 'aot-training:' "$work/training.log"), cache $(du -m app.aot | cut -f1) MB"
 
 # The scheduler as deployed: tasks go to Cloud Tasks (the stand-in), with an invoker and a handler URL.
 export AUTORUNNER_TASKS_MODE=cloud-tasks

@@ -8,7 +8,7 @@ import io.autorunner.common.policy.PolicyProperties;
 import io.autorunner.common.routing.RoutingProperties;
 import io.autorunner.common.routing.WorkflowJobRouter;
 import io.autorunner.common.signature.WebhookSignature;
-import io.autorunner.scheduler.queue.CloudTasksClients;
+import io.autorunner.scheduler.queue.CloudTasksCredentials;
 import io.autorunner.scheduler.queue.CloudTasksRunnerQueue;
 import io.autorunner.scheduler.queue.LocalRunnerQueue;
 import io.autorunner.scheduler.queue.RunnerQueue;
@@ -44,10 +44,11 @@ class SchedulerConfiguration {
     return switch (tasks.mode()) {
       case CLOUD_TASKS -> {
         log.info("tasks go to Cloud Tasks queue {} → {}", tasks.queue(), tasks.handlerUrl());
-        // Built on its own thread while Spring builds the rest: credentials, transport and the
-        // protobuf machinery take a noticeable part of a cold start. The warm-up waits for it.
+        // Looked up on their own thread while Spring builds the rest (on Cloud Run, the metadata
+        // server answers). The warm-up waits for them.
         yield new CloudTasksRunnerQueue(
-            Background.start("cloud-tasks-client", () -> CloudTasksClients.connect(tasks)), tasks);
+            tasks,
+            Background.start("cloud-tasks-credentials", () -> CloudTasksCredentials.lookUp(tasks)));
       }
       case LOCAL -> {
         log.info("tasks go to the in-process local queue → {}", tasks.handlerUrl());

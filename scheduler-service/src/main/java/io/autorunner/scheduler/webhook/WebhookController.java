@@ -13,7 +13,6 @@ import io.autorunner.scheduler.queue.RunnerQueue;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -27,8 +26,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * GitHub's webhook endpoint. It must answer in well under GitHub's 10 s and never does slow work:
- * verify the signature, parse, route by the pure policy, enqueue a named task. GitHub never
- * redelivers a failed delivery on its own, so a queue outage answers 503 (visible in GitHub's
+ * verify the signature, parse, route by the pure policy, enqueue a named task: one call to the
+ * queue (a created VM's delayed check goes through {@link DelayedChecks}, off this path). GitHub
+ * never redelivers a failed delivery on its own, so a queue outage answers 503 (visible in GitHub's
  * delivery log, where it can be redelivered) rather than pretending success.
  */
 @RestController
@@ -42,17 +42,17 @@ class WebhookController {
   private final WebhookSignature signature;
   private final WorkflowJobRouter router;
   private final RunnerQueue queue;
-  private final Duration checkDelay;
+  private final DelayedChecks checks;
 
   WebhookController(
       WebhookSignature signature,
       WorkflowJobRouter router,
       RunnerQueue queue,
-      CheckProperties check) {
+      DelayedChecks checks) {
     this.signature = signature;
     this.router = router;
     this.queue = queue;
-    this.checkDelay = check.checkDelay();
+    this.checks = checks;
   }
 
   @PostMapping("/webhook")
@@ -117,7 +117,9 @@ class WebhookController {
               "the task queue is unreachable; redeliver later: " + e.getMessage(),
               null));
     }
-    scheduleCheck(route.task());
+    if (route.task() instanceof RunnerTask.CreateRunner create) {
+      checks.schedule(create);
+    }
     String reason =
         enqueued.created() ? route.reason() : route.reason() + " (task existed already)";
     return log(
@@ -126,24 +128,6 @@ class WebhookController {
         route,
         HttpStatus.ACCEPTED,
         new WebhookAnswer(route.decision().wireName(), reason, enqueued.name()));
-  }
-
-  /**
-   * GitHub may give the job's runner to another job; a delayed check finds the job still queued
-   * with its VM busy elsewhere and gets it a replacement. Best effort: the reconciler is the net.
-   */
-  private void scheduleCheck(RunnerTask task) {
-    if (!(task instanceof RunnerTask.CreateRunner create) || checkDelay.isZero()) {
-      return;
-    }
-    try {
-      queue.enqueue(new RunnerTask.CheckRunner(create.job(), create.instanceName()), checkDelay);
-    } catch (QueueUnavailableException e) {
-      log.warn(
-          "no delayed check for {}: {}; the reconciler covers it",
-          create.instanceName(),
-          e.getMessage());
-    }
   }
 
   @GetMapping("/healthz")

@@ -6,6 +6,7 @@ import io.autorunner.common.event.WorkflowJobEvent;
 import io.autorunner.common.routing.Route;
 import io.autorunner.common.routing.WorkflowJobRouter;
 import io.autorunner.common.signature.WebhookSignature;
+import io.autorunner.common.task.RunnerTask;
 import io.autorunner.scheduler.queue.RunnerQueue;
 import java.util.List;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -15,8 +16,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Runs the webhook's path once on a built-in delivery while the context starts, before the port
  * opens: GitHub waits 10 s for the first answer of a cold instance. Signature, parsing, routing,
- * the queue's own preparation ({@link RunnerQueue#warmUp}: its client, the task's serialization)
- * and the JSON answer are then loaded and have run once. Nothing is enqueued.
+ * the queue's own preparation ({@link RunnerQueue#warmUp}: its credentials, the serialization of
+ * the task and of the VM's delayed check) and the JSON answer are then loaded and have run once.
+ * Nothing is enqueued.
  *
  * <p>It runs on its own thread from the moment this bean exists, beside the rest of the context
  * (Spring MVC, Tomcat), and the context waits for it once every singleton is built: a queue that
@@ -45,6 +47,9 @@ class WebhookWarmup implements SmartInitializingSingleton {
     if (route.task() != null) {
       queue.warmUp(route.task());
       taskId = route.task().taskId();
+    }
+    if (route.task() instanceof RunnerTask.CreateRunner create) {
+      queue.warmUp(new RunnerTask.CheckRunner(create.job(), create.instanceName()));
     }
     return json.writeValueAsBytes(
         new WebhookAnswer(route.decision().wireName(), route.reason(), taskId));

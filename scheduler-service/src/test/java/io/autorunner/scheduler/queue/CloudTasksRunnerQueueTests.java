@@ -11,20 +11,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import com.google.api.gax.core.FixedCredentialsProvider;
 import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
-import com.google.cloud.tasks.v2.CloudTasksClient;
-import com.google.cloud.tasks.v2.CloudTasksSettings;
-import com.google.cloud.tasks.v2.HttpMethod;
+import io.autorunner.common.config.Background;
 import io.autorunner.common.task.JobRef;
 import io.autorunner.common.task.RunnerTask;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The Cloud Tasks adapter, with the real client library speaking REST to a fake on loopback. */
+/** The Cloud Tasks adapter speaking Cloud Tasks' REST API to a fake on loopback. */
 class CloudTasksRunnerQueueTests {
 
   private static final String QUEUE = "projects/gpu-ci-1234/locations/us-central1/queues/runners";
@@ -50,8 +51,13 @@ class CloudTasksRunnerQueueTests {
     queue = connected(properties());
   }
 
+  private static final Instant NOW = Instant.parse("2026-03-01T12:00:00.250Z");
+
   private static CloudTasksRunnerQueue connected(TasksProperties tasks) {
-    return new CloudTasksRunnerQueue(CloudTasksClients.connect(tasks), tasks);
+    return new CloudTasksRunnerQueue(
+        tasks,
+        Background.done(CloudTasksCredentials.lookUp(tasks)),
+        Clock.fixed(NOW, ZoneOffset.UTC));
   }
 
   private static TasksProperties properties() {
@@ -79,6 +85,11 @@ class CloudTasksRunnerQueueTests {
   }
 
   @Test
+  void anHttpStandInIsCalledWithoutCredentials() {
+    assertThat(CloudTasksCredentials.lookUp(properties())).isEmpty();
+  }
+
+  @Test
   void theWarmUpFetchesTheAccessTokenTheFirstEnqueueThenUses() throws Exception {
     stubTaskCreated();
     AtomicInteger refreshes = new AtomicInteger();
@@ -91,11 +102,8 @@ class CloudTasksRunnerQueueTests {
                 "token-" + refreshes.get(), new Date(System.currentTimeMillis() + 3_600_000));
           }
         };
-    CloudTasksSettings.Builder settings = CloudTasksSettings.newHttpJsonBuilder();
-    settings.setEndpoint("http://127.0.0.1:" + cloudTasks.getPort());
-    settings.setCredentialsProvider(FixedCredentialsProvider.create(credentials));
     queue.close();
-    queue = new CloudTasksRunnerQueue(CloudTasksClient.create(settings.build()), properties());
+    queue = new CloudTasksRunnerQueue(properties(), Background.done(Optional.of(credentials)));
 
     queue.warmUp(createTask());
 
@@ -128,11 +136,11 @@ class CloudTasksRunnerQueueTests {
     JsonNode sentTask = sent.path("task");
     assertThat(sentTask.path("name").asString()).isEqualTo(QUEUE + "/tasks/" + task.taskId());
     assertThat(sentTask.path("dispatchDeadline").asString()).isEqualTo("600s");
+    assertThat(sentTask.has("scheduleTime")).as("dispatched at once").isFalse();
     JsonNode http = sentTask.path("httpRequest");
     assertThat(http.path("url").asString())
         .isEqualTo("https://handler-abc-uc.a.run.app/tasks/create-runner");
-    // The REST transport asks for and sends enums as numbers (enum-encoding=int).
-    assertThat(http.path("httpMethod").asInt()).isEqualTo(HttpMethod.POST.getNumber());
+    assertThat(http.path("httpMethod").asString()).isEqualTo("POST");
     assertThat(http.path("headers").path("Content-Type").asString()).isEqualTo("application/json");
     assertThat(http.path("oidcToken").path("serviceAccountEmail").asString())
         .isEqualTo("invoker@gpu-ci-1234.iam.gserviceaccount.com");
@@ -145,6 +153,35 @@ class CloudTasksRunnerQueueTests {
     assertThat(payload.path("instanceName").asString()).isEqualTo("ghr-4242-1");
     assertThat(payload.path("job").path("jobId").asLong()).isEqualTo(4242L);
     assertThat(payload.path("labels").get(2).asString()).isEqualTo("gpu");
+  }
+
+  @Test
+  void aDelayedTaskIsScheduledThatMuchAfterNow() {
+    stubTaskCreated();
+    RunnerTask check = new RunnerTask.CheckRunner(createTask().job(), "ghr-4242-1");
+
+    queue.enqueue(check, Duration.ofMinutes(10));
+
+    JsonNode sent =
+        JsonMapper.builder()
+            .build()
+            .readTree(
+                cloudTasks
+                    .findAll(postRequestedFor(urlPathEqualTo(CREATE_PATH)))
+                    .get(0)
+                    .getBodyAsString());
+    assertThat(sent.path("task").path("scheduleTime").asString())
+        .isEqualTo("2026-03-01T12:10:00.250Z");
+    assertThat(sent.path("task").path("httpRequest").path("url").asString())
+        .endsWith("/tasks/check-runner");
+  }
+
+  @Test
+  void theCreatedTaskIsNamedByTheTasksId() {
+    stubTaskCreated();
+
+    assertThat(queue.enqueue(createTask()).name())
+        .isEqualTo(QUEUE + "/tasks/" + createTask().taskId());
   }
 
   @Test

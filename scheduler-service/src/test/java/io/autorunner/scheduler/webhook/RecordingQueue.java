@@ -4,6 +4,7 @@ import io.autorunner.common.task.RunnerTask;
 import io.autorunner.scheduler.queue.QueueUnavailableException;
 import io.autorunner.scheduler.queue.RunnerQueue;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,12 +14,15 @@ final class RecordingQueue implements RunnerQueue {
 
   final Map<String, RunnerTask> tasks = new LinkedHashMap<>();
   final List<String> calls = new ArrayList<>();
-  final Map<String, RunnerTask> delayed = new LinkedHashMap<>();
-  boolean down;
+  // Delayed tasks arrive from DelayedChecks' sender threads while the test reads them.
+  final Map<String, RunnerTask> delayed = Collections.synchronizedMap(new LinkedHashMap<>());
+  final List<String> delayedCalls = Collections.synchronizedList(new ArrayList<>());
+  volatile boolean down;
 
   @Override
   public synchronized Enqueued enqueue(RunnerTask task, java.time.Duration delay) {
     if (!delay.isZero()) {
+      delayedCalls.add(task.taskId());
       if (down) {
         throw new QueueUnavailableException("connection refused", null);
       }

@@ -5,6 +5,7 @@ import static io.autorunner.scheduler.Deliveries.queuedGpuJob;
 import static io.autorunner.scheduler.Deliveries.sign;
 import static io.autorunner.scheduler.Deliveries.workflowJob;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -19,6 +20,7 @@ import io.autorunner.common.routing.WorkflowJobRouter;
 import io.autorunner.common.signature.WebhookSignature;
 import io.autorunner.common.task.RunnerTask;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +48,7 @@ class WebhookControllerTests {
     queue.tasks.clear();
     queue.calls.clear();
     queue.delayed.clear();
+    queue.delayedCalls.clear();
     queue.down = false;
   }
 
@@ -190,6 +193,8 @@ class WebhookControllerTests {
     deliverJob(queuedGpuJob()).andExpect(status().isAccepted());
     deliverJob(queuedGpuJob()).andExpect(status().isAccepted());
 
+    // Enqueued off the webhook's path: both deliveries ask, the queue keeps one.
+    await().atMost(Duration.ofSeconds(10)).until(() -> queue.delayedCalls.size() >= 2);
     assertThat(queue.delayed.values())
         .singleElement()
         .isInstanceOfSatisfying(
@@ -323,12 +328,17 @@ class WebhookControllerTests {
     /** As configured by default: a check ten minutes after each VM is asked for. */
     @Bean
     CheckProperties checkProperties() {
-      return new CheckProperties(java.time.Duration.ofMinutes(10));
+      return new CheckProperties(Duration.ofMinutes(10));
     }
 
     @Bean
     RecordingQueue recordingQueue() {
       return new RecordingQueue();
+    }
+
+    @Bean
+    DelayedChecks delayedChecks(RecordingQueue queue, CheckProperties check) {
+      return new DelayedChecks(queue, check);
     }
   }
 }
