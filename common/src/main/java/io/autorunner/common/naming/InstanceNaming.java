@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * task cannot make a second VM (GCE answers 409). Linux names are {@code prefix-jobid-attempt} (RFC
  * 1035, at most 63 characters); Windows names must fit NetBIOS' 15 characters, so they use the
  * first four characters of the prefix and base 36, with a dash before the attempt after the first
- * (job 36 attempt 2 would otherwise be {@code ghrw102}, the name of job 1298).
+ * (job 36 attempt 2 would otherwise be {@code ghrw102}, the name of job 1298). A warm pool's VMs,
+ * made for no job, are {@code prefix-p-pool-n}.
  */
 public final class InstanceNaming {
 
@@ -37,7 +38,9 @@ public final class InstanceNaming {
                 + MAX_WINDOWS
                 + "}$)"
                 + Pattern.quote(windowsPrefix)
-                + "w[0-9a-z]+(?:-[0-9a-z]+)?");
+                + "w[0-9a-z]+(?:-[0-9a-z]+)?|"
+                + Pattern.quote(prefix)
+                + "-p-[a-z][a-z0-9]{0,11}-[1-9][0-9]{0,4}");
   }
 
   /** True for 1-10 lower-case letters or digits, starting with a letter: fits both name forms. */
@@ -69,6 +72,18 @@ public final class InstanceNaming {
     String name = prefix + "-" + jobId + "-" + runAttempt;
     if (name.length() > MAX_LINUX) {
       throw new IllegalArgumentException("instance name too long: " + name);
+    }
+    return name;
+  }
+
+  /**
+   * The name of a warm pool's {@code n}-th place: pool VMs are numbered, so two top-ups that count
+   * the same gap pick the same name, and GCE lets only one of them have it.
+   */
+  public String poolInstanceName(String pool, int n) {
+    String name = prefix + "-p-" + pool + "-" + n;
+    if (n < 1 || n > 99_999 || !isOurs(name)) {
+      throw new IllegalArgumentException("no pool VM " + n + " for pool " + pool);
     }
     return name;
   }

@@ -58,11 +58,13 @@ public record JobRef(
     return repository.substring(0, repository.indexOf('/'));
   }
 
-  static boolean isRepository(String text) {
+  /** True for {@code owner/name} as GitHub spells repositories. */
+  public static boolean isRepository(String text) {
     return REPOSITORY.matcher(text).matches();
   }
 
-  static boolean isLogin(String text) {
+  /** True for a GitHub login (user or organisation). */
+  public static boolean isLogin(String text) {
     return LOGIN.matcher(text).matches();
   }
 

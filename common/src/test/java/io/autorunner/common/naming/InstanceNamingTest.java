@@ -267,4 +267,20 @@ class InstanceNamingTest {
     org.assertj.core.api.Assertions.assertThat(naming.jobIdOf("other-7-1")).isEmpty();
     org.assertj.core.api.Assertions.assertThat(naming.jobIdOf("ghrw1a2b")).isEmpty();
   }
+
+  @Test
+  void poolVmsAreNumberedOursAndNameNoJob() {
+    InstanceNaming ghr = new InstanceNaming("ghr");
+    String name = ghr.poolInstanceName("gpu", 3);
+
+    org.assertj.core.api.Assertions.assertThat(name).isEqualTo("ghr-p-gpu-3");
+    org.assertj.core.api.Assertions.assertThat(ghr.isOurs(name)).isTrue();
+    org.assertj.core.api.Assertions.assertThat(ghr.jobIdOf(name)).isEmpty();
+    org.assertj.core.api.Assertions.assertThat(new InstanceNaming("ci").isOurs(name)).isFalse();
+    org.assertj.core.api.Assertions.assertThat(ghr.isOurs("ghr-p-gpu-0")).isFalse();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ghr.poolInstanceName("GPU", 1))
+        .isInstanceOf(IllegalArgumentException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ghr.poolInstanceName("gpu", 0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

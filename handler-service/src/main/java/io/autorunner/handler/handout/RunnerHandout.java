@@ -2,7 +2,7 @@ package io.autorunner.handler.handout;
 
 import io.autorunner.common.naming.Rfc1035Name;
 import io.autorunner.common.policy.LabelPolicy;
-import io.autorunner.common.task.JobRef;
+import io.autorunner.common.task.RepositoryScope;
 import io.autorunner.handler.auth.CallerCheck;
 import io.autorunner.handler.auth.InstanceCheck;
 import io.autorunner.handler.auth.InstanceIdentity;
@@ -103,8 +103,8 @@ public final class RunnerHandout {
     if (over.isPresent()) {
       return HandoutAnswer.retryLater("VM " + asking + ": over the cap (" + over.get() + ")");
     }
-    JobRef job = vm.job().orElseThrow();
-    JitRunner runner = github.createJitRunner(job, vm.name(), vm.runnerLabels());
+    RepositoryScope scope = vm.runnerScope().orElseThrow();
+    JitRunner runner = github.createJitRunner(scope, vm.name(), vm.runnerLabels());
     boolean recorded;
     try {
       recorded =
@@ -131,8 +131,8 @@ public final class RunnerHandout {
     if (vm.instanceId().isEmpty() || !vm.instanceId().equals(asking.instanceId())) {
       return forbidden(asking, "not the instance of that name autorunner made (id differs)");
     }
-    if (vm.job().isEmpty()) {
-      return forbidden(asking, "the VM names no job");
+    if (vm.runnerScope().isEmpty()) {
+      return forbidden(asking, "the VM names no job and no pool");
     }
     if (vm.status() != InstanceStatus.RUNNING) {
       return forbidden(asking, "the VM is " + vm.status());
@@ -160,7 +160,7 @@ public final class RunnerHandout {
 
   private void dropRunner(Machine vm, JitRunner runner) {
     try {
-      github.deleteRunner(vm.job().orElseThrow(), runner.runnerId());
+      github.deleteRunner(vm.runnerScope().orElseThrow(), runner.runnerId());
     } catch (GitHubException e) {
       // Not fatal: the config is never handed out, and the reconciler removes a runner whose VM
       // records none once its grace is over.

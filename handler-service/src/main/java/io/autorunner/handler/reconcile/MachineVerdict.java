@@ -10,7 +10,8 @@ import java.util.function.BooleanSupplier;
 /**
  * Keep or delete one VM, from what the sweep read about it: a pure function of its inputs. A VM
  * whose runner is busy always stays; one that cannot run a job anyway (stopped, past its lifetime)
- * goes even when its runner cannot be removed first.
+ * goes even when its runner cannot be removed first. A warm pool's idle VM stays here; its pool's
+ * plan decides whether it is recycled or surplus.
  */
 sealed interface MachineVerdict {
 
@@ -21,6 +22,12 @@ sealed interface MachineVerdict {
    * The VM goes, for this reason; {@code regardless} of whether its runner can be removed first.
    */
   record Delete(String reason, boolean regardless) implements MachineVerdict {}
+
+  /**
+   * The VM's runner idles and its job no longer waits: it goes, unless a warm pool it fits takes it
+   * as a refill.
+   */
+  record Spare(String reason) implements MachineVerdict {}
 
   /**
    * @param runnersKnown whether the runners of the VM's scope could be listed
@@ -56,9 +63,12 @@ sealed interface MachineVerdict {
     if (!runner.get().online()) {
       return new Delete("its runner is offline past the boot window", false);
     }
+    if (vm.pool().isPresent()) {
+      return new Keep("idle in warm pool " + vm.pool().get());
+    }
     if (vm.job().isPresent() && jobAwaitingRunner.getAsBoolean()) {
       return new Keep("idle runner, its job is still queued");
     }
-    return new Delete("its runner is idle and its job is no longer queued", false);
+    return new Spare("its runner is idle and its job is no longer queued");
   }
 }

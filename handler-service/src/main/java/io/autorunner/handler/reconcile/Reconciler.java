@@ -10,9 +10,13 @@ import io.autorunner.handler.github.GitHubRunner;
 import io.autorunner.handler.github.JobStatus;
 import io.autorunner.handler.github.QueuedJob;
 import io.autorunner.handler.ledger.ReplacementLedger;
+import io.autorunner.handler.pool.Pool;
+import io.autorunner.handler.pool.PoolPlan;
+import io.autorunner.handler.task.PoolTopUp;
 import io.autorunner.handler.task.RunnerLifecycle;
 import io.autorunner.handler.task.RunnerOwnership;
 import io.autorunner.handler.task.TaskOutcome;
+import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.Machine;
 import io.autorunner.handler.vm.RunnerMachines;
 import java.time.Clock;
@@ -20,7 +24,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -40,6 +46,8 @@ public class Reconciler {
   private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
   private final GitHubActions github;
+  private final RunnerMachines machines;
+  private final InstanceNaming naming;
   private final ReconcileProperties settings;
   private final SweepSources sources;
   private final Clock clock;
@@ -49,6 +57,7 @@ public class Reconciler {
   private final OrphanRunners orphans;
   private final UnservedJobs unserved;
   private final TakenRunnerCheck taken;
+  private final PoolTopUp pools;
 
   public Reconciler(
       RunnerMachines machines,
@@ -61,8 +70,11 @@ public class Reconciler {
       int maxInstances,
       Duration capSettle,
       SweepSources sources,
+      PoolTopUp pools,
       Clock clock) {
     this.github = github;
+    this.machines = machines;
+    this.naming = naming;
     this.settings = settings;
     this.sources = sources;
     this.clock = clock;
@@ -73,8 +85,10 @@ public class Reconciler {
     this.cap = new CapBackstop(maxInstances, capSettle);
     this.orphans = new OrphanRunners(github, naming, settings.orphanRunnerGrace());
     this.unserved = new UnservedJobs(replacements, settings, routing);
+    this.pools = pools;
     this.taken =
-        new TakenRunnerCheck(machines, github, replacements, settings.bootTimeout(), clock);
+        new TakenRunnerCheck(
+            machines, github, replacements, settings.bootTimeout(), pools, naming, clock);
   }
 
   public ReconcileReport reconcile() {
@@ -89,28 +103,95 @@ public class Reconciler {
     Instant now = clock.instant();
     SweepView view = reader.read(report);
     List<Machine> kept = new ArrayList<>();
+    Map<Machine, String> spare = new LinkedHashMap<>();
     for (Machine vm : view.vms()) {
       Optional<GitHubRunner> runner = view.runnerOf(vm);
       MachineVerdict verdict = judge(vm, runner, now, report);
       if (verdict instanceof MachineVerdict.Delete delete) {
         retirement.retire(vm, runner, delete.reason(), report, delete.regardless());
+      } else if (verdict instanceof MachineVerdict.Spare s) {
+        spare.put(vm, s.reason());
       } else if (verdict instanceof MachineVerdict.Keep keep) {
         report.kept(vm.name(), keep.reason());
         kept.add(vm);
       }
     }
+    kept.addAll(adoptSpares(spare, kept, view, report));
+    spare.forEach((vm, why) -> retirement.retire(vm, view.runnerOf(vm), why, report, false));
     for (Machine vm : cap.overCap(kept, view, now)) {
       retirement.retire(vm, view.runnerOf(vm), cap.reason(), report, false);
     }
+    keepPools(view, report);
     orphans.remove(view, waitingJobs(view.queued(), report), now, report);
     unserved.serve(view, now, report);
     report.note("redelivered", sources.redeliverFailedWebhooks());
   }
 
+  /**
+   * Spare job VMs a short warm pool fits become its refills instead of going (removed from {@code
+   * spare}); the adopted ones are returned, as they now stand.
+   */
+  private List<Machine> adoptSpares(
+      Map<Machine, String> spare, List<Machine> kept, SweepView view, ReconcileReport report) {
+    List<Machine> adopted = new ArrayList<>();
+    for (Pool pool : pools.pools().all()) {
+      List<Machine> standing = new ArrayList<>(kept);
+      standing.addAll(spare.keySet());
+      int missing =
+          PoolPlan.of(pool, standing, runnersByName(view), naming, clock.instant()).create().size();
+      for (Machine vm : List.copyOf(spare.keySet())) {
+        if (missing == 0) {
+          break;
+        }
+        try {
+          if (pools.adopt(pool, vm)) {
+            spare.remove(vm);
+            missing--;
+            report.kept(vm.name(), "adopted by warm pool " + pool.name());
+            machines.find(vm.name()).ifPresent(adopted::add);
+          }
+        } catch (ComputeException e) {
+          report.failed(vm.name(), "adopt into pool " + pool.name() + ": " + e.getMessage());
+        }
+      }
+    }
+    return adopted;
+  }
+
+  /**
+   * Each pool topped up, recycled or drained, from one fresh listing (after this sweep's deletes).
+   */
+  private void keepPools(SweepView view, ReconcileReport report) {
+    if (pools.pools().isEmpty()) {
+      return;
+    }
+    List<Machine> listed;
+    try {
+      listed = machines.list();
+    } catch (ComputeException e) {
+      report.failed("pools", "list VMs: " + e.getMessage());
+      return;
+    }
+    for (Pool pool : pools.pools().all()) {
+      PoolTopUp.Result result = pools.keep(pool, listed, runnersByName(view));
+      result.created().forEach(name -> report.createdVm(name, "warm pool " + pool.name()));
+      result.retired().forEach((name, why) -> report.deletedVm(name, why));
+      result.problems().forEach(problem -> report.failed("pool " + pool.name(), problem));
+    }
+  }
+
+  private static Map<String, GitHubRunner> runnersByName(SweepView view) {
+    Map<String, GitHubRunner> runners = new LinkedHashMap<>();
+    view.runners().forEach((name, scoped) -> runners.put(name, scoped.runner()));
+    return runners;
+  }
+
   private MachineVerdict judge(
       Machine vm, Optional<GitHubRunner> runner, Instant now, ReconcileReport report) {
     boolean runnersKnown =
-        vm.job().map(job -> !report.failedScope(RunnerOwnership.scope(job))).orElse(true);
+        vm.runnerScope()
+            .map(scope -> !report.failedScope(RunnerOwnership.scope(scope)))
+            .orElse(true);
     return MachineVerdict.of(
         vm,
         runner,

@@ -61,8 +61,8 @@ final class SweepReader {
       List<Machine> vms, List<RepositoryScope> repositories) {
     Map<String, RepositoryScope> scopes = new LinkedHashMap<>();
     vms.stream()
-        .flatMap(vm -> vm.job().stream())
-        .forEach(job -> scopes.putIfAbsent(RunnerOwnership.scope(job), job));
+        .flatMap(vm -> vm.runnerScope().stream())
+        .forEach(scope -> scopes.putIfAbsent(RunnerOwnership.scope(scope), scope));
     repositories.forEach(job -> scopes.putIfAbsent(RunnerOwnership.scope(job), job));
     return scopes;
   }

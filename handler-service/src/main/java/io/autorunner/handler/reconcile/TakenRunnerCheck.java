@@ -1,10 +1,14 @@
 package io.autorunner.handler.reconcile;
 
+import io.autorunner.common.naming.InstanceNaming;
+import io.autorunner.common.policy.OperatingSystem;
 import io.autorunner.common.task.JobRef;
 import io.autorunner.common.task.RunnerTask;
 import io.autorunner.handler.github.GitHubActions;
 import io.autorunner.handler.github.GitHubRunner;
 import io.autorunner.handler.github.JobStatus;
+import io.autorunner.handler.pool.Pool;
+import io.autorunner.handler.task.PoolTopUp;
 import io.autorunner.handler.task.RunnerOwnership;
 import io.autorunner.handler.task.TaskFailures;
 import io.autorunner.handler.task.TaskOutcome;
@@ -31,6 +35,8 @@ final class TakenRunnerCheck {
   private final GitHubActions github;
   private final Replacements replacements;
   private final Duration bootTimeout;
+  private final PoolTopUp pools;
+  private final InstanceNaming naming;
   private final Clock clock;
 
   TakenRunnerCheck(
@@ -38,15 +44,27 @@ final class TakenRunnerCheck {
       GitHubActions github,
       Replacements replacements,
       Duration bootTimeout,
+      PoolTopUp pools,
+      InstanceNaming naming,
       Clock clock) {
     this.machines = machines;
     this.github = github;
     this.replacements = replacements;
     this.bootTimeout = bootTimeout;
+    this.pools = pools;
+    this.naming = naming;
     this.clock = clock;
   }
 
   TaskOutcome check(RunnerTask.CheckRunner task) {
+    Optional<Machine> pooled = machines.find(task.runnerName()).filter(vm -> vm.pool().isPresent());
+    if (pooled.isPresent()) {
+      Optional<String> notOurs = RunnerOwnership.notOurs(pooled.get(), task.job(), task.runnerId());
+      if (notOurs.isPresent()) {
+        return TaskOutcome.refused("not our runner: " + notOurs.get());
+      }
+      return TaskFailures.typed(() -> refill(task, pooled.get()));
+    }
     Optional<Machine> found = machines.find(task.runnerName()).filter(vm -> vm.job().isPresent());
     if (found.isEmpty()) {
       return TaskOutcome.done("VM " + task.runnerName() + " is gone or says not whose it is");
@@ -57,6 +75,36 @@ final class TakenRunnerCheck {
       return TaskOutcome.refused("not our runner: " + notOurs.get());
     }
     return TaskFailures.typed(() -> replaceFor(task, vm));
+  }
+
+  /**
+   * A job took a warm pool's runner: the VM its own create made, if there is one yet, becomes the
+   * pool's refill; the pool is then topped up to what it wants (a delivery repeated, or racing the
+   * sweep, finds it topped up already).
+   */
+  private TaskOutcome refill(RunnerTask.CheckRunner task, Machine taken) {
+    Optional<Pool> pool = pools.pools().of(taken);
+    if (pool.isEmpty()) {
+      return TaskOutcome.done(
+          "VM " + taken.name() + " is of pool " + taken.pool().orElseThrow() + ", not configured");
+    }
+    JobRef job = task.job();
+    String own =
+        naming.instanceName(job.jobId(), job.runAttempt(), OperatingSystem.of(pool.get().labels()));
+    boolean adopted =
+        !own.equals(taken.name())
+            && machines.find(own).map(vm -> pools.adopt(pool.get(), vm)).orElse(false);
+    PoolTopUp.Result kept = pools.keep(pool.get());
+    return TaskOutcome.done(
+        "job "
+            + job.jobId()
+            + " took runner "
+            + taken.name()
+            + " of pool "
+            + pool.get().name()
+            + (adopted ? "; its own VM " + own + " is the refill" : "")
+            + "; "
+            + kept);
   }
 
   /**

@@ -12,12 +12,15 @@ import io.autorunner.handler.github.GitHubProperties;
 import io.autorunner.handler.github.RunnerGroups;
 import io.autorunner.handler.github.WebhookRedeliveries;
 import io.autorunner.handler.ledger.ReplacementLedger;
+import io.autorunner.handler.pool.Pools;
+import io.autorunner.handler.pool.PoolsProperties;
 import io.autorunner.handler.reconcile.GitHubSweepSources;
 import io.autorunner.handler.reconcile.PeriodicReconcile;
 import io.autorunner.handler.reconcile.ReconcileProperties;
 import io.autorunner.handler.reconcile.Reconciler;
 import io.autorunner.handler.reconcile.SweepSources;
 import io.autorunner.handler.task.LifecycleCounters;
+import io.autorunner.handler.task.PoolTopUp;
 import io.autorunner.handler.task.PreemptionProperties;
 import io.autorunner.handler.task.RunnerLifecycle;
 import io.autorunner.handler.vm.HandoutAddress;
@@ -41,6 +44,39 @@ class LifecycleConfiguration {
     return new LifecycleCounters();
   }
 
+  /** The warm pools, checked against the label policy and the allow-lists at start. */
+  @Bean
+  Pools pools(
+      PoolsProperties pools,
+      PolicyProperties policy,
+      GceProperties gce,
+      RoutingProperties routing) {
+    return Pools.of(pools, new LabelPolicy(policy, gce.zones()), routing.rules());
+  }
+
+  @Bean
+  PoolTopUp poolTopUp(
+      Pools pools,
+      RunnerMachines machines,
+      GitHubActions github,
+      StartupScripts scripts,
+      HandoutAddress handout,
+      LimitsProperties limits,
+      NamingProperties naming,
+      LifecycleCounters counters,
+      Clock clock) {
+    return new PoolTopUp(
+        pools,
+        machines,
+        github,
+        scripts,
+        handout,
+        limits.maxInstances(),
+        new InstanceNaming(naming.prefix()),
+        counters,
+        clock);
+  }
+
   /**
    * The labels are read with the zones VMs are made in, so that with no {@code
    * autorunner.policy.allowed-zones} a {@code zone=} label cannot pick a zone outside them.
@@ -57,7 +93,8 @@ class LifecycleConfiguration {
       LimitsProperties limits,
       PreemptionProperties preemption,
       LifecycleCounters counters,
-      ReplacementLedger ledger) {
+      ReplacementLedger ledger,
+      PoolTopUp pools) {
     return new RunnerLifecycle(
         new LabelPolicy(policy, gce.zones()),
         routing.rules(),
@@ -68,7 +105,8 @@ class LifecycleConfiguration {
         limits.maxInstances(),
         preemption,
         counters,
-        ledger);
+        ledger,
+        pools);
   }
 
   @Bean
@@ -98,6 +136,7 @@ class LifecycleConfiguration {
       ReconcileProperties reconcile,
       LimitsProperties limits,
       SweepSources sources,
+      PoolTopUp pools,
       Clock clock) {
     return new Reconciler(
         machines,
@@ -110,6 +149,7 @@ class LifecycleConfiguration {
         limits.maxInstances(),
         limits.settleWindow(),
         sources,
+        pools,
         clock);
   }
 

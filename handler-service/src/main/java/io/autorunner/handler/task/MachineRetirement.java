@@ -64,9 +64,9 @@ public final class MachineRetirement {
           known = Optional.empty();
           continue;
         }
-      } else if (current.job().isPresent()) {
+      } else if (current.runnerScope().isPresent()) {
         try {
-          github.deleteRunner(current.job().get(), runner.getAsLong());
+          github.deleteRunner(current.runnerScope().get(), runner.getAsLong());
         } catch (GitHubException.Permanent tookAJob) {
           if (!regardless) {
             return Result.BUSY;

@@ -31,7 +31,8 @@ public class RunnerLifecycle {
       int maxInstances,
       PreemptionProperties preemption,
       LifecycleCounters counters,
-      ReplacementLedger ledger) {
+      ReplacementLedger ledger,
+      PoolTopUp pools) {
     PreemptionReruns preemptions =
         new PreemptionReruns(
             machines, github, preemption, policy.bounds().allowStandard(), counters);
@@ -46,7 +47,7 @@ public class RunnerLifecycle {
             new InstanceCap(maxInstances),
             preemptions,
             counters);
-    this.removal = new RunnerRemoval(machines, github, preemptions, counters, ledger);
+    this.removal = new RunnerRemoval(machines, github, preemptions, counters, ledger, pools);
   }
 
   /** A queued job gets its VM; see {@link RunnerCreation}. */

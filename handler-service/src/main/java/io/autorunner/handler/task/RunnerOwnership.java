@@ -43,7 +43,7 @@ public final class RunnerOwnership {
               + " registered for VM "
               + vm.name());
     }
-    Optional<String> vmScope = vm.job().map(RunnerOwnership::scope);
+    Optional<String> vmScope = vm.runnerScope().map(RunnerOwnership::scope);
     if (vmScope.isPresent() && !vmScope.get().equals(scope(delivered))) {
       return Optional.of(
           "the delivery's runner lives in "

@@ -8,6 +8,8 @@ import io.autorunner.handler.github.JobConclusion;
 import io.autorunner.handler.github.RunnerRegistry;
 import io.autorunner.handler.ledger.LedgerUnavailableException;
 import io.autorunner.handler.ledger.ReplacementLedger;
+import io.autorunner.handler.pool.Pool;
+import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.Machine;
 import io.autorunner.handler.vm.RunnerMachines;
 import java.util.Optional;
@@ -28,6 +30,7 @@ final class RunnerRemoval {
   private final PreemptionReruns preemptions;
   private final LifecycleCounters counters;
   private final ReplacementLedger ledger;
+  private final PoolTopUp pools;
   private final MachineRetirement retirement;
 
   RunnerRemoval(
@@ -35,12 +38,14 @@ final class RunnerRemoval {
       RunnerRegistry github,
       PreemptionReruns preemptions,
       LifecycleCounters counters,
-      ReplacementLedger ledger) {
+      ReplacementLedger ledger,
+      PoolTopUp pools) {
     this.machines = machines;
     this.github = github;
     this.preemptions = preemptions;
     this.counters = counters;
     this.ledger = ledger;
+    this.pools = pools;
     this.retirement = new MachineRetirement(machines, github);
   }
 
@@ -80,7 +85,8 @@ final class RunnerRemoval {
               (deleted ? "VM " + name + " deleted" : "VM " + name + " was gone already")
                   + "; "
                   + removed
-                  + preempted);
+                  + preempted
+                  + refill(vm));
         });
   }
 
@@ -121,6 +127,20 @@ final class RunnerRemoval {
                   ? "VM " + name + " released"
                   : "VM " + name + " was gone already");
         });
+  }
+
+  /** A pool VM went with its job: the pool is topped up at once, not at the next sweep. */
+  private String refill(Optional<Machine> vm) {
+    Optional<Pool> pool = vm.flatMap(pools.pools()::of);
+    if (pool.isEmpty()) {
+      return "";
+    }
+    try {
+      return "; " + pools.keep(pool.get());
+    } catch (ComputeException | GitHubException e) {
+      // The next sweep tops it up; the delete itself succeeded.
+      return "; pool " + pool.get().name() + " not topped up: " + e.getMessage();
+    }
   }
 
   private void refund(long jobId, String name) {

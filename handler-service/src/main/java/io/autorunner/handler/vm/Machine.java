@@ -1,6 +1,7 @@
 package io.autorunner.handler.vm;
 
 import io.autorunner.common.task.JobRef;
+import io.autorunner.common.task.RepositoryScope;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,6 +23,8 @@ import java.util.OptionalLong;
  * @param labelFingerprint GCE's fingerprint of the labels as read: a label change made with it
  *     succeeds only if nobody changed them since ({@link RunnerMachines#relabel})
  * @param runnerLabels the labels its runner is to register with, from its metadata
+ * @param poolScope for a warm pool's VM (made for no job), where its runner registers; from its
+ *     metadata
  */
 public record Machine(
     String name,
@@ -32,7 +35,8 @@ public record Machine(
     Optional<JobRef> job,
     String instanceId,
     String labelFingerprint,
-    List<String> runnerLabels) {
+    List<String> runnerLabels,
+    Optional<RepositoryScope> poolScope) {
   public Machine {
     Objects.requireNonNull(status, "status");
     labels = labels == null ? Map.of() : Map.copyOf(labels);
@@ -41,6 +45,31 @@ public record Machine(
     instanceId = instanceId == null ? "" : instanceId;
     labelFingerprint = labelFingerprint == null ? "" : labelFingerprint;
     runnerLabels = runnerLabels == null ? List.of() : List.copyOf(runnerLabels);
+    Objects.requireNonNull(poolScope, "poolScope");
+  }
+
+  /** A VM made for a job, or read without a pool scope. */
+  public Machine(
+      String name,
+      String zone,
+      InstanceStatus status,
+      Map<String, String> labels,
+      Instant created,
+      Optional<JobRef> job,
+      String instanceId,
+      String labelFingerprint,
+      List<String> runnerLabels) {
+    this(
+        name,
+        zone,
+        status,
+        labels,
+        created,
+        job,
+        instanceId,
+        labelFingerprint,
+        runnerLabels,
+        Optional.empty());
   }
 
   /** A VM known by what the reconciler reads: no id, fingerprint or runner labels. */
@@ -73,6 +102,19 @@ public record Machine(
     } catch (NumberFormatException e) {
       return OptionalLong.empty();
     }
+  }
+
+  /** The warm pool the VM belongs to ({@link MachineLabels#POOL}); empty for a job's own VM. */
+  public Optional<String> pool() {
+    return Optional.ofNullable(labels.get(MachineLabels.POOL));
+  }
+
+  /**
+   * Where the VM's runner registers: its job's scope, or for a pool's VM the pool's. Empty for a VM
+   * that says neither (made by hand or by an older version).
+   */
+  public Optional<RepositoryScope> runnerScope() {
+    return job.<RepositoryScope>map(j -> j).or(() -> poolScope);
   }
 
   /** How long ago GCE created it, at {@code now}. */

@@ -37,6 +37,12 @@ public final class MachineLabels {
    */
   public static final String RETIRING = "autorunner-retiring";
 
+  /**
+   * The warm pool a VM belongs to: set when a pool's VM is made, or when a job's VM is adopted as a
+   * pool's refill after its job started elsewhere. Its value is the pool's name.
+   */
+  public static final String POOL = "autorunner-pool";
+
   /** {@code true} or {@code false}: false after the standard-provisioning fallback. */
   public static final String SPOT = "autorunner-spot";
 

@@ -1,6 +1,7 @@
 package io.autorunner.handler.vm;
 
 import io.autorunner.common.task.JobRef;
+import io.autorunner.common.task.RepositoryScope;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,9 @@ public final class MachineMetadata {
 
   /** The runner's labels, comma-separated (the label grammar has no commas). */
   static final String RUNNER_LABELS = "autorunner-runner-labels";
+
+  /** A pool VM's runner scope ({@link PoolScope#toString()}): it has no job to take one from. */
+  static final String POOL_SCOPE = "autorunner-pool-scope";
 
   /** Where the VM's startup script asks for its runner. */
   public static final String RUNNER_CONFIG_URL = "autorunner-runner-config-url";
@@ -49,6 +53,24 @@ public final class MachineMetadata {
     return items;
   }
 
+  /** The metadata items describing a pool VM's runner scope. */
+  public static Map<String, String> ofPool(PoolScope scope) {
+    return Map.of(POOL_SCOPE, scope.toString());
+  }
+
+  /** A pool VM's runner scope read back; empty when the VM does not say or says nonsense. */
+  public static Optional<RepositoryScope> poolScopeOf(Map<String, String> items) {
+    String scope = items.get(POOL_SCOPE);
+    if (scope == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(PoolScope.parse(scope));
+    } catch (IllegalArgumentException unreadable) {
+      return Optional.empty();
+    }
+  }
+
   /** The metadata items a VM asks for its runner with. */
   public static Map<String, String> boot(List<String> runnerLabels, HandoutAddress handout) {
     Map<String, String> items = new LinkedHashMap<>();
@@ -67,9 +89,12 @@ public final class MachineMetadata {
     return List.of(labels.split(","));
   }
 
-  /** True for the keys an adapter may read back: the job's, and the runner's labels. */
+  /**
+   * True for the keys an adapter may read back: the job's, the pool scope and the runner's labels.
+   */
   public static boolean isJobKey(String key) {
     return key.equals(RUNNER_LABELS)
+        || key.equals(POOL_SCOPE)
         || key.equals(JOB_ID)
         || key.equals(RUN_ID)
         || key.equals(RUN_ATTEMPT)

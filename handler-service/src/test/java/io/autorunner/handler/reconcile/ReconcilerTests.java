@@ -65,7 +65,8 @@ class ReconcilerTests {
         maxInstances,
         new io.autorunner.handler.task.PreemptionProperties(1, false),
         new io.autorunner.handler.task.LifecycleCounters(),
-        ledger);
+        ledger,
+        Fixtures.noPools(machines, github));
   }
 
   /** A reconciler as another handler instance would have it: nothing shared but the ledger. */
@@ -94,6 +95,7 @@ class ReconcilerTests {
         maxInstances,
         Duration.ofSeconds(15),
         sources,
+        Fixtures.noPools(machines, github),
         clock);
   }
 

@@ -1,12 +1,45 @@
 package io.autorunner.handler.testing;
 
+import io.autorunner.common.naming.InstanceNaming;
+import io.autorunner.handler.bootstrap.StartupScripts;
 import io.autorunner.handler.github.GitHubProperties;
+import io.autorunner.handler.github.RunnerRegistry;
+import io.autorunner.handler.pool.Pools;
+import io.autorunner.handler.task.LifecycleCounters;
+import io.autorunner.handler.task.PoolTopUp;
+import io.autorunner.handler.vm.RunnerMachines;
 import java.net.URI;
+import java.time.Clock;
 
 /** Configuration records as the handler's defaults make them. */
 public final class Fixtures {
 
   private Fixtures() {}
+
+  /** The warm pools' keeper over these ports, with names of prefix {@code ghr}. */
+  public static PoolTopUp pools(
+      Pools pools,
+      RunnerMachines machines,
+      RunnerRegistry github,
+      int maxInstances,
+      LifecycleCounters counters,
+      Clock clock) {
+    return new PoolTopUp(
+        pools,
+        machines,
+        github,
+        new StartupScripts(githubProperties()),
+        InMemoryMachines.HANDOUT,
+        maxInstances,
+        new InstanceNaming("ghr"),
+        counters,
+        clock);
+  }
+
+  /** No pools. */
+  public static PoolTopUp noPools(RunnerMachines machines, RunnerRegistry github) {
+    return pools(Pools.none(), machines, github, 1, new LifecycleCounters(), Clock.systemUTC());
+  }
 
   public static GitHubProperties githubProperties() {
     return new GitHubProperties(

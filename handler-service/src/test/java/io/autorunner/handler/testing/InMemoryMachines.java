@@ -181,8 +181,14 @@ public final class InMemoryMachines implements RunnerMachines {
   private void store(MachineRequest request, Instant at, long runnerId) {
     Map<String, String> initial = new LinkedHashMap<>();
     initial.put(MachineLabels.MANAGED_BY, MachineLabels.MANAGED_BY_VALUE);
-    initial.put(MachineLabels.JOB_ID, Long.toString(request.job().jobId()));
-    initial.put(MachineLabels.RUN_ID, Long.toString(request.job().runId()));
+    request
+        .job()
+        .ifPresent(
+            job -> {
+              initial.put(MachineLabels.JOB_ID, Long.toString(job.jobId()));
+              initial.put(MachineLabels.RUN_ID, Long.toString(job.runId()));
+            });
+    request.pool().ifPresent(pool -> initial.put(MachineLabels.POOL, pool.pool()));
     initial.put(MachineLabels.SPOT, Boolean.toString(request.spec().spot()));
     if (runnerId > 0) {
       initial.put(MachineLabels.RUNNER_ID, Long.toString(runnerId));
@@ -210,10 +216,11 @@ public final class InMemoryMachines implements RunnerMachines {
         InstanceStatus.of(status.getOrDefault(r.name(), "RUNNING")),
         labels.get(r.name()),
         createdAt.getOrDefault(r.name(), now),
-        java.util.Optional.of(r.job()),
+        r.job(),
         instanceIds.get(r.name()),
         fingerprint(r.name()),
-        r.spec().labels());
+        r.spec().labels(),
+        r.pool().<io.autorunner.common.task.RepositoryScope>map(MachineRequest.PoolMember::scope));
   }
 
   private static MachineRequest request(String name, JobRef job) {

@@ -8,6 +8,7 @@ import io.autorunner.common.policy.OperatingSystem;
 import io.autorunner.handler.vm.CreatedMachine;
 import io.autorunner.handler.vm.InstanceStatus;
 import io.autorunner.handler.vm.Machine;
+import io.autorunner.handler.vm.MachineMetadata;
 import io.autorunner.handler.vm.MachineRequest;
 import io.autorunner.handler.vm.RunnerMachines;
 import java.io.IOException;
@@ -146,7 +147,8 @@ public final class DryRunMachines implements RunnerMachines {
             known.job(),
             known.instanceId(),
             Integer.toHexString(labels.hashCode()),
-            known.runnerLabels()));
+            known.runnerLabels(),
+            known.poolScope()));
     log.info("DRY-RUN: would set labels {} on {}", added.keySet(), known.name());
     return true;
   }
@@ -175,7 +177,8 @@ public final class DryRunMachines implements RunnerMachines {
         InstanceReader.jobOf(instance),
         "",
         Integer.toHexString(instance.getLabelsMap().hashCode()),
-        List.of());
+        List.of(),
+        MachineMetadata.poolScopeOf(InstanceReader.readable(instance)));
   }
 
   private boolean posix() {

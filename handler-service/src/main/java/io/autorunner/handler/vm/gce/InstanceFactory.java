@@ -15,7 +15,6 @@ import io.autorunner.common.policy.MachineFamilies;
 import io.autorunner.common.policy.OperatingSystem;
 import io.autorunner.common.policy.PolicyProperties;
 import io.autorunner.common.policy.RunnerSpec;
-import io.autorunner.common.task.JobRef;
 import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.MachineLabels;
 import io.autorunner.handler.vm.MachineMetadata;
@@ -68,7 +67,7 @@ public final class InstanceFactory {
     RunnerSpec spec = request.spec();
     return Instance.newBuilder()
         .setName(request.name())
-        .setDescription(description(request.job()))
+        .setDescription(description(request))
         .setMachineType(machineType(spec, zone))
         .addDisks(bootDisk(spec, zone))
         .addNetworkInterfaces(networkInterface())
@@ -104,11 +103,16 @@ public final class InstanceFactory {
     return spec.hasGpu() ? gce.gpuImage() : gce.cpuImage();
   }
 
-  private static String description(JobRef job) {
-    return "GitHub Actions runner for "
-        + job.repository()
-        + " job "
-        + job.jobId()
+  private static String description(MachineRequest request) {
+    return request
+            .job()
+            .map(job -> "GitHub Actions runner for " + job.repository() + " job " + job.jobId())
+            .orElseGet(
+                () ->
+                    "GitHub Actions runner of warm pool "
+                        + request.pool().orElseThrow().pool()
+                        + " for "
+                        + request.pool().orElseThrow().scope())
         + " (autorunner)";
   }
 
@@ -187,12 +191,17 @@ public final class InstanceFactory {
   }
 
   private static Map<String, String> labels(MachineRequest request, boolean spot) {
-    JobRef job = request.job();
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put(MachineLabels.MANAGED_BY, MachineLabels.MANAGED_BY_VALUE);
-    labels.put(MachineLabels.JOB_ID, Long.toString(job.jobId()));
-    labels.put(MachineLabels.RUN_ID, Long.toString(job.runId()));
-    labels.put(MachineLabels.REPOSITORY, labelValue(job.repository()));
+    request
+        .job()
+        .ifPresent(
+            job -> {
+              labels.put(MachineLabels.JOB_ID, Long.toString(job.jobId()));
+              labels.put(MachineLabels.RUN_ID, Long.toString(job.runId()));
+            });
+    request.pool().ifPresent(pool -> labels.put(MachineLabels.POOL, pool.pool()));
+    labels.put(MachineLabels.REPOSITORY, labelValue(request.repositoryLabel()));
     labels.put(MachineLabels.GPU, Boolean.toString(request.spec().hasGpu()));
     labels.put(MachineLabels.SPOT, Boolean.toString(spot));
     return labels;
@@ -212,7 +221,11 @@ public final class InstanceFactory {
             .addItems(item(scriptKey, request.startupScript()))
             // Project-wide SSH keys would let every key holder of the project into job VMs.
             .addItems(item("block-project-ssh-keys", "true"));
-    MachineMetadata.of(request.job()).forEach((key, value) -> metadata.addItems(item(key, value)));
+    request
+        .job()
+        .map(MachineMetadata::of)
+        .orElseGet(() -> MachineMetadata.ofPool(request.pool().orElseThrow().scope()))
+        .forEach((key, value) -> metadata.addItems(item(key, value)));
     MachineMetadata.boot(request.spec().labels(), request.handout())
         .forEach((key, value) -> metadata.addItems(item(key, value)));
     return metadata.build();

@@ -45,10 +45,12 @@ final class InstanceReader {
         jobOf(instance),
         instance.hasId() ? Long.toUnsignedString(instance.getId()) : "",
         instance.getLabelFingerprint(),
-        MachineMetadata.runnerLabelsOf(readable(instance)));
+        MachineMetadata.runnerLabelsOf(readable(instance)),
+        MachineMetadata.poolScopeOf(readable(instance)));
   }
 
-  private static Map<String, String> readable(Instance instance) {
+  /** The metadata keys autorunner writes to be read back, and only those. */
+  static Map<String, String> readable(Instance instance) {
     Map<String, String> items = new HashMap<>();
     for (Items item : instance.getMetadata().getItemsList()) {
       if (MachineMetadata.isJobKey(item.getKey())) {
@@ -60,13 +62,7 @@ final class InstanceReader {
 
   /** Reads only the metadata keys autorunner writes to be read back. */
   static Optional<JobRef> jobOf(Instance instance) {
-    Map<String, String> items = new HashMap<>();
-    for (Items item : instance.getMetadata().getItemsList()) {
-      if (MachineMetadata.isJobKey(item.getKey())) {
-        items.put(item.getKey(), item.getValue());
-      }
-    }
-    return MachineMetadata.jobOf(items);
+    return MachineMetadata.jobOf(readable(instance));
   }
 
   /** GCE's RFC 3339 creation stamp; empty when missing or not readable. */
