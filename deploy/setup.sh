@@ -21,6 +21,7 @@
 #   handler    the custom roles below; act as the runner account; read the App key
 #   runner     nothing in the project; run.invoker on the handler service (cloudbuild.yaml)
 #   deployer   run.admin on the two services only; act as the two runtime accounts; push images
+#   baker      the bake VMs (autorunner-bake-*) and the images made from them (cloudbuild-bake.yaml)
 #
 # Needs gcloud, logged in as someone who may administer the project (owner), and openssl.
 set -euo pipefail
@@ -71,6 +72,7 @@ handler_sa=autorunner-handler@$sa_domain
 invoker_sa=autorunner-invoker@$sa_domain
 deployer_sa=autorunner-deployer@$sa_domain
 runner_sa=autorunner-runner@$sa_domain
+baker_sa=autorunner-baker@$sa_domain
 
 say() { printf '== %s\n' "$*"; }
 
@@ -192,6 +194,7 @@ service_account autorunner-deployer "autorunner deployer: Cloud Build's identity
 # where the handler checks the token's instance claims. Without any account a VM has no identity
 # token to show the handler at all.
 service_account autorunner-runner "autorunner runner VMs: no roles; may only call the handler"
+service_account autorunner-baker "autorunner baker: cloudbuild-bake.yaml's identity"
 # The scheduler puts the invoker's identity on each task: it must be allowed to act as it.
 grant roles/iam.serviceAccountUser "serviceAccount:$scheduler_sa" \
   "iam service-accounts" "$invoker_sa" --project="$project"
@@ -356,6 +359,38 @@ grant roles/iam.serviceAccountUser "serviceAccount:$deployer_sa" \
 grant roles/logging.logWriter "serviceAccount:$deployer_sa" projects "$project"
 revoke roles/run.admin "serviceAccount:$deployer_sa"
 
+say "image baker (cloudbuild-bake.yaml)"
+# The bake's temporary VM and its disk are named autorunner-bake-KIND-ID (deploy/bake-image.sh):
+# the VM and disk calls are bound to those names, as the handler's are to its own (see above);
+# what is checked on the project, the subnet, an image or an operation cannot be. The VM runs
+# without a service account, so the baker may act as none. Its build reads the uploaded source
+# and writes its own logs.
+#   autorunnerBaker: create the VM (with metadata, labels and a boot disk from the base image),
+#     read its guest attributes and serial console, stop and delete it, make an image of its disk.
+#   autorunnerBakerProject: read the base image (by family) and write the new one, use the
+#     subnet, follow zone and global operations.
+baker_vm_permissions=(compute.disks.create compute.disks.useReadOnly compute.instances.create
+  compute.instances.delete compute.instances.get compute.instances.getGuestAttributes
+  compute.instances.getSerialPortOutput compute.instances.setLabels compute.instances.setMetadata
+  compute.instances.stop)
+baker_project_permissions=(compute.globalOperations.get compute.images.create compute.images.get
+  compute.images.getFromFamily compute.images.useReadOnly compute.subnetworks.use
+  compute.zoneOperations.get)
+custom_role autorunnerBaker "autorunner baker: bake VMs" "${baker_vm_permissions[@]}"
+custom_role autorunnerBakerProject "autorunner baker: images, network, operations" \
+  "${baker_project_permissions[@]}"
+bake_condition='(resource.type != "compute.googleapis.com/Instance"'
+bake_condition+=' && resource.type != "compute.googleapis.com/Disk")'
+bake_condition+=' || resource.name.extract("/instances/{name}").startsWith("autorunner-bake-")'
+bake_condition+=' || resource.name.extract("/disks/{name}").startsWith("autorunner-bake-")'
+bind "projects/$project/roles/autorunnerBaker" "serviceAccount:$baker_sa" \
+  autorunner-bake-vms "$bake_condition" projects "$project"
+grant "projects/$project/roles/autorunnerBakerProject" "serviceAccount:$baker_sa" \
+  projects "$project"
+grant roles/logging.logWriter "serviceAccount:$baker_sa" projects "$project"
+grant roles/storage.objectViewer "serviceAccount:$baker_sa" \
+  "storage buckets" "$source_bucket" --project="$project"
+
 say "Cloud Tasks queue $queue"
 # Retries carry the invariant "no job is stranded": a stock-out or a GitHub 5xx answers non-2xx
 # and the task comes back, 10 s, 20 s, … doubling 5 times, then every 5 min, for up to 30
@@ -426,6 +461,12 @@ Done. Now build and deploy both services (about 10 minutes):
 
   gcloud builds submit --project=$project --region=$region --config=cloudbuild.yaml \\
     --substitutions=_REGION=$region,_REPOSITORY=$repository,_QUEUE=$queue,_NAME_PREFIX=$name_prefix,_RUNNER_NETWORK=$runner_network,_RUNNER_SUBNET=$runner_subnet,_GITHUB_APP_ID=YOUR_APP_ID,SHORT_SHA=\$(git rev-parse --short HEAD)
+
+Optionally bake the runner images (Docker and the runner preinstalled: faster boots; ZONE is a
+zone of $region with quota for one T4, which the GPU bake VM has):
+
+  gcloud builds submit --project=$project --region=$region --config=cloudbuild-bake.yaml \\
+    --substitutions=_ZONE=ZONE,_SUBNET=$runner_subnet
 
 Then paste these into your GitHub App (Settings → Developer settings → GitHub Apps → Webhook):
 

@@ -1,9 +1,10 @@
 # autorunner: NVIDIA driver and container toolkit for GPU runner VMs (Debian or Ubuntu, x64).
 #
-# A fragment, not a script: StartupScripts inlines it into startup.sh (at the placeholder
-# NVIDIA_DRIVER_FUNCTIONS), so the VM receives one self-contained startup script. It only defines
-# functions; it uses log, fail, apt_get, apt_install, download, os_release, STATE_DIR and
-# REBOOTING from startup.sh.
+# A fragment, not a script: it is inlined at the placeholder NVIDIA_DRIVER_FUNCTIONS of startup.sh
+# (by StartupScripts) and of bake.sh (by deploy/bake-image.sh), so a VM receives one
+# self-contained script. It only defines functions; it uses log, fail, apt_get, apt_install,
+# download, os_release, baked, installed, ROOT, APT_SOURCES, DOCKER_DAEMON_CONFIG, STATE_DIR and
+# REBOOTING from functions.sh.
 #
 # Driver source. The GPU images (e.g. Deep Learning VM images) ship the driver; it is used as is
 # whenever `nvidia-smi` works. Otherwise the distribution's own packages are installed, never a
@@ -27,7 +28,7 @@
 
 # Ubuntu driver branches, preferred first (the "-server" builds are the data-center ones).
 readonly NVIDIA_UBUNTU_BRANCHES=(570-server 535-server)
-readonly NVIDIA_TOOLKIT_KEYRING=/usr/share/keyrings/nvidia-container-toolkit-keyring.gpg
+readonly NVIDIA_TOOLKIT_KEYRING="${ROOT}/usr/share/keyrings/nvidia-container-toolkit-keyring.gpg"
 readonly NVIDIA_TOOLKIT_KEY_URL=https://nvidia.github.io/libnvidia-container/gpgkey
 # The primary key behind NVIDIA_TOOLKIT_KEY_URL (also long served as nvidia-docker's gpgkey).
 # Where the value comes from: NVIDIA's install guide publishes no fingerprint, so this is the one
@@ -40,16 +41,27 @@ nvidia_driver_works() {
   command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi >/dev/null 2>&1
 }
 
+nvidia_driver_version() {
+  nvidia-smi --query-gpu=driver_version --format=csv,noheader | head -n 1
+}
+
 ensure_nvidia_driver() {
+  local baked_driver
+  baked_driver=$(baked nvidia_driver)
   if nvidia_driver_works; then
-    log "NVIDIA driver present: $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader | head -n 1)"
+    log "NVIDIA driver present: $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader | head -n 1)" \
+      "(${baked_driver:+baked }${baked_driver:-not baked})"
     return 0
+  fi
+  if [[ -n "$baked_driver" ]]; then
+    log "the bake marker names NVIDIA driver ${baked_driver}, but nvidia-smi fails"
   fi
   log "no working NVIDIA driver on this image; installing the distribution's driver"
   install_nvidia_driver_packages
   load_nvidia_driver
   nvidia_driver_works || fail "the NVIDIA driver is installed but nvidia-smi still fails"
   log "NVIDIA driver ready: $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader | head -n 1)"
+  installed "nvidia driver $(nvidia_driver_version)"
 }
 
 install_nvidia_driver_packages() {
@@ -82,7 +94,7 @@ install_nvidia_driver_debian() {
   codename=$(os_release VERSION_CODENAME)
   [[ -n "$codename" ]] || fail "cannot tell the Debian release"
   # The driver lives in contrib/non-free, which GCE's Debian images leave disabled.
-  cat >/etc/apt/sources.list.d/autorunner-nvidia.list <<SOURCES
+  cat >"${APT_SOURCES}/autorunner-nvidia.list" <<SOURCES
 deb https://deb.debian.org/debian ${codename} contrib non-free non-free-firmware
 deb https://deb.debian.org/debian ${codename}-updates contrib non-free non-free-firmware
 deb https://security.debian.org/debian-security ${codename}-security contrib non-free non-free-firmware
@@ -132,10 +144,22 @@ verify_nvidia_toolkit_key() {
   log "NVIDIA repository key ${NVIDIA_TOOLKIT_KEY_FINGERPRINT} verified"
 }
 
+nvidia_toolkit_version() {
+  dpkg-query --show --showformat='${Version}' nvidia-container-toolkit 2>/dev/null || true
+}
+
 install_nvidia_container_toolkit() {
+  local before after
   if dpkg-query --show --showformat='${Status}' nvidia-container-toolkit 2>/dev/null | grep -q 'install ok installed'; then
-    log "nvidia-container-toolkit is already installed"
+    if [[ -n "$(baked nvidia_container_toolkit)" ]]; then
+      log "nvidia-container-toolkit $(nvidia_toolkit_version): baked into the image"
+    else
+      log "nvidia-container-toolkit $(nvidia_toolkit_version) is already installed"
+    fi
   else
+    if [[ -n "$(baked nvidia_container_toolkit)" ]]; then
+      log "the bake marker names nvidia-container-toolkit $(baked nvidia_container_toolkit), but it is not installed"
+    fi
     log "installing nvidia-container-toolkit from NVIDIA's apt repository"
     local key
     key=$(mktemp)
@@ -147,12 +171,20 @@ install_nvidia_container_toolkit() {
     # $(ARCH) is apt's own substitution, written literally on purpose.
     # shellcheck disable=SC2016
     printf 'deb [signed-by=%s] https://nvidia.github.io/libnvidia-container/stable/deb/$(ARCH) /\n' \
-      "$NVIDIA_TOOLKIT_KEYRING" >/etc/apt/sources.list.d/nvidia-container-toolkit.list
+      "$NVIDIA_TOOLKIT_KEYRING" >"${APT_SOURCES}/nvidia-container-toolkit.list"
     apt_get update
     apt_install nvidia-container-toolkit
+    installed "nvidia-container-toolkit $(nvidia_toolkit_version)"
   fi
-  nvidia-ctk runtime configure --runtime=docker
-  systemctl restart docker
+  # A baked image's docker already knows the runtime: the restart (seconds) only when it changed.
+  before=$(sha256sum 2>/dev/null <"$DOCKER_DAEMON_CONFIG" || true)
+  nvidia-ctk runtime configure --runtime=docker --config="$DOCKER_DAEMON_CONFIG"
+  after=$(sha256sum 2>/dev/null <"$DOCKER_DAEMON_CONFIG" || true)
+  if [[ "$before" != "$after" ]]; then
+    systemctl restart docker
+  else
+    log "docker already has the nvidia runtime"
+  fi
   # Fails early, with the reason, when the toolkit cannot see the driver.
   nvidia-container-cli info >/dev/null || fail "nvidia-container-cli cannot reach the NVIDIA driver"
   log "docker can hand GPUs to containers (--gpus all)"

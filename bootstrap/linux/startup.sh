@@ -14,12 +14,16 @@
 #      format=full, naming project, zone, instance name and id) and receives the single-use JIT
 #      config once, in the response body. The handler refuses a second call, another VM, or a VM
 #      past its boot window;
-#   3. installs Docker (the distribution's docker.io package);
+#   3. installs Docker (the distribution's docker.io package) unless the image has it;
 #   4. creates the unprivileged user `runner` (no sudo; member of the docker group);
 #   5. on GPU VMs, uses the image's NVIDIA driver when `nvidia-smi` works, else installs the
 #      distribution's driver, then NVIDIA's container toolkit so `docker run --gpus all` works;
-#   6. downloads the Actions runner release, checks its sha256, unpacks it into ~runner;
+#   6. takes the Actions runner from the image when it was baked with this very release (same
+#      version, same sha256), else downloads the release, checks its sha256, unpacks it into ~runner;
 #   7. runs the runner for one job as `runner`, then powers the VM off.
+# Images baked by cloudbuild-bake.yaml (bake.sh) bring steps 3, 5 and 6 along and say so in their
+# bake marker (functions.sh describes it); the log names what came baked and what this boot had to
+# install, so a stale bake shows.
 # Any failure powers the VM off as well (EXIT trap), so a broken VM never idles. The handler and
 # the reconciler delete powered-off VMs; Spot's maxRunDuration is the hard cap behind both.
 #
@@ -46,20 +50,8 @@ JIT_CONFIG=''
 readonly METADATA=http://metadata.google.internal/computeMetadata/v1/instance
 
 readonly RUNNER_USER=runner
-readonly RUNNER_FILE="actions-runner-linux-x64-${RUNNER_VERSION}.tar.gz"
-readonly STATE_DIR=/var/lib/autorunner
-readonly APT_LOCK_TIMEOUT=600
 
-REBOOTING=0
-
-log() {
-  printf 'autorunner-bootstrap: %s\n' "$*"
-}
-
-fail() {
-  log "ERROR: $*"
-  exit 1
-}
+@@BOOTSTRAP_FUNCTIONS@@
 
 dry_run() {
   [[ "${AUTORUNNER_DRY_RUN:-0}" == "1" ]]
@@ -89,26 +81,6 @@ on_exit() {
 }
 trap on_exit EXIT
 trap 'log "command failed (line ${LINENO}): ${BASH_COMMAND}"' ERR
-
-apt_get() {
-  DEBIAN_FRONTEND=noninteractive apt-get -q -y -o "DPkg::Lock::Timeout=${APT_LOCK_TIMEOUT}" "$@"
-}
-
-apt_install() {
-  apt_get install --no-install-recommends "$@"
-}
-
-# One field of /etc/os-release, read in a subshell so the file cannot touch this script's state.
-os_release() {
-  # shellcheck disable=SC1091
-  (. /etc/os-release && printf '%s' "${!1:-}")
-}
-
-download() {
-  local url=$1 target=$2
-  curl --fail --silent --show-error --location --proto '=https,http' \
-    --retry 5 --retry-delay 5 --retry-connrefused --output "$target" "$url"
-}
 
 @@NVIDIA_DRIVER_FUNCTIONS@@
 
@@ -140,42 +112,6 @@ fetch_runner_config() {
   log "runner config received"
 }
 
-check_platform() {
-  [[ $EUID -eq 0 ]] || fail "must run as root"
-  [[ -r /etc/os-release ]] || fail "no /etc/os-release: cannot tell the distribution"
-  local id id_like
-  id=$(os_release ID)
-  id_like=$(os_release ID_LIKE)
-  case " ${id} ${id_like} " in
-    *" debian "* | *" ubuntu "*) ;;
-    *) fail "unsupported distribution '${id}': this bootstrap needs Debian or Ubuntu" ;;
-  esac
-  [[ "$(uname -m)" == "x86_64" ]] || fail "unsupported architecture $(uname -m): runners are x64"
-}
-
-install_base_packages() {
-  local missing=()
-  command -v curl >/dev/null 2>&1 || missing+=(curl)
-  command -v gpg >/dev/null 2>&1 || missing+=(gnupg)
-  command -v git >/dev/null 2>&1 || missing+=(git)
-  [[ -e /etc/ssl/certs/ca-certificates.crt ]] || missing+=(ca-certificates)
-  apt_get update
-  if ((${#missing[@]} > 0)); then
-    log "installing ${missing[*]}"
-    apt_install "${missing[@]}"
-  fi
-}
-
-install_docker() {
-  if command -v docker >/dev/null 2>&1; then
-    log "docker is already installed"
-  else
-    log "installing docker (docker.io)"
-    apt_install docker.io
-  fi
-  systemctl enable --now docker
-}
-
 create_runner_user() {
   if id -u "$RUNNER_USER" >/dev/null 2>&1; then
     log "user ${RUNNER_USER} exists"
@@ -188,26 +124,57 @@ create_runner_user() {
   usermod --append --groups docker "$RUNNER_USER"
 }
 
+# Why the image's runner cannot serve this VM, or nothing when it can (or the image has none).
+baked_runner_mismatch() {
+  local version sha dir
+  version=$(baked runner_version)
+  sha=$(baked runner_sha256)
+  dir=$(baked_runner_dir)
+  if [[ -z "$version" ]]; then
+    return 0
+  elif [[ "$version" != "$RUNNER_VERSION" ]]; then
+    printf 'the image was baked with runner %s, this VM needs %s' "$version" "$RUNNER_VERSION"
+  elif [[ "$sha" != "$RUNNER_SHA256" ]]; then
+    printf "the image's runner %s was checked against sha256 %s, this VM's is %s" \
+      "$version" "${sha:-(none)}" "$RUNNER_SHA256"
+  elif [[ ! -x "${dir}/run.sh" || ! -x "${dir}/config.sh" || ! -x "${dir}/bin/Runner.Listener" ]]; then
+    printf 'the bake marker names runner %s, but %s is incomplete' "$version" "$dir"
+  fi
+}
+
 install_runner() {
-  local home dir workdir
+  local home dir mismatch
   home=$(getent passwd "$RUNNER_USER" | cut -d: -f6)
   dir="${home}/actions-runner"
-  workdir=$(mktemp -d)
-  log "downloading ${RUNNER_FILE}"
-  download "$RUNNER_URL" "${workdir}/${RUNNER_FILE}"
-  if ! (cd "$workdir" && printf '%s  %s\n' "$RUNNER_SHA256" "$RUNNER_FILE" | sha256sum --check --strict --quiet -); then
-    rm -rf "$workdir"
-    fail "sha256 of ${RUNNER_FILE} does not match the configured checksum; refusing to run it"
-  fi
-  log "sha256 of ${RUNNER_FILE} verified"
+  mismatch=$(baked_runner_mismatch)
   rm -rf "$dir"
-  install -d -o "$RUNNER_USER" -g "$RUNNER_USER" -m 0750 "$dir"
-  tar -xzf "${workdir}/${RUNNER_FILE}" -C "$dir" --no-same-owner
-  rm -rf "$workdir"
+  if [[ -n "$(baked runner_version)" && -z "$mismatch" ]]; then
+    # Moved, not copied: one rename on the same disk, and this VM runs once.
+    mv "$(baked_runner_dir)" "$dir"
+    log "runner ${RUNNER_VERSION}: baked into the image (same sha256, dependencies installed)"
+  else
+    if [[ -n "$mismatch" ]]; then
+      log "${mismatch}: downloading it at boot; re-bake the image (README, Baked images)"
+    fi
+    unpack_runner_release "$dir"
+    log "installing the runner's own dependencies"
+    "${dir}/bin/installdependencies.sh"
+    installed "actions-runner ${RUNNER_VERSION}"
+  fi
+  chmod 0750 "$dir"
   chown -R "${RUNNER_USER}:${RUNNER_USER}" "$dir"
-  log "installing the runner's own dependencies"
-  "${dir}/bin/installdependencies.sh"
   RUNNER_DIR=$dir
+}
+
+# One line an operator can grep for: what a baked image would have spared this boot.
+log_installed_at_boot() {
+  if ((${#INSTALLED[@]} == 0)); then
+    log "installed at boot: nothing, the image brought everything"
+  else
+    local joined
+    joined=$(printf '%s, ' "${INSTALLED[@]}")
+    log "installed at boot: ${joined%, } (a current bake would bring these)"
+  fi
 }
 
 run_runner() {
@@ -245,6 +212,7 @@ main() {
     log "this VM already ran its runner; a single-use VM does not run twice"
     return 0
   fi
+  log_bake_marker
   install_base_packages
   install_docker
   create_runner_user
@@ -256,6 +224,7 @@ main() {
   # runner, so the secret is held for the shortest time.
   fetch_runner_config
   install_runner
+  log_installed_at_boot
   run_runner
 }
 

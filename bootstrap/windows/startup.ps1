@@ -14,7 +14,9 @@
 #      it is with the instance identity token its metadata server signs (audience = the handler,
 #      format=full) and receives the single-use JIT config once, in the response body;
 #   4. creates the local user `runner` (not an administrator);
-#   5. downloads the Actions runner release, checks its SHA256, extracts it to C:\actions-runner;
+#   5. takes the Actions runner from the image when its bake marker names this very release (same
+#      version and SHA256) and C:\autorunner\actions-runner-VERSION is complete, else downloads
+#      the release, checks its SHA256 and extracts it to C:\actions-runner;
 #   6. runs the runner for one job as `runner`, then powers the VM off.
 # Any failure powers the VM off as well (finally block), so a broken VM never idles.
 #
@@ -25,6 +27,13 @@
 # Windows Server 2022/2025 pinned below, the same files Google's install_gpu_driver.ps1
 # (github.com/GoogleCloudPlatform/compute-gpu-installation) installs. The installer must carry a
 # valid Authenticode signature by NVIDIA Corporation, checked before it runs.
+#
+# A baked image. No Cloud Build bake exists for Windows (cloudbuild-bake.yaml bakes Linux images);
+# an image you bake yourself may carry C:\autorunner\baked, key=value lines as on Linux
+# (bootstrap/linux/functions.sh): runner_version and runner_sha256 of the release unpacked (its
+# archive's SHA256 checked) in C:\autorunner\actions-runner-VERSION. It is read as data and only
+# believed when the version, the SHA256 and the directory all check out; else the runner is
+# downloaded as on an image without a bake.
 #
 # AUTORUNNER_DRY_RUN=1 (environment) stops after reading the rendered values, before any change.
 
@@ -49,6 +58,8 @@ $RunnerUser = 'runner'
 $RunnerDir = 'C:\actions-runner'
 $RunnerFile = "actions-runner-win-x64-$RunnerVersion.zip"
 $StateDir = Join-Path $env:ProgramData 'autorunner'
+$BakeMarker = 'C:\autorunner\baked'
+$BakedRunnerDir = "C:\autorunner\actions-runner-$RunnerVersion"
 $TaskName = 'autorunner-runner'
 $NvidiaDriverVersion = '580.88'
 $NvidiaDriverUrl = "https://us.download.nvidia.com/tesla/${NvidiaDriverVersion}/${NvidiaDriverVersion}-data-center-tesla-desktop-winserver-2022-2025-dch-international.exe"
@@ -163,11 +174,56 @@ function Set-RunnerUser([string]$Password) {
     }
 }
 
+# One value of the bake marker, or $null: read as data, and a value outside a narrow alphabet
+# counts as absent.
+function Get-BakedValue([string]$Key) {
+    if (-not (Test-Path -LiteralPath $BakeMarker)) { return $null }
+    foreach ($line in Get-Content -LiteralPath $BakeMarker) {
+        $parts = $line.Split('=', 2)
+        if ($parts.Count -eq 2 -and $parts[0] -eq $Key) {
+            if ($parts[1] -match '^[A-Za-z0-9._:+~/-]{1,200}$') { return $parts[1] }
+            return $null
+        }
+    }
+    return $null
+}
+
+# Why the image's runner cannot serve this VM, or $null when it can (or the image has none).
+function Get-BakedRunnerMismatch {
+    $version = Get-BakedValue 'runner_version'
+    $sha = Get-BakedValue 'runner_sha256'
+    if ($null -eq $version) { return $null }
+    if ($version -ne $RunnerVersion) {
+        return "the image was baked with runner $version, this VM needs $RunnerVersion"
+    }
+    if ($sha -ne $RunnerSha256) {
+        return "the image's runner $version was checked against SHA256 $sha, this VM's is $RunnerSha256"
+    }
+    foreach ($name in 'run.cmd', 'config.cmd', 'bin\Runner.Listener.exe') {
+        if (-not (Test-Path -LiteralPath (Join-Path $BakedRunnerDir $name))) {
+            return "the bake marker names runner $version, but $BakedRunnerDir is incomplete"
+        }
+    }
+    return $null
+}
+
 function Install-Runner {
     # A private folder: SYSTEM and Administrators, plus the runner user, nothing inherited from C:\.
     New-Item -ItemType Directory -Force -Path $RunnerDir | Out-Null
     Invoke-Icacls @($RunnerDir, '/inheritance:r', '/grant:r',
         "${SidSystem}:(OI)(CI)F", "${SidAdministrators}:(OI)(CI)F", "${RunnerUser}:(OI)(CI)M")
+    $mismatch = Get-BakedRunnerMismatch
+    if ($null -ne (Get-BakedValue 'runner_version') -and $null -eq $mismatch) {
+        # Moved, not copied: this VM runs once. Moved files keep their old ACLs, so they are reset
+        # to inherit the private folder's.
+        Get-ChildItem -LiteralPath $BakedRunnerDir -Force | Move-Item -Destination $RunnerDir
+        Invoke-Icacls @((Join-Path $RunnerDir '*'), '/reset', '/T', '/C', '/Q')
+        Write-Log "runner ${RunnerVersion}: baked into the image (same SHA256)"
+        return
+    }
+    if ($null -ne $mismatch) {
+        Write-Log "${mismatch}: downloading it at boot; re-bake the image"
+    }
     $zip = Join-Path $StateDir $RunnerFile
     Write-Log "downloading $RunnerFile"
     Invoke-Download -Uri $RunnerUrl -OutFile $zip
@@ -282,6 +338,11 @@ try {
     if (Test-Path -LiteralPath (Join-Path $StateDir 'runner-started')) {
         Write-Log 'this VM already ran its runner; a single-use VM does not run twice'
         return
+    }
+    if (Test-Path -LiteralPath $BakeMarker) {
+        Write-Log "image baked at $(Get-BakedValue 'baked_at') with runner $(Get-BakedValue 'runner_version')"
+    } else {
+        Write-Log "image not baked (no $BakeMarker): the runner is downloaded at boot"
     }
     if ($Gpu -eq '1') {
         Install-NvidiaDriver

@@ -59,7 +59,8 @@ class SetupScriptTest {
                 + " secretmanager.googleapis.com cloudscheduler.googleapis.com"
                 + " artifactregistry.googleapis.com cloudbuild.googleapis.com iam.googleapis.com"
                 + " firestore.googleapis.com datastore.googleapis.com --project=my-proj");
-    for (String account : List.of("scheduler", "invoker", "handler", "deployer", "runner")) {
+    for (String account :
+        List.of("scheduler", "invoker", "handler", "deployer", "runner", "baker")) {
       assertThat(calls)
           .anyMatch(c -> c.startsWith("iam service-accounts create autorunner-" + account + " "));
     }
@@ -188,6 +189,57 @@ class SetupScriptTest {
                 + " --member=serviceAccount:autorunner-handler"
                 + SA
                 + " --condition=None --quiet");
+  }
+
+  @Test
+  void theBakerMayHandleOnlyBakeVmsAndTheImagesMadeFromThem() throws Exception {
+    ScriptRun run = setup("my-proj", key.toString());
+
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(bindingsOf(bindings(calls()), "autorunner-baker"))
+        .containsExactlyInAnyOrder(
+            "projects my-proj projects/my-proj/roles/autorunnerBaker",
+            "projects my-proj projects/my-proj/roles/autorunnerBakerProject",
+            "storage buckets gs://my-proj_cloudbuild roles/storage.objectViewer",
+            "projects my-proj roles/logging.logWriter");
+    // deploy/bake-image.sh names its VM (and so its disk) autorunner-bake-KIND-ID.
+    assertThat(calls())
+        .contains(
+            "projects add-iam-policy-binding my-proj"
+                + " --role=projects/my-proj/roles/autorunnerBaker"
+                + " --member=serviceAccount:autorunner-baker"
+                + SA
+                + " --condition=expression="
+                + vmCondition("autorunner-bake-")
+                + ",title=autorunner-bake-vms --quiet");
+    assertThat(rolePermissions("create", "autorunnerBaker"))
+        .containsExactlyInAnyOrder(
+            "compute.disks.create",
+            "compute.disks.useReadOnly",
+            "compute.instances.create",
+            "compute.instances.delete",
+            "compute.instances.get",
+            "compute.instances.getGuestAttributes",
+            "compute.instances.getSerialPortOutput",
+            "compute.instances.setLabels",
+            "compute.instances.setMetadata",
+            "compute.instances.stop");
+    assertThat(rolePermissions("create", "autorunnerBakerProject"))
+        .containsExactlyInAnyOrder(
+            "compute.globalOperations.get",
+            "compute.images.create",
+            "compute.images.get",
+            "compute.images.getFromFamily",
+            "compute.images.useReadOnly",
+            "compute.subnetworks.use",
+            "compute.zoneOperations.get");
+    // It may act as no service account: the bake VM has none.
+    assertThat(calls())
+        .noneMatch(
+            c ->
+                c.contains("--member=serviceAccount:autorunner-baker")
+                    && c.contains("roles/iam.serviceAccountUser"));
+    assertThat(run.output()).contains("--config=cloudbuild-bake.yaml");
   }
 
   @Test
@@ -527,12 +579,12 @@ class SetupScriptTest {
   }
 
   /** The condition on the handler's VM role, for the Linux and Windows name forms. */
-  private static String vmCondition(String linux, String windows) {
+  private static String vmCondition(String... nameStarts) {
     StringBuilder condition =
         new StringBuilder(
             "(resource.type != \"compute.googleapis.com/Instance\""
                 + " && resource.type != \"compute.googleapis.com/Disk\")");
-    for (String start : List.of(linux, windows)) {
+    for (String start : nameStarts) {
       for (String kind : List.of("instances", "disks")) {
         condition
             .append(" || resource.name.extract(\"/")

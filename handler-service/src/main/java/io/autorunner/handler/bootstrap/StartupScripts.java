@@ -33,8 +33,15 @@ import java.util.regex.Pattern;
 public final class StartupScripts {
 
   static final String LINUX_TEMPLATE = "bootstrap/linux/startup.sh";
+  static final String LINUX_FUNCTIONS_FRAGMENT = "bootstrap/linux/functions.sh";
   static final String LINUX_NVIDIA_FRAGMENT = "bootstrap/linux/install-nvidia-driver.sh";
   static final String WINDOWS_TEMPLATE = "bootstrap/windows/startup.ps1";
+
+  /**
+   * The placeholder of the Linux template where the functions it shares with the image bake are
+   * inlined (deploy/bake-image.sh inlines the same two fragments into bake.sh).
+   */
+  static final String FUNCTIONS_INCLUDE = "@@BOOTSTRAP_FUNCTIONS@@";
 
   /** The placeholder of the Linux template where the NVIDIA fragment is inlined. */
   static final String NVIDIA_INCLUDE = "@@NVIDIA_DRIVER_FUNCTIONS@@";
@@ -62,7 +69,9 @@ public final class StartupScripts {
   public StartupScripts(GitHubProperties github) {
     this(
         github,
-        resource(LINUX_TEMPLATE).replace(NVIDIA_INCLUDE, resource(LINUX_NVIDIA_FRAGMENT).strip()),
+        resource(LINUX_TEMPLATE)
+            .replace(FUNCTIONS_INCLUDE, resource(LINUX_FUNCTIONS_FRAGMENT).strip())
+            .replace(NVIDIA_INCLUDE, resource(LINUX_NVIDIA_FRAGMENT).strip()),
         resource(WINDOWS_TEMPLATE));
   }
 

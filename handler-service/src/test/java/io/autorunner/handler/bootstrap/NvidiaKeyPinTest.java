@@ -22,14 +22,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The NVIDIA repository key's pin in {@code bootstrap/linux/install-nvidia-driver.sh}, run in bash
- * with the fragment's startup.sh helpers stubbed. {@code gpg --dearmor} (which would write the
- * system keyring) always fails here, and under {@code set -e} that stops the fragment before it
- * touches {@code /etc/apt}.
+ * after functions.sh (files under a test root, downloads and apt stubbed). {@code gpg --dearmor}
+ * (which would write the system keyring) always fails here, and under {@code set -e} that stops the
+ * fragment before it touches {@code /etc/apt}.
  */
 class NvidiaKeyPinTest {
 
   static final Path FRAGMENT =
       Path.of("..", "bootstrap", "linux", "install-nvidia-driver.sh").toAbsolutePath().normalize();
+  static final Path FUNCTIONS =
+      Path.of("..", "bootstrap", "linux", "functions.sh").toAbsolutePath().normalize();
   static final String NVIDIA = "C95B321B61E88C1809C4F759DDCAE044F796ECB0";
 
   /** The throwaway key in src/test/resources/bootstrap/not-nvidia.asc (its secret is gone). */
@@ -135,18 +137,20 @@ class NvidiaKeyPinTest {
     assertThat(run.output()).contains("(found: no key)");
   }
 
-  @Test
-  void theFragmentPassesShellcheck() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"install-nvidia-driver.sh", "functions.sh"})
+  void theFragmentsPassShellcheck(String fragment) throws Exception {
     Optional<Path> shellcheck = onPath("shellcheck");
     if (shellcheck.isEmpty() && "true".equalsIgnoreCase(System.getenv("CI"))) {
       fail("shellcheck is not installed, and CI=true requires it (apt-get install -y shellcheck)");
     }
     assumeTrue(shellcheck.isPresent(), "shellcheck is not installed");
 
-    // SC2034: REBOOTING is read by startup.sh, which the fragment alone does not show
-    // (StartupScriptsTest checks the rendered whole).
+    // SC2034: what a fragment defines for its including script (REBOOTING, STATE_DIR, ...) looks
+    // unused alone (StartupScriptsTest and BakeImageTest check the assembled wholes).
+    Path file = FRAGMENT.resolveSibling(fragment);
     ScriptRun check =
-        run(List.of("shellcheck", "--shell=bash", "-e", "SC2034", FRAGMENT.toString()), Map.of());
+        run(List.of("shellcheck", "--shell=bash", "-e", "SC2034", file.toString()), Map.of());
 
     assertThat(check.exitCode()).as(check.output()).isZero();
   }
@@ -205,14 +209,19 @@ class NvidiaKeyPinTest {
     return gpg.get();
   }
 
-  /** Sources the fragment after stand-ins for startup.sh's helpers, then runs {@code call}. */
+  /**
+   * Sources functions.sh (as startup.sh inlines it) with download and apt stubbed, then the
+   * fragment, then runs {@code call}.
+   */
   private ScriptRun fragment(String... call) throws Exception {
     Path harness = tmp.resolve("harness.sh");
     Files.writeString(
         harness,
         "set -Eeuo pipefail\n"
-            + "log() { printf 'autorunner-bootstrap: %s\\n' \"$*\"; }\n"
-            + "fail() { log \"ERROR: $*\"; exit 1; }\n"
+            + "RUNNER_VERSION=2.335.1\n"
+            + "source '"
+            + FUNCTIONS
+            + "'\n"
             + "download() { cp '"
             + key
             + "' \"$2\"; }\n"
@@ -222,9 +231,6 @@ class NvidiaKeyPinTest {
             + "apt_install() { echo \"apt_install $*\" >> '"
             + calls
             + "'; }\n"
-            + "STATE_DIR='"
-            + tmp
-            + "'\nREBOOTING=0\n"
             + "source '"
             + FRAGMENT
             + "'\n"
@@ -237,6 +243,7 @@ class NvidiaKeyPinTest {
         command,
         Map.of(
             "PATH", bin + ":/usr/local/bin:/usr/bin:/bin",
+            "AUTORUNNER_ROOT", Files.createDirectories(tmp.resolve("root")).toString(),
             "GNUPGHOME", home.toString(),
             "TMPDIR", tmp.toString(),
             "HOME", tmp.toString()));

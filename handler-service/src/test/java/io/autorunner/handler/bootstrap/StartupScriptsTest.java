@@ -107,6 +107,10 @@ class StartupScriptsTest {
         .contains("attributes/autorunner-runner-config-url")
         .contains("Get-FileHash -Algorithm SHA256")
         .contains("Stop-Computer -Force")
+        // A baked image's runner is taken only for this very release.
+        .contains("$BakeMarker = 'C:\\autorunner\\baked'\r\n")
+        .contains("if ($version -ne $RunnerVersion) {")
+        .contains("if ($sha -ne $RunnerSha256) {")
         .doesNotContain("@@");
     assertThat(script.replace("\r\n", "")).doesNotContain("\n").doesNotContain("\r");
     assertThat(script.chars().allMatch(c -> c < 0x80)).as("ASCII only").isTrue();
