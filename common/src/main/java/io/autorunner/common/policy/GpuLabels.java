@@ -2,6 +2,8 @@ package io.autorunner.common.policy;
 
 import io.autorunner.common.policy.LabelTokens.Key;
 import io.autorunner.common.policy.LabelTokens.Token;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -12,6 +14,9 @@ import java.util.regex.Pattern;
  * bare {@code gpu} is checked once the machine is known, since that may bring GPUs of its own.
  */
 final class GpuLabels {
+
+  /** GPUs one label may name to choose from: each is tried in every zone. */
+  static final int MAX_CHOICES = 4;
 
   private static final Pattern COUNT = Pattern.compile("(\\d{1,2})");
   private static final Pattern TYPED = Pattern.compile("(?:(\\d{1,2})x)?(nvidia-[a-z0-9-]+)");
@@ -33,22 +38,44 @@ final class GpuLabels {
   }
 
   private GpuRequest exact(Token token) {
-    Accelerator gpu = parse(token);
-    limits.checkGpu(token.label(), gpu);
-    return new GpuRequest.Exact(token.label(), gpu);
+    String[] choices = token.value().split("\\.", -1);
+    if (choices.length == 1) {
+      Accelerator gpu = parse(token, token.value());
+      limits.checkGpu(token.label(), gpu);
+      return new GpuRequest.Exact(token.label(), gpu);
+    }
+    if (choices.length > MAX_CHOICES) {
+      throw new Refusal(
+          "label \""
+              + token.label()
+              + "\" names more than "
+              + MAX_CHOICES
+              + " GPUs to choose from");
+    }
+    List<Accelerator> gpus = new ArrayList<>();
+    for (String choice : choices) {
+      Accelerator gpu = parse(token, choice);
+      limits.checkGpu(token.label(), gpu);
+      if (gpus.contains(gpu)) {
+        throw new Refusal("label \"" + token.label() + "\" names " + choice + " twice");
+      }
+      gpus.add(gpu);
+    }
+    return new GpuRequest.Preferences(token.label(), gpus);
   }
 
-  private Accelerator parse(Token token) {
-    Matcher count = COUNT.matcher(token.value());
+  private Accelerator parse(Token token, String value) {
+    Matcher count = COUNT.matcher(value);
     if (count.matches()) {
       return accelerator(token, bounds.defaultGpuType(), Integer.parseInt(count.group(1)));
     }
-    Matcher typed = TYPED.matcher(token.value());
+    Matcher typed = TYPED.matcher(value);
     if (!typed.matches()) {
       throw new Refusal(
           "label \""
               + token.label()
-              + "\" must be gpu=N, gpu=TYPE or gpu=NxTYPE (e.g. gpu=2xnvidia-l4)");
+              + "\" must be gpu=N, gpu=TYPE or gpu=NxTYPE (e.g. gpu=2xnvidia-l4), or choices"
+              + " in order of preference joined by dots (gpu=nvidia-l4.nvidia-tesla-t4)");
     }
     int n = typed.group(1) == null ? 1 : Integer.parseInt(typed.group(1));
     return accelerator(token, typed.group(2), n);

@@ -2,6 +2,7 @@ package io.autorunner.common.policy;
 
 import io.autorunner.common.policy.LabelTokens.Key;
 import io.autorunner.common.policy.MachineResolution.ChosenMachine;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -76,8 +77,23 @@ public final class LabelPolicy {
     LabelTokens tokens = LabelTokens.read(labels, bounds.maxLabelLength());
     // Only checked: the binding label chooses no machine, and the runner registers with it.
     tokens.get(Key.BIND).ifPresent(BindingLabel::check);
-    Optional<GpuRequest> gpu = gpus.read(tokens);
+    Optional<GpuRequest> asked = gpus.read(tokens);
+    // Choices in order of preference: each must make a machine on its own.
+    List<GpuRequest> choices =
+        asked
+            .map(
+                g ->
+                    g instanceof GpuRequest.Preferences p
+                        ? List.<GpuRequest>copyOf(p.each())
+                        : List.of(g))
+            .orElse(List.of());
+    Optional<GpuRequest> gpu = choices.stream().findFirst();
     ChosenMachine machine = machines.resolve(tokens.machine(), gpu);
+    List<RunnerSpec.GpuChoice> fallbacks = new ArrayList<>();
+    for (GpuRequest next : choices.subList(Math.min(1, choices.size()), choices.size())) {
+      ChosenMachine other = machines.resolve(tokens.machine(), Optional.of(next));
+      fallbacks.add(new RunnerSpec.GpuChoice(other.type(), other.gpu().orElseThrow()));
+    }
     int diskGb = tokens.get(Key.DISK).map(limits::diskGb).orElse(bounds.defaultDiskGb());
     limits.checkDiskFits(tokens.os(), diskGb);
     String image = tokens.get(Key.IMAGE).map(limits::imageAlias).orElse(null);
@@ -87,6 +103,14 @@ public final class LabelPolicy {
       tokens.get(Key.SPOT).ifPresent(limits::checkStandard);
     }
     return new RunnerSpec(
-        machine.type(), machine.gpu().orElse(null), diskGb, image, zone, spot, tokens.os(), labels);
+        machine.type(),
+        machine.gpu().orElse(null),
+        diskGb,
+        image,
+        zone,
+        spot,
+        tokens.os(),
+        labels,
+        fallbacks);
   }
 }

@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param spot Spot provisioning (true) or standard (false)
  * @param os the guest OS
  * @param labels the job's labels, exactly as the runner must register them
+ * @param gpuFallbacks the GPUs the job accepts after {@code accelerator}, in its order of
+ *     preference ({@code gpu=nvidia-l4.nvidia-tesla-t4}), each with the machine that carries it
  */
 public record RunnerSpec(
     String machineType,
@@ -25,7 +27,16 @@ public record RunnerSpec(
     String zone,
     boolean spot,
     OperatingSystem os,
-    List<String> labels) {
+    List<String> labels,
+    List<GpuChoice> gpuFallbacks) {
+
+  /** A GPU a job accepts, on the machine type that carries it. */
+  public record GpuChoice(String machineType, Accelerator accelerator) {
+    public GpuChoice {
+      Objects.requireNonNull(machineType, "machineType");
+      Objects.requireNonNull(accelerator, "accelerator");
+    }
+  }
 
   public RunnerSpec {
     Objects.requireNonNull(machineType, "machineType");
@@ -34,6 +45,46 @@ public record RunnerSpec(
       throw new IllegalArgumentException("a boot disk must be at least 10 GB");
     }
     labels = List.copyOf(labels);
+    gpuFallbacks = gpuFallbacks == null ? List.of() : List.copyOf(gpuFallbacks);
+    if (accelerator == null && !gpuFallbacks.isEmpty()) {
+      throw new IllegalArgumentException("GPU fallbacks need a first GPU");
+    }
+  }
+
+  /** A spec with no GPU fallbacks. */
+  public RunnerSpec(
+      String machineType,
+      Accelerator accelerator,
+      int diskGb,
+      String imageAlias,
+      String zone,
+      boolean spot,
+      OperatingSystem os,
+      List<String> labels) {
+    this(machineType, accelerator, diskGb, imageAlias, zone, spot, os, labels, List.of());
+  }
+
+  /**
+   * The machines to try, in the job's order of preference: this spec, then one per GPU fallback
+   * (each with no fallbacks of its own).
+   */
+  public List<RunnerSpec> choices() {
+    List<RunnerSpec> choices = new java.util.ArrayList<>();
+    choices.add(
+        new RunnerSpec(machineType, accelerator, diskGb, imageAlias, zone, spot, os, labels));
+    for (GpuChoice choice : gpuFallbacks) {
+      choices.add(
+          new RunnerSpec(
+              choice.machineType(),
+              choice.accelerator(),
+              diskGb,
+              imageAlias,
+              zone,
+              spot,
+              os,
+              labels));
+    }
+    return choices;
   }
 
   /**
@@ -56,6 +107,7 @@ public record RunnerSpec(
 
   /** The same spec with standard provisioning, for the fallback when Spot capacity is out. */
   public RunnerSpec withStandardProvisioning() {
-    return new RunnerSpec(machineType, accelerator, diskGb, imageAlias, zone, false, os, labels);
+    return new RunnerSpec(
+        machineType, accelerator, diskGb, imageAlias, zone, false, os, labels, gpuFallbacks);
   }
 }

@@ -139,7 +139,13 @@ final class RunnerCreation {
       }
     }
     return TaskOutcome.created(
-        "VM created: " + name + " in " + created.zone() + " (" + describe(spec, created) + ")");
+        "VM created: "
+            + name
+            + " in "
+            + created.zone()
+            + " ("
+            + (created.placedAs().isEmpty() ? describe(spec, created) : created.placedAs())
+            + ")");
   }
 
   /**

@@ -43,6 +43,9 @@ public final class MachineLabels {
    */
   public static final String POOL = "autorunner-pool";
 
+  /** {@code flex-start} on a VM made with Flex-start provisioning (then {@link #SPOT} is false). */
+  public static final String PROVISIONING = "autorunner-provisioning";
+
   /** {@code true} or {@code false}: false after the standard-provisioning fallback. */
   public static final String SPOT = "autorunner-spot";
 

@@ -72,7 +72,7 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
     this.operations = Objects.requireNonNull(operations, "operations");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.waiter = new OperationWaiter(Objects.requireNonNull(operationTimeout, "operationTimeout"));
-    this.placement = new ZonePlacement(gce, factory, client, waiter);
+    this.placement = new ZonePlacement(gce, factory, client, waiter, clock);
     if (gce.project() == null || gce.project().isBlank()) {
       throw new IllegalArgumentException("autorunner.gce.project is required in gce mode");
     }

@@ -29,6 +29,11 @@ import org.springframework.validation.annotation.Validated;
  *     (never with {@code autorunner.policy.allow-standard=false})
  * @param operationTimeout how long a create waits for GCE's insert (or delete) operation; a runner
  *     minted for a create is held that long (plus a margin) before another attempt may replace it
+ * @param stockoutMemory how long a zone that was out of capacity for a machine and GPU is skipped
+ *     by later creates on this instance (0: never skipped)
+ * @param flexStart after Spot (and standard, when allowed) are out everywhere, ask for the
+ *     accelerator-optimised families that support it (G2, A2, A3) with Flex-start provisioning
+ * @param flexStartWait how long a Flex-start request may wait in GCE's queue for capacity
  */
 @Validated
 @ConfigurationProperties("autorunner.gce")
@@ -51,9 +56,58 @@ public record GceProperties(
     @DefaultValue("pd-balanced") @NotBlank String diskType,
     @DefaultValue("6h") Duration maxRunDuration,
     @DefaultValue("false") boolean spotFallbackToStandard,
-    @DefaultValue("3m") Duration operationTimeout) {
+    @DefaultValue("3m") Duration operationTimeout,
+    @DefaultValue("5m") Duration stockoutMemory,
+    @DefaultValue("false") boolean flexStart,
+    @DefaultValue("5m") Duration flexStartWait) {
+
+  /** As before the seeker's keys: stock-outs remembered 5 minutes, no Flex-start. */
+  public GceProperties(
+      String project,
+      List<String> zones,
+      String endpoint,
+      String network,
+      String subnetwork,
+      boolean externalIp,
+      String serviceAccount,
+      String cpuImage,
+      String gpuImage,
+      String windowsImage,
+      String diskType,
+      Duration maxRunDuration,
+      boolean spotFallbackToStandard,
+      Duration operationTimeout) {
+    this(
+        project,
+        zones,
+        endpoint,
+        network,
+        subnetwork,
+        externalIp,
+        serviceAccount,
+        cpuImage,
+        gpuImage,
+        windowsImage,
+        diskType,
+        maxRunDuration,
+        spotFallbackToStandard,
+        operationTimeout,
+        Duration.ofMinutes(5),
+        false,
+        Duration.ofMinutes(5));
+  }
 
   public GceProperties {
+    if (stockoutMemory != null && stockoutMemory.isNegative()) {
+      throw new IllegalArgumentException("autorunner.gce.stockout-memory must not be negative");
+    }
+    if (flexStartWait != null
+        && (flexStartWait.compareTo(Duration.ofSeconds(90)) < 0
+            || flexStartWait.compareTo(Duration.ofHours(2)) > 0)) {
+      throw new IllegalArgumentException(
+          "autorunner.gce.flex-start-wait must be between 90s and 2h (GCE's limits), not "
+              + flexStartWait);
+    }
     if (operationTimeout != null
         && (operationTimeout.compareTo(Duration.ofSeconds(1)) < 0
             || operationTimeout.compareTo(Duration.ofMinutes(10)) > 0)) {

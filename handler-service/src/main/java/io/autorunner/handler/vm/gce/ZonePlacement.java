@@ -1,11 +1,13 @@
 package io.autorunner.handler.vm.gce;
 
 import com.google.cloud.compute.v1.InsertInstanceRequest;
+import com.google.cloud.compute.v1.Instance;
 import com.google.cloud.compute.v1.InstancesClient;
 import io.autorunner.common.policy.RunnerSpec;
 import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.CreatedMachine;
 import io.autorunner.handler.vm.MachineRequest;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -14,26 +16,55 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where a new VM lands: the zones in order, moving on when a zone is out of capacity or does not
- * offer the machine; and, when Spot is out in every zone and the fallback is on (and {@code
- * autorunner.policy.allow-standard} lets any VM be standard), standard provisioning in the zones
- * that were out of Spot. Anything no other zone can fix ends the walk.
+ * The GPU seeker: where a new VM lands. It walks the job's choices (its GPUs in order of
+ * preference, each on the machine that carries it) across the zones (which may span regions),
+ * moving on when a zone is out of capacity or does not offer the machine; then, when Spot is out
+ * everywhere and the fallback is on (and {@code autorunner.policy.allow-standard} lets any VM be
+ * standard), standard provisioning where Spot was out; then, with {@code
+ * autorunner.gce.flex-start}, Flex-start for the choices whose family supports it. A zone found out
+ * of capacity is remembered for a few minutes ({@link CapacityMemory}) and skipped meanwhile.
+ * Anything no other zone can fix ends the walk. Every attempt and why it moved on is in the
+ * create's log line.
  */
 final class ZonePlacement {
 
   private static final Logger log = LoggerFactory.getLogger(ZonePlacement.class);
 
+  /** How a VM is provisioned. */
+  enum Model {
+    SPOT("Spot"),
+    STANDARD("standard"),
+    FLEX_START("Flex-start");
+
+    private final String text;
+
+    Model(String text) {
+      this.text = text;
+    }
+
+    @Override
+    public String toString() {
+      return text;
+    }
+  }
+
   private final GceProperties gce;
   private final InstanceFactory factory;
   private final InstancesClient client;
   private final OperationWaiter waiter;
+  private final CapacityMemory memory;
 
   ZonePlacement(
-      GceProperties gce, InstanceFactory factory, InstancesClient client, OperationWaiter waiter) {
+      GceProperties gce,
+      InstanceFactory factory,
+      InstancesClient client,
+      OperationWaiter waiter,
+      Clock clock) {
     this.gce = Objects.requireNonNull(gce, "gce");
     this.factory = Objects.requireNonNull(factory, "factory");
     this.client = Objects.requireNonNull(client, "client");
     this.waiter = Objects.requireNonNull(waiter, "waiter");
+    this.memory = new CapacityMemory(gce.stockoutMemory(), clock);
     if (gce.spotFallbackToStandard() && !factory.standardAllowed()) {
       log.warn(
           "autorunner.gce.spot-fallback-to-standard=true has no effect:"
@@ -41,22 +72,25 @@ final class ZonePlacement {
     }
   }
 
-  /** How a walk over some zones ended. */
-  private sealed interface Walk {}
+  /** Zones recently out of capacity, as remembered here. */
+  List<String> rememberedStockouts() {
+    return memory.remembered();
+  }
 
-  /** A zone took the VM, or already had it. */
-  private record Placed(CreatedMachine machine) implements Walk {}
+  /** One walk's record: every attempt, and where capacity was out. */
+  private static final class Trail {
+    final List<String> steps = new ArrayList<>();
+    final List<String> outOfCapacity = new ArrayList<>();
+    final List<ComputeException> failures = new ArrayList<>();
 
-  /** No zone took it; {@code lastFailure} is the last zone's reason. */
-  private record Exhausted(List<String> outOfCapacity, ComputeException lastFailure)
-      implements Walk {
-    Exhausted {
-      Objects.requireNonNull(lastFailure, "lastFailure");
+    @Override
+    public String toString() {
+      return String.join("; ", steps);
     }
   }
 
   /**
-   * Inserts the VM in the first zone that takes it.
+   * Inserts the VM in the first zone that takes one of its choices.
    *
    * @throws ComputeException.Capacity when the zones tried last were out of capacity
    * @throws ComputeException.Permanent when none of them offers the machine
@@ -68,83 +102,114 @@ final class ZonePlacement {
       throw new ComputeException.Permanent(
           "none of the zones " + zones + " offers " + describe(spec), null);
     }
-    Walk walk = walk(request, zones, spec.spot());
-    if (walk instanceof Exhausted spotOut
-        && spec.spot()
+    List<RunnerSpec> choices = spec.choices();
+    Trail trail = new Trail();
+    Model first = spec.spot() ? Model.SPOT : Model.STANDARD;
+    Optional<CreatedMachine> placed = walk(request, choices, zones, first, trail);
+    if (placed.isEmpty()
+        && first == Model.SPOT
         && gce.spotFallbackToStandard()
         && factory.standardAllowed()
-        && !spotOut.outOfCapacity().isEmpty()) {
-      log.warn(
-          "VM {}: Spot capacity is out in {}; trying standard provisioning",
-          request.name(),
-          spotOut.outOfCapacity());
-      walk = walk(request, spotOut.outOfCapacity(), false);
+        && !trail.outOfCapacity.isEmpty()) {
+      placed = walk(request, choices, zones, Model.STANDARD, trail);
     }
-    if (walk instanceof Placed placed) {
-      return placed.machine();
+    List<RunnerSpec> flexible =
+        choices.stream().filter(c -> InstanceFactory.supportsFlexStart(c.machineType())).toList();
+    if (placed.isEmpty()
+        && gce.flexStart()
+        && !flexible.isEmpty()
+        && !trail.outOfCapacity.isEmpty()) {
+      placed = walk(request, flexible, zones, Model.FLEX_START, trail);
     }
-    Exhausted exhausted = (Exhausted) walk;
-    if (!exhausted.outOfCapacity().isEmpty()) {
-      throw new ComputeException.Capacity(
-          "no capacity for " + describe(spec) + " in zones " + exhausted.outOfCapacity(),
-          exhausted.lastFailure());
+    if (placed.isPresent()) {
+      return placed.get();
+    }
+    log.warn("VM {}: no zone took it: {}", request.name(), trail);
+    ComputeException last =
+        trail.failures.isEmpty()
+            ? new ComputeException.Capacity("every zone is remembered out of capacity", null)
+            : trail.failures.get(trail.failures.size() - 1);
+    if (!trail.outOfCapacity.isEmpty() || trail.failures.isEmpty()) {
+      throw new ComputeException.Capacity("no capacity for " + describe(spec) + ": " + trail, last);
     }
     throw new ComputeException.Permanent(
-        "none of the zones " + zones + " offers " + describe(spec), exhausted.lastFailure());
+        "none of the zones " + zones + " offers " + describe(spec) + ": " + trail, last);
   }
 
-  /**
-   * Tries each zone in turn until one takes the VM; rethrows what no other zone can fix. The zones
-   * are never empty, so a walk that places nothing has a last failure.
-   */
-  private Walk walk(MachineRequest request, List<String> zones, boolean spot) {
-    String name = request.name();
-    List<String> outOfCapacity = new ArrayList<>();
-    List<ComputeException> failures = new ArrayList<>();
-    for (String zone : zones) {
-      Optional<GceFailure> failure = insert(request, zone, spot);
-      if (failure.isEmpty()) {
-        log.info("VM {}: created in {} ({})", name, zone, spot ? "Spot" : "standard");
-        return new Placed(new CreatedMachine(name, zone, spot, false));
-      }
-      GceFailure f = failure.get();
-      switch (f.verdict()) {
-        case ALREADY_EXISTS -> {
-          log.info("VM {}: already exists in {} (409); nothing to create", name, zone);
-          return new Placed(new CreatedMachine(name, zone, spot, true));
+  /** Each choice in every zone, in order, until one takes the VM. */
+  private Optional<CreatedMachine> walk(
+      MachineRequest request,
+      List<RunnerSpec> choices,
+      List<String> zones,
+      Model model,
+      Trail trail) {
+    for (RunnerSpec choice : choices) {
+      MachineRequest asked = withSpec(request, choice);
+      for (String zone : zones) {
+        String what = describe(choice) + " " + model + " in " + zone;
+        Optional<java.time.Instant> skipped = memory.skipped(zone, choice, model.name());
+        if (skipped.isPresent()) {
+          trail.steps.add(what + ": skipped, out of capacity until " + skipped.get());
+          trail.outOfCapacity.add(zone);
+          continue;
         }
-        case NO_CAPACITY -> {
-          log.warn("VM {}: {} is out of capacity ({}); next zone", name, zone, f.summary());
-          outOfCapacity.add(zone);
-          failures.add(new ComputeException.Capacity(zone + ": " + f.summary(), f.cause()));
+        Optional<GceFailure> failure = insert(asked, zone, model);
+        if (failure.isEmpty()) {
+          trail.steps.add(what + ": created");
+          boolean asFirst =
+              choice.equals(request.spec().choices().get(0)) && model != Model.FLEX_START;
+          log.info("VM {}: created as {} ({})", request.name(), what, trail);
+          return Optional.of(
+              new CreatedMachine(
+                  request.name(), zone, model == Model.SPOT, false, asFirst ? "" : what));
         }
-        case NOT_OFFERED -> {
-          log.warn(
-              "VM {}: {} does not offer this machine or GPU ({}); next zone",
-              name,
-              zone,
-              f.summary());
-          failures.add(new ComputeException.Permanent(zone + ": " + f.summary(), f.cause()));
+        GceFailure f = failure.get();
+        switch (f.verdict()) {
+          case ALREADY_EXISTS -> {
+            log.info("VM {}: already exists in {} (409); nothing to create", request.name(), zone);
+            return Optional.of(new CreatedMachine(request.name(), zone, model == Model.SPOT, true));
+          }
+          case NO_CAPACITY -> {
+            memory.outOfCapacity(zone, choice, model.name());
+            trail.steps.add(what + ": out of capacity (" + f.summary() + ")");
+            trail.outOfCapacity.add(zone);
+            trail.failures.add(new ComputeException.Capacity(what + ": " + f.summary(), f.cause()));
+          }
+          case NOT_OFFERED -> {
+            trail.steps.add(what + ": not offered (" + f.summary() + ")");
+            trail.failures.add(
+                new ComputeException.Permanent(what + ": " + f.summary(), f.cause()));
+          }
+          default -> throw f.toException("insert " + request.name() + " in " + zone);
         }
-        default -> throw f.toException("insert " + name + " in " + zone);
+        log.warn("VM {}: {}; next", request.name(), trail.steps.get(trail.steps.size() - 1));
       }
     }
-    return new Exhausted(List.copyOf(outOfCapacity), failures.get(failures.size() - 1));
+    return Optional.empty();
+  }
+
+  private static MachineRequest withSpec(MachineRequest request, RunnerSpec choice) {
+    return new MachineRequest(
+        request.name(),
+        choice,
+        request.job(),
+        request.pool(),
+        request.handout(),
+        request.startupScript());
   }
 
   /** One insert, waited for; empty when GCE created the VM. */
-  private Optional<GceFailure> insert(MachineRequest request, String zone, boolean spot) {
-    log.info(
-        "VM {}: inserting {} {} in {}",
-        request.name(),
-        spot ? "Spot" : "standard",
-        describe(request.spec()),
-        zone);
+  private Optional<GceFailure> insert(MachineRequest request, String zone, Model model) {
+    log.info("VM {}: inserting {} {} in {}", request.name(), model, describe(request.spec()), zone);
+    Instance instance =
+        model == Model.FLEX_START
+            ? factory.flexStart(request, zone)
+            : factory.instance(request, zone, model == Model.SPOT);
     InsertInstanceRequest insert =
         InsertInstanceRequest.newBuilder()
             .setProject(gce.project())
             .setZone(zone)
-            .setInstanceResource(factory.instance(request, zone, spot))
+            .setInstanceResource(instance)
             .build();
     return waiter.await(client.insertAsync(insert), "insert " + request.name());
   }

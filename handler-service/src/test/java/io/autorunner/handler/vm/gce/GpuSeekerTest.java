@@ -1,0 +1,247 @@
+package io.autorunner.handler.vm.gce;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
+import io.autorunner.common.policy.LabelDecision;
+import io.autorunner.common.policy.LabelPolicy;
+import io.autorunner.common.policy.RunnerSpec;
+import io.autorunner.handler.system.ComputeConfiguration;
+import io.autorunner.handler.vm.ComputeException;
+import io.autorunner.handler.vm.CreatedMachine;
+import io.autorunner.handler.vm.Requests;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The GPU seeker against a fake Compute Engine on loopback: a job's GPUs in order of preference
+ * across zones of several regions, then standard, then Flex-start; stock-outs remembered.
+ */
+class GpuSeekerTest {
+
+  private static final String PROJECT = "/compute/v1/projects/my-project";
+  private static final List<String> ZONES = List.of("us-central1-a", "europe-west4-b");
+  private static final String STOCK_OUT = "The zone does not have enough resources available.";
+
+  @RegisterExtension
+  static WireMockExtension compute =
+      WireMockExtension.newInstance().options(options().dynamicPort()).build();
+
+  private ComputeEngineMachines machines;
+
+  @AfterEach
+  void close() {
+    if (machines != null) {
+      machines.close();
+    }
+  }
+
+  private ComputeEngineMachines machines(boolean spotFallback, boolean flexStart) {
+    GceProperties gce =
+        new GceProperties(
+            "my-project",
+            ZONES,
+            compute.baseUrl(),
+            "global/networks/autorunner-runners",
+            "regions/{region}/subnetworks/autorunner-runners",
+            false,
+            null,
+            "projects/debian-cloud/global/images/family/debian-12",
+            "projects/deeplearning-platform-release/global/images/family/common-cu128",
+            "projects/windows-cloud/global/images/family/windows-2022",
+            "pd-balanced",
+            Duration.ofHours(6),
+            spotFallback,
+            Duration.ofSeconds(20),
+            Duration.ofMinutes(5),
+            flexStart,
+            Duration.ofMinutes(10));
+    try {
+      machines =
+          new ComputeEngineMachines(
+              gce,
+              new InstanceFactory(gce, Requests.policy(Map.of())),
+              ComputeConfiguration.instancesClient(gce),
+              ComputeConfiguration.operationsClient(gce),
+              Duration.ofSeconds(20),
+              Clock.systemUTC());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    return machines;
+  }
+
+  private static RunnerSpec spec(String... labels) {
+    LabelDecision decision =
+        new LabelPolicy(Requests.policy(Map.of()))
+            .resolve(
+                java.util.stream.Stream.concat(
+                        java.util.stream.Stream.of("self-hosted", "gce"),
+                        java.util.stream.Stream.of(labels))
+                    .toList());
+    return ((LabelDecision.Accepted) decision).spec();
+  }
+
+  @Test
+  void aJobsGpusAreTriedInItsOrderAcrossZonesOfSeveralRegions() {
+    noInstances();
+    inserts("us-central1-a", "g2-standard-4", "SPOT", false);
+    inserts("europe-west4-b", "g2-standard-4", "SPOT", false);
+    inserts("us-central1-a", "n1-standard-4", "SPOT", true);
+
+    CreatedMachine created =
+        machines(false, false).create(Requests.request(spec("gpu=nvidia-l4.nvidia-tesla-t4")));
+
+    assertThat(created.zone()).isEqualTo("us-central1-a");
+    assertThat(created.spot()).isTrue();
+    assertThat(created.placedAs())
+        .isEqualTo("n1-standard-4 with 1x nvidia-tesla-t4 Spot in us-central1-a");
+    compute.verify(
+        postRequestedFor(urlPathEqualTo(PROJECT + "/zones/europe-west4-b/instances"))
+            .withRequestBody(
+                matchingJsonPath(
+                    "$.networkInterfaces[0].subnetwork",
+                    equalTo("regions/europe-west4/subnetworks/autorunner-runners"))));
+    compute.verify(
+        postRequestedFor(urlPathEqualTo(PROJECT + "/zones/us-central1-a/instances"))
+            .withRequestBody(
+                matchingJsonPath(
+                    "$.guestAccelerators[0].acceleratorType",
+                    equalTo("zones/us-central1-a/acceleratorTypes/nvidia-tesla-t4"))));
+  }
+
+  @Test
+  void aStockOutIsRememberedSoTheNextJobSkipsThatZone() {
+    noInstances();
+    inserts("us-central1-a", "g2-standard-4", "SPOT", false);
+    inserts("europe-west4-b", "g2-standard-4", "SPOT", true);
+    ComputeEngineMachines seeker = machines(false, false);
+
+    seeker.create(Requests.request("ghr-1-1", spec("gpu=nvidia-l4")));
+    CreatedMachine second = seeker.create(Requests.request("ghr-2-1", spec("gpu=nvidia-l4")));
+
+    assertThat(second.zone()).isEqualTo("europe-west4-b");
+    compute.verify(1, insertOf("us-central1-a", "g2-standard-4", "SPOT"));
+    compute.verify(2, insertOf("europe-west4-b", "g2-standard-4", "SPOT"));
+  }
+
+  @Test
+  void everyZoneRememberedOutIsACapacityFailureWithoutAnInsert() {
+    noInstances();
+    inserts("us-central1-a", "g2-standard-4", "SPOT", false);
+    inserts("europe-west4-b", "g2-standard-4", "SPOT", false);
+    ComputeEngineMachines seeker = machines(false, false);
+    assertThatThrownBy(() -> seeker.create(Requests.request("ghr-1-1", spec("gpu=nvidia-l4"))))
+        .isInstanceOf(ComputeException.Capacity.class);
+
+    assertThatThrownBy(() -> seeker.create(Requests.request("ghr-2-1", spec("gpu=nvidia-l4"))))
+        .isInstanceOf(ComputeException.Capacity.class)
+        .hasMessageContaining("skipped, out of capacity until");
+    compute.verify(1, insertOf("us-central1-a", "g2-standard-4", "SPOT"));
+  }
+
+  @Test
+  void afterSpotAndStandardFlexStartIsAskedForWithABoundedWait() {
+    noInstances();
+    for (String zone : ZONES) {
+      inserts(zone, "g2-standard-4", "SPOT", false);
+      inserts(zone, "g2-standard-4", "STANDARD", false);
+    }
+    inserts("europe-west4-b", "g2-standard-4", "FLEX_START", true);
+    inserts("us-central1-a", "g2-standard-4", "FLEX_START", false);
+
+    CreatedMachine created = machines(true, true).create(Requests.request(spec("gpu=nvidia-l4")));
+
+    assertThat(created.zone()).isEqualTo("europe-west4-b");
+    assertThat(created.spot()).isFalse();
+    assertThat(created.placedAs()).contains("Flex-start in europe-west4-b");
+    compute.verify(
+        insertOf("europe-west4-b", "g2-standard-4", "FLEX_START")
+            .withRequestBody(
+                matchingJsonPath("$.params.requestValidForDuration.seconds", equalTo("600")))
+            .withRequestBody(
+                matchingJsonPath(
+                    "$.reservationAffinity.consumeReservationType", equalTo("NO_RESERVATION")))
+            .withRequestBody(
+                matchingJsonPath("$.scheduling.instanceTerminationAction", equalTo("DELETE")))
+            .withRequestBody(
+                matchingJsonPath("$.labels.autorunner-provisioning", equalTo("flex-start")))
+            .withRequestBody(matchingJsonPath("$.labels.autorunner-spot", equalTo("false"))));
+  }
+
+  @Test
+  void aT4IsNeverAskedForWithFlexStart() {
+    noInstances();
+    for (String zone : ZONES) {
+      inserts(zone, "n1-standard-4", "SPOT", false);
+    }
+
+    assertThatThrownBy(() -> machines(false, true).create(Requests.request(spec("gpu"))))
+        .isInstanceOf(ComputeException.Capacity.class);
+    compute.verify(
+        0,
+        postRequestedFor(urlPathEqualTo(PROJECT + "/zones/us-central1-a/instances"))
+            .withRequestBody(
+                matchingJsonPath("$.scheduling.provisioningModel", equalTo("FLEX_START"))));
+  }
+
+  private static RequestPatternBuilder insertOf(String zone, String machine, String model) {
+    return postRequestedFor(urlPathEqualTo(PROJECT + "/zones/" + zone + "/instances"))
+        .withRequestBody(matchingJsonPath("$.machineType", containing(machine)))
+        .withRequestBody(matchingJsonPath("$.scheduling.provisioningModel", equalTo(model)));
+  }
+
+  private static void noInstances() {
+    compute.stubFor(
+        get(urlPathEqualTo(PROJECT + "/aggregated/instances"))
+            .willReturn(okJson("{\"kind\": \"compute#instanceAggregatedList\", \"items\": {}}")));
+  }
+
+  /** An insert of this machine with this provisioning in this zone that works, or stocks out. */
+  private static void inserts(String zone, String machine, String model, boolean works) {
+    String op = "op-" + zone + "-" + machine + "-" + model;
+    compute.stubFor(
+        post(urlPathEqualTo(PROJECT + "/zones/" + zone + "/instances"))
+            .withRequestBody(matchingJsonPath("$.machineType", containing(machine)))
+            .withRequestBody(matchingJsonPath("$.scheduling.provisioningModel", equalTo(model)))
+            .willReturn(okJson(operation(zone, op, "RUNNING"))));
+    String done = operation(zone, op, "DONE");
+    String answer =
+        works
+            ? done
+            : done.substring(0, done.length() - 1)
+                + ", \"httpErrorStatusCode\": 503, \"httpErrorMessage\": \"ERROR\","
+                + " \"error\": {\"errors\": [{\"code\": \"ZONE_RESOURCE_POOL_EXHAUSTED\","
+                + " \"message\": \""
+                + STOCK_OUT
+                + "\"}]}}";
+    compute.stubFor(
+        get(urlPathEqualTo(PROJECT + "/zones/" + zone + "/operations/" + op))
+            .willReturn(okJson(answer)));
+  }
+
+  private static String operation(String zone, String name, String status) {
+    String zoneUrl = "https://www.googleapis.com/compute/v1/projects/my-project/zones/" + zone;
+    return """
+        {"kind": "compute#operation", "id": "1234", "name": "%s", "zone": "%s",
+         "operationType": "insert", "status": "%s", "progress": 0,
+         "targetLink": "%s/instances/x", "selfLink": "%s/operations/%s"}"""
+        .formatted(name, zoneUrl, status, zoneUrl, zoneUrl, name);
+  }
+}
