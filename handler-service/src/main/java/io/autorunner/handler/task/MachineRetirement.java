@@ -73,7 +73,7 @@ public final class MachineRetirement {
           }
         }
       }
-      return machines.delete(current.name()) ? Result.DELETED : Result.GONE;
+      return machines.delete(current) ? Result.DELETED : Result.GONE;
     }
     return Result.BUSY;
   }

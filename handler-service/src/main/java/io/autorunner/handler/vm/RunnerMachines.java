@@ -28,6 +28,16 @@ public interface RunnerMachines {
   boolean delete(String name);
 
   /**
+   * Deletes a VM as it was listed, in the zone it was listed in: no second lookup of where it is (a
+   * retirement has just read it).
+   *
+   * @return false when there was nothing to delete
+   */
+  default boolean delete(Machine vm) {
+    return delete(vm.name());
+  }
+
+  /**
    * Adds (or overwrites) labels of the VM, provided its labels are still those it was read with
    * ({@link Machine#labelFingerprint}): GCE refuses a change made with a stale fingerprint, so of
    * two callers that read the same VM, exactly one relabels it. Waits for the change to be done.

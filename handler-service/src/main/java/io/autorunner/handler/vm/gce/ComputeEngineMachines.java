@@ -125,7 +125,13 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
       log.info("VM {}: not found; nothing to delete", name);
       return false;
     }
-    String zone = machine.get().zone();
+    return delete(machine.get());
+  }
+
+  @Override
+  public boolean delete(Machine vm) {
+    String name = vm.name();
+    String zone = vm.zone();
     DeleteInstanceRequest delete =
         DeleteInstanceRequest.newBuilder()
             .setProject(gce.project())

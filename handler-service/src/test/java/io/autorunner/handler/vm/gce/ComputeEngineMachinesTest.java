@@ -423,6 +423,27 @@ class ComputeEngineMachinesTest {
   }
 
   @Test
+  void aVmAsListedIsDeletedInItsZoneWithoutLookingItUpAgain() throws Exception {
+    compute.stubFor(
+        delete(urlPathEqualTo(PROJECT + "/zones/us-central1-b/instances/" + NAME))
+            .willReturn(okJson(operation("us-central1-b", "op-del", "RUNNING"))));
+    operationDone("us-central1-b", "op-del");
+    Machine listed =
+        new Machine(
+            NAME,
+            "us-central1-b",
+            InstanceStatus.RUNNING,
+            Map.of(),
+            Instant.EPOCH,
+            Optional.empty());
+
+    assertThat(machines(List.of("us-central1-a"), false).delete(listed)).isTrue();
+    compute.verify(0, getRequestedFor(urlPathEqualTo(PROJECT + "/aggregated/instances")));
+    compute.verify(
+        deleteRequestedFor(urlPathEqualTo(PROJECT + "/zones/us-central1-b/instances/" + NAME)));
+  }
+
+  @Test
   void deleteOfAVmNotListedIsFalse() throws Exception {
     noInstances();
 
