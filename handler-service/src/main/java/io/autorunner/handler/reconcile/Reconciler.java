@@ -87,7 +87,9 @@ public class Reconciler {
 
   private void sweep(ReconcileReport report) {
     Instant now = clock.instant();
+    sources.checkRunnerGroups().forEach(line -> report.note("runnerGroup", line));
     SweepView view = reader.read(report);
+    report.found(view.vms().size(), view.runners().size(), view.queued().size());
     List<Machine> kept = new ArrayList<>();
     for (Machine vm : view.vms()) {
       Optional<GitHubRunner> runner = view.runnerOf(vm);

@@ -22,6 +22,7 @@ import java.util.OptionalLong;
  * @param labelFingerprint GCE's fingerprint of the labels as read: a label change made with it
  *     succeeds only if nobody changed them since ({@link RunnerMachines#relabel})
  * @param runnerLabels the labels its runner is to register with, from its metadata
+ * @param shape its machine type and GPUs; {@link MachineShape#UNKNOWN} when the adapter cannot tell
  */
 public record Machine(
     String name,
@@ -32,7 +33,8 @@ public record Machine(
     Optional<JobRef> job,
     String instanceId,
     String labelFingerprint,
-    List<String> runnerLabels) {
+    List<String> runnerLabels,
+    MachineShape shape) {
   public Machine {
     Objects.requireNonNull(status, "status");
     labels = labels == null ? Map.of() : Map.copyOf(labels);
@@ -41,6 +43,31 @@ public record Machine(
     instanceId = instanceId == null ? "" : instanceId;
     labelFingerprint = labelFingerprint == null ? "" : labelFingerprint;
     runnerLabels = runnerLabels == null ? List.of() : List.copyOf(runnerLabels);
+    shape = shape == null ? MachineShape.UNKNOWN : shape;
+  }
+
+  /** A VM read without its shape. */
+  public Machine(
+      String name,
+      String zone,
+      InstanceStatus status,
+      Map<String, String> labels,
+      Instant created,
+      Optional<JobRef> job,
+      String instanceId,
+      String labelFingerprint,
+      List<String> runnerLabels) {
+    this(
+        name,
+        zone,
+        status,
+        labels,
+        created,
+        job,
+        instanceId,
+        labelFingerprint,
+        runnerLabels,
+        MachineShape.UNKNOWN);
   }
 
   /** A VM known by what the reconciler reads: no id, fingerprint or runner labels. */
@@ -51,7 +78,7 @@ public record Machine(
       Map<String, String> labels,
       Instant created,
       Optional<JobRef> job) {
-    this(name, zone, status, labels, created, job, "", "", List.of());
+    this(name, zone, status, labels, created, job, "", "", List.of(), MachineShape.UNKNOWN);
   }
 
   /**

@@ -11,6 +11,7 @@ import io.autorunner.handler.vm.InstanceStatus;
 import io.autorunner.handler.vm.Machine;
 import io.autorunner.handler.vm.MachineLabels;
 import io.autorunner.handler.vm.MachineRequest;
+import io.autorunner.handler.vm.MachineShape;
 import io.autorunner.handler.vm.RunnerMachines;
 import java.net.URI;
 import java.time.Instant;
@@ -213,7 +214,13 @@ public final class InMemoryMachines implements RunnerMachines {
         java.util.Optional.of(r.job()),
         instanceIds.get(r.name()),
         fingerprint(r.name()),
-        r.spec().labels());
+        r.spec().labels(),
+        r.spec().accelerator() == null
+            ? MachineShape.of(r.spec().machineType())
+            : new MachineShape(
+                r.spec().machineType(),
+                r.spec().accelerator().type(),
+                r.spec().accelerator().count()));
   }
 
   private static MachineRequest request(String name, JobRef job) {

@@ -146,7 +146,8 @@ public final class DryRunMachines implements RunnerMachines {
             known.job(),
             known.instanceId(),
             Integer.toHexString(labels.hashCode()),
-            known.runnerLabels()));
+            known.runnerLabels(),
+            known.shape()));
     log.info("DRY-RUN: would set labels {} on {}", added.keySet(), known.name());
     return true;
   }
@@ -175,7 +176,8 @@ public final class DryRunMachines implements RunnerMachines {
         InstanceReader.jobOf(instance),
         "",
         Integer.toHexString(instance.getLabelsMap().hashCode()),
-        List.of());
+        List.of(),
+        InstanceReader.shapeOf(instance));
   }
 
   private boolean posix() {
