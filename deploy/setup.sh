@@ -5,7 +5,12 @@
 # logs outlive it): it prints the command that reads it.
 #
 #   deploy/setup.sh PROJECT_ID [GITHUB_APP_PRIVATE_KEY.pem]
+#   deploy/setup.sh app PROJECT_ID ORGANIZATION
 #
+# `app` registers the GitHub App first, in one step (GitHub's manifest flow, from the handler's jar:
+# a page on 127.0.0.1 whose button sends the App's manifest to GitHub), and stores its key, webhook
+# secret and id in Secret Manager; then the first form needs no key file. GITHUB_URL and
+# GITHUB_API_URL (https://github.com, https://api.github.com) point it at GitHub Enterprise Server.
 # The key file is needed on the first run (it becomes a Secret Manager secret); given again with
 # other content, it is stored as the secret's new version (key rotation).
 # Environment: REGION (us-central1), REPOSITORY (autorunner), QUEUE (autorunner),
@@ -25,6 +30,24 @@
 #
 # Needs gcloud, logged in as someone who may administer the project (owner), and openssl.
 set -euo pipefail
+
+if [ "${1:-}" = app ]; then
+  if [ $# -ne 3 ]; then
+    echo "usage: deploy/setup.sh app PROJECT_ID ORGANIZATION" >&2
+    exit 2
+  fi
+  root=$(cd "$(dirname "$0")/.." && pwd)
+  jar=$root/handler-service/target/handler-service.jar
+  if [ ! -f "$jar" ]; then
+    (cd "$root" && ./mvnw -B -q -pl common,handler-service -am package -DskipTests)
+  fi
+  gcloud services enable secretmanager.googleapis.com --project="$2"
+  project_number=$(gcloud projects describe "$2" --format='value(projectNumber)')
+  # The scheduler's URL is known before it is deployed: Cloud Run's deterministic run.app name.
+  exec java -jar "$jar" setup-app --project="$2" --org="$3" \
+    --webhook-url="https://autorunner-scheduler-$project_number.${REGION:-us-central1}.run.app/webhook" \
+    --github-url="${GITHUB_URL:-https://github.com}" --api-url="${GITHUB_API_URL:-https://api.github.com}"
+fi
 
 if [ $# -lt 1 ] || [ $# -gt 2 ]; then
   echo "usage: deploy/setup.sh PROJECT_ID [GITHUB_APP_PRIVATE_KEY.pem]" >&2
@@ -428,7 +451,8 @@ if ! exists secrets describe "$webhook_secret" --project="$project"; then
 fi
 if ! exists secrets describe "$app_key_secret" --project="$project"; then
   if [ -z "$key_file" ]; then
-    echo "the GitHub App's private key is not stored yet: pass its .pem file as the 2nd argument" >&2
+    echo "the GitHub App's private key is not stored yet: pass its .pem file as the 2nd argument," \
+      "or register the App first with: deploy/setup.sh app $project ORGANIZATION" >&2
     exit 2
   fi
   gcloud secrets create "$app_key_secret" --data-file="$key_file" \

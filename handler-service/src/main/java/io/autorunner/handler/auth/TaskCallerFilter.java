@@ -17,9 +17,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.UrlPathHelper;
 
 /**
- * Lets only the Cloud Tasks invoker reach {@code /tasks/**}: a refused request is answered here
- * (401, 403 or 503 with {@code {"error": "..."}}) and never reaches a controller. Other paths
- * ({@code /healthz}) pass untouched.
+ * Lets only the Cloud Tasks invoker reach {@code /tasks/**} and the status page ({@code /status}):
+ * a refused request is answered here (401, 403 or 503 with {@code {"error": "..."}}) and never
+ * reaches a controller. The page shows every repository's jobs, so the runner VMs, which may also
+ * invoke the service, must not read it. Other paths ({@code /healthz}, the VMs' own {@code
+ * /vm/runner-config}, which checks its callers itself) pass untouched.
  */
 public final class TaskCallerFilter extends OncePerRequestFilter {
 
@@ -31,6 +33,8 @@ public final class TaskCallerFilter extends OncePerRequestFilter {
   static final String SERVERLESS_AUTHORIZATION = "X-Serverless-Authorization";
 
   private static final String GUARDED_PREFIX = "/tasks/";
+
+  private static final String STATUS = "/status";
 
   private static final Logger log = LoggerFactory.getLogger(TaskCallerFilter.class);
 
@@ -49,7 +53,10 @@ public final class TaskCallerFilter extends OncePerRequestFilter {
   @Override
   protected boolean shouldNotFilter(HttpServletRequest request) {
     String path = paths.getPathWithinApplication(request).toLowerCase(Locale.ROOT);
-    return !(path.startsWith(GUARDED_PREFIX) || path.equals("/tasks"));
+    return !(path.startsWith(GUARDED_PREFIX)
+        || path.equals("/tasks")
+        || path.equals(STATUS)
+        || path.startsWith(STATUS + "/"));
   }
 
   @Override

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 /** What one reconcile run found and did; the endpoint answers with it and the log says the same. */
-public final class ReconcileReport {
+public final class ReconcileReport implements SweepReader.Failures {
 
   private final Map<String, Integer> found = new LinkedHashMap<>();
   private final List<Entry> deletedVms = new ArrayList<>();
@@ -67,7 +67,8 @@ public final class ReconcileReport {
     return notes;
   }
 
-  void failedQueuedListing(String repository, String reason) {
+  @Override
+  public void failedQueuedListing(String repository, String reason) {
     queuedListingFailed = true;
     failures.add(new Entry(repository, "list queued jobs: " + reason));
   }
@@ -76,7 +77,8 @@ public final class ReconcileReport {
     return queuedListingFailed;
   }
 
-  void failedScope(String scope, String reason) {
+  @Override
+  public void failedScope(String scope, String reason) {
     failedScopes.add(scope);
     failures.add(new Entry(scope, "list runners: " + reason));
   }

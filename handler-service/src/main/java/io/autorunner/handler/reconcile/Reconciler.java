@@ -101,7 +101,9 @@ public class Reconciler {
 
   private void sweep(ReconcileReport report) {
     Instant now = clock.instant();
+    sources.checkRunnerGroups().forEach(line -> report.note("runnerGroup", line));
     SweepView view = reader.read(report);
+    report.found(view.vms().size(), view.runners().size(), view.queued().size());
     List<Machine> kept = new ArrayList<>();
     Map<Machine, String> spare = new LinkedHashMap<>();
     for (Machine vm : view.vms()) {

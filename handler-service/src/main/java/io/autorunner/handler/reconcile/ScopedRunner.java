@@ -4,4 +4,4 @@ import io.autorunner.common.task.RepositoryScope;
 import io.autorunner.handler.github.GitHubRunner;
 
 /** A runner of ours and the scope it was listed in, which is where it is deleted. */
-record ScopedRunner(GitHubRunner runner, RepositoryScope scope) {}
+public record ScopedRunner(GitHubRunner runner, RepositoryScope scope) {}

@@ -16,17 +16,18 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Reads what a sweep acts on, from GCE and GitHub only. A scope or a repository that cannot be read
- * is reported, and the sweep goes on with the rest.
+ * Reads what a sweep acts on, from GCE and GitHub only, and changes nothing: the reconciler acts on
+ * what it read, the status page shows it. A scope or a repository that cannot be read is reported,
+ * and the read goes on with the rest.
  */
-final class SweepReader {
+public final class SweepReader {
 
   private final RunnerMachines machines;
   private final GitHubActions github;
   private final InstanceNaming naming;
   private final SweepSources sources;
 
-  SweepReader(
+  public SweepReader(
       RunnerMachines machines, GitHubActions github, InstanceNaming naming, SweepSources sources) {
     this.machines = machines;
     this.github = github;
@@ -34,13 +35,27 @@ final class SweepReader {
     this.sources = sources;
   }
 
-  SweepView read(ReconcileReport report) {
+  /** What a scope or a repository that could not be read was. */
+  public interface Failures {
+
+    /** The runners of {@code scope} (an organisation or a user repository) could not be listed. */
+    void failedScope(String scope, String reason);
+
+    /** The queued jobs of {@code repository} could not be listed. */
+    void failedQueuedListing(String repository, String reason);
+  }
+
+  /**
+   * The VMs we manage, our runners, the jobs queued where they may wait.
+   *
+   * @throws io.autorunner.handler.vm.ComputeException when GCE cannot be listed: without the VMs
+   *     there is nothing to read the rest for
+   */
+  public SweepView read(Failures failures) {
     List<Machine> vms = machines.list();
     List<RepositoryScope> repositories = repositories(vms);
-    sources.checkRunnerGroups().forEach(line -> report.note("runnerGroup", line));
-    Map<String, ScopedRunner> runners = ourRunners(scopes(vms, repositories).values(), report);
-    List<QueuedJob> queued = queuedJobs(repositories, report);
-    report.found(vms.size(), runners.size(), queued.size());
+    Map<String, ScopedRunner> runners = ourRunners(scopes(vms, repositories).values(), failures);
+    List<QueuedJob> queued = queuedJobs(repositories, failures);
     return new SweepView(vms, repositories, runners, queued);
   }
 
@@ -68,7 +83,7 @@ final class SweepReader {
   }
 
   private Map<String, ScopedRunner> ourRunners(
-      Iterable<RepositoryScope> scopes, ReconcileReport report) {
+      Iterable<RepositoryScope> scopes, Failures failures) {
     Map<String, ScopedRunner> runners = new LinkedHashMap<>();
     for (RepositoryScope scope : scopes) {
       try {
@@ -78,19 +93,19 @@ final class SweepReader {
           }
         }
       } catch (GitHubException e) {
-        report.failedScope(RunnerOwnership.scope(scope), e.getMessage());
+        failures.failedScope(RunnerOwnership.scope(scope), e.getMessage());
       }
     }
     return runners;
   }
 
-  private List<QueuedJob> queuedJobs(List<RepositoryScope> repositories, ReconcileReport report) {
+  private List<QueuedJob> queuedJobs(List<RepositoryScope> repositories, Failures failures) {
     List<QueuedJob> queued = new ArrayList<>();
     for (RepositoryScope repository : repositories) {
       try {
         queued.addAll(github.queuedJobs(repository));
       } catch (GitHubException e) {
-        report.failedQueuedListing(repository.repository(), e.getMessage());
+        failures.failedQueuedListing(repository.repository(), e.getMessage());
       }
     }
     return queued;

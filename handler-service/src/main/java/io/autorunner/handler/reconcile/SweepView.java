@@ -9,16 +9,16 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What one sweep read before it acts: the VMs we manage, our runners by name (with where each was
- * listed), and the jobs queued in every repository it could see.
+ * What one read saw (a sweep before it acts, or the status page): the VMs we manage, our runners by
+ * name (with where each was listed), and the jobs queued in every repository it could see.
  */
-record SweepView(
+public record SweepView(
     List<Machine> vms,
     List<RepositoryScope> repositories,
     Map<String, ScopedRunner> runners,
     List<QueuedJob> queued) {
 
-  SweepView {
+  public SweepView {
     vms = List.copyOf(vms);
     repositories = List.copyOf(repositories);
     runners = Map.copyOf(runners);
@@ -26,7 +26,7 @@ record SweepView(
   }
 
   /** The runner registered under the VM's name, if the sweep saw one. */
-  Optional<GitHubRunner> runnerOf(Machine vm) {
+  public Optional<GitHubRunner> runnerOf(Machine vm) {
     return Optional.ofNullable(runners.get(vm.name())).map(ScopedRunner::runner);
   }
 }

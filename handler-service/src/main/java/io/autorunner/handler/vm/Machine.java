@@ -25,6 +25,7 @@ import java.util.OptionalLong;
  * @param runnerLabels the labels its runner is to register with, from its metadata
  * @param poolScope for a warm pool's VM (made for no job), where its runner registers; from its
  *     metadata
+ * @param shape its machine type and GPUs; {@link MachineShape#UNKNOWN} when the adapter cannot tell
  */
 public record Machine(
     String name,
@@ -36,7 +37,8 @@ public record Machine(
     String instanceId,
     String labelFingerprint,
     List<String> runnerLabels,
-    Optional<RepositoryScope> poolScope) {
+    Optional<RepositoryScope> poolScope,
+    MachineShape shape) {
   public Machine {
     Objects.requireNonNull(status, "status");
     labels = labels == null ? Map.of() : Map.copyOf(labels);
@@ -46,6 +48,59 @@ public record Machine(
     labelFingerprint = labelFingerprint == null ? "" : labelFingerprint;
     runnerLabels = runnerLabels == null ? List.of() : List.copyOf(runnerLabels);
     Objects.requireNonNull(poolScope, "poolScope");
+    shape = shape == null ? MachineShape.UNKNOWN : shape;
+  }
+
+  /** A VM read with its pool scope (or none) but not its shape. */
+  public Machine(
+      String name,
+      String zone,
+      InstanceStatus status,
+      Map<String, String> labels,
+      Instant created,
+      Optional<JobRef> job,
+      String instanceId,
+      String labelFingerprint,
+      List<String> runnerLabels,
+      Optional<RepositoryScope> poolScope) {
+    this(
+        name,
+        zone,
+        status,
+        labels,
+        created,
+        job,
+        instanceId,
+        labelFingerprint,
+        runnerLabels,
+        poolScope,
+        MachineShape.UNKNOWN);
+  }
+
+  /** A job's VM read with its shape. */
+  public Machine(
+      String name,
+      String zone,
+      InstanceStatus status,
+      Map<String, String> labels,
+      Instant created,
+      Optional<JobRef> job,
+      String instanceId,
+      String labelFingerprint,
+      List<String> runnerLabels,
+      MachineShape shape) {
+    this(
+        name,
+        zone,
+        status,
+        labels,
+        created,
+        job,
+        instanceId,
+        labelFingerprint,
+        runnerLabels,
+        Optional.empty(),
+        shape);
   }
 
   /** A VM made for a job, or read without a pool scope. */

@@ -85,6 +85,20 @@ class TaskCallerFilterTest {
   }
 
   @Test
+  void guardsTheStatusPageLikeTheTasks() throws Exception {
+    for (String uri : List.of("/status", "//status", "/STATUS", "/status/", "/status;x=y")) {
+      TaskCallerFilter filter = filterAnswering(new CallerCheck.Forbidden("a runner VM"));
+      MockHttpServletResponse response = new MockHttpServletResponse();
+      MockFilterChain chain = new MockFilterChain();
+
+      filter.doFilter(new MockHttpServletRequest("GET", uri), response, chain);
+
+      assertThat(response.getStatus()).as(uri).isEqualTo(403);
+      assertThat(chain.getRequest()).as(uri).isNull();
+    }
+  }
+
+  @Test
   void leavesHealthCheckUnguarded() throws Exception {
     TaskCallerFilter filter = filterAnswering(new CallerCheck.Unauthenticated("nope"));
     MockHttpServletResponse response = new MockHttpServletResponse();

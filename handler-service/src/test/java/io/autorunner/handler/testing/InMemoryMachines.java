@@ -11,6 +11,7 @@ import io.autorunner.handler.vm.InstanceStatus;
 import io.autorunner.handler.vm.Machine;
 import io.autorunner.handler.vm.MachineLabels;
 import io.autorunner.handler.vm.MachineRequest;
+import io.autorunner.handler.vm.MachineShape;
 import io.autorunner.handler.vm.RunnerMachines;
 import java.net.URI;
 import java.time.Instant;
@@ -220,7 +221,13 @@ public final class InMemoryMachines implements RunnerMachines {
         instanceIds.get(r.name()),
         fingerprint(r.name()),
         r.spec().labels(),
-        r.pool().<io.autorunner.common.task.RepositoryScope>map(MachineRequest.PoolMember::scope));
+        r.pool().<io.autorunner.common.task.RepositoryScope>map(MachineRequest.PoolMember::scope),
+        r.spec().accelerator() == null
+            ? MachineShape.of(r.spec().machineType())
+            : new MachineShape(
+                r.spec().machineType(),
+                r.spec().accelerator().type(),
+                r.spec().accelerator().count()));
   }
 
   private static MachineRequest request(String name, JobRef job) {

@@ -20,13 +20,10 @@ import java.util.Optional;
  * webhook, asynchronously, to the configured URL, and the App's delivery log records it ({@code
  * /app/hook/deliveries}, with redelivery).
  *
- * <p>Also served: repositories ({@code GET /repos/{o}/{r}}, private unless {@link #addRepository}
- * says otherwise), runner groups, the installation's repositories and workflow runs with their
- * attempts, with ETags and rate-limit headers; {@link #apiCalls} counts what was served.
- *
- * <p>All methods are thread-safe. Webhooks go out on one sender thread, in the order the changes
- * happened, never on a thread serving a REST call. This class is the fake's face; {@link Wiring}
- * shows the parts behind it.
+ * <p>Also: repositories (private unless {@link #addRepository} says otherwise), runner groups, the
+ * installation's repositories, workflow runs with ETags and rate-limit headers ({@link #apiCalls}
+ * counts them) and the App manifest flow. Thread-safe; webhooks go out on one sender thread, in
+ * order, never on a REST thread. This class is the fake's face; {@link Wiring} shows its parts.
  */
 public final class FakeGitHub implements AutoCloseable {
 
@@ -218,6 +215,11 @@ public final class FakeGitHub implements AutoCloseable {
   /** An organisation's runner groups, its Default one (id 1) first; empty for a user account. */
   public List<RunnerGroup> runnerGroups(String org) {
     return parts.runnerGroups.groups(org);
+  }
+
+  /** The Apps registered through the manifest flow. */
+  public AppManifests appManifests() {
+    return parts.manifests;
   }
 
   /** The REST calls served so far (control endpoints not counted), and how many were 304s. */

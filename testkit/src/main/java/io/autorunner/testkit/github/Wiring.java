@@ -29,6 +29,7 @@ final class Wiring implements AutoCloseable {
   final Dispatcher dispatcher;
   final JobQueue queue;
   final RunnerProcesses processes;
+  final AppManifests manifests = new AppManifests(this::baseUrl);
 
   Wiring(int port, FakeGitHub face) {
     this.server =
@@ -63,6 +64,7 @@ final class Wiring implements AutoCloseable {
     new WorkflowRunEndpoints(state, runs, meter, queue::rerunLocked).routes(server, repo);
     installations.routes(server, org, repo);
     hookDeliveries.routes(server, webhooks::redeliver);
+    manifests.routes(server);
     new ControlEndpoints(face).routes(server);
   }
 

@@ -148,7 +148,8 @@ public final class DryRunMachines implements RunnerMachines {
             known.instanceId(),
             Integer.toHexString(labels.hashCode()),
             known.runnerLabels(),
-            known.poolScope()));
+            known.poolScope(),
+            known.shape()));
     log.info("DRY-RUN: would set labels {} on {}", added.keySet(), known.name());
     return true;
   }
@@ -178,7 +179,8 @@ public final class DryRunMachines implements RunnerMachines {
         "",
         Integer.toHexString(instance.getLabelsMap().hashCode()),
         List.of(),
-        MachineMetadata.poolScopeOf(InstanceReader.readable(instance)));
+        MachineMetadata.poolScopeOf(InstanceReader.readable(instance)),
+        InstanceReader.shapeOf(instance));
   }
 
   private boolean posix() {

@@ -1,11 +1,13 @@
 package io.autorunner.handler.vm.gce;
 
+import com.google.cloud.compute.v1.AcceleratorConfig;
 import com.google.cloud.compute.v1.Instance;
 import com.google.cloud.compute.v1.Items;
 import io.autorunner.common.task.JobRef;
 import io.autorunner.handler.vm.InstanceStatus;
 import io.autorunner.handler.vm.Machine;
 import io.autorunner.handler.vm.MachineMetadata;
+import io.autorunner.handler.vm.MachineShape;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -46,7 +48,28 @@ final class InstanceReader {
         instance.hasId() ? Long.toUnsignedString(instance.getId()) : "",
         instance.getLabelFingerprint(),
         MachineMetadata.runnerLabelsOf(readable(instance)),
-        MachineMetadata.poolScopeOf(readable(instance)));
+        MachineMetadata.poolScopeOf(readable(instance)),
+        shapeOf(instance));
+  }
+
+  /**
+   * The machine type and GPUs, from their URLs' last segments. autorunner attaches one kind of GPU
+   * at most; should a VM carry several, the first kind is read and the counts of all are added.
+   */
+  static MachineShape shapeOf(Instance instance) {
+    String type = lastSegment(instance.getMachineType());
+    if (type.isEmpty()) {
+      return MachineShape.UNKNOWN;
+    }
+    String gpu = "";
+    int gpus = 0;
+    for (AcceleratorConfig accelerator : instance.getGuestAcceleratorsList()) {
+      if (accelerator.getAcceleratorCount() > 0) {
+        gpu = gpu.isEmpty() ? lastSegment(accelerator.getAcceleratorType()) : gpu;
+        gpus += accelerator.getAcceleratorCount();
+      }
+    }
+    return gpu.isEmpty() ? MachineShape.of(type) : new MachineShape(type, gpu, gpus);
   }
 
   /** The metadata keys autorunner writes to be read back, and only those. */
