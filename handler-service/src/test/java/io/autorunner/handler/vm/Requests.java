@@ -96,7 +96,10 @@ public final class Requests {
         "pd-balanced",
         Duration.ofHours(6),
         spotFallback,
-        Duration.ofMinutes(3));
+        Duration.ofMinutes(3),
+        Duration.ofMinutes(5),
+        false,
+        Duration.ofMinutes(5));
   }
 
   public static PolicyProperties policy(Map<String, String> imageAliases) {

@@ -61,42 +61,6 @@ public record GceProperties(
     @DefaultValue("false") boolean flexStart,
     @DefaultValue("5m") Duration flexStartWait) {
 
-  /** As before the seeker's keys: stock-outs remembered 5 minutes, no Flex-start. */
-  public GceProperties(
-      String project,
-      List<String> zones,
-      String endpoint,
-      String network,
-      String subnetwork,
-      boolean externalIp,
-      String serviceAccount,
-      String cpuImage,
-      String gpuImage,
-      String windowsImage,
-      String diskType,
-      Duration maxRunDuration,
-      boolean spotFallbackToStandard,
-      Duration operationTimeout) {
-    this(
-        project,
-        zones,
-        endpoint,
-        network,
-        subnetwork,
-        externalIp,
-        serviceAccount,
-        cpuImage,
-        gpuImage,
-        windowsImage,
-        diskType,
-        maxRunDuration,
-        spotFallbackToStandard,
-        operationTimeout,
-        Duration.ofMinutes(5),
-        false,
-        Duration.ofMinutes(5));
-  }
-
   public GceProperties {
     if (stockoutMemory != null && stockoutMemory.isNegative()) {
       throw new IllegalArgumentException("autorunner.gce.stockout-memory must not be negative");
