@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -57,9 +58,26 @@ public final class FakeGitHub implements AutoCloseable {
     parts.runTime.set(duration);
   }
 
-  /** Time from a VM being RUNNING to its runner being online (the script's work). */
+  /**
+   * Time from a VM being RUNNING to its request for its runner config (the script's work); the
+   * runner is online once the answer arrives. {@link #setGuestBoot} replaces it.
+   */
   public void setRunnerBootDelay(Duration delay) {
     parts.runnerBootDelay.set(delay);
+  }
+
+  /**
+   * Each VM's script waits as {@code boot} says, before its request for its runner config and after
+   * the answer (e.g. {@code io.autorunner.testkit.boot.BootModel}); applies to VMs RUNNING from now
+   * on.
+   */
+  public void setGuestBoot(GuestBoot boot) {
+    parts.guestBoot.set(Objects.requireNonNull(boot, "boot"));
+  }
+
+  /** Every fake GCE VM's boot so far (its script's steps, when each happened), oldest first. */
+  public List<VmBoot> vmBoots() {
+    return parts.processes.boots();
   }
 
   /** Time GitHub takes to fail the job of a runner whose machine vanished. */

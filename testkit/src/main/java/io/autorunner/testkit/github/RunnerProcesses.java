@@ -4,18 +4,23 @@ import io.autorunner.testkit.fault.Delay;
 import io.autorunner.testkit.fault.Timeline;
 import io.autorunner.testkit.gce.FakeComputeEngine;
 import io.autorunner.testkit.gce.FakeInstance;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
- * The runner process on each machine. Once a fake GCE VM runs (after the runner boot delay) it asks
- * the handler for its runner as the startup script does ({@link RunnerConfigFetch}) and starts with
- * the config it got; a runner whose config is spent or deleted powers off. When the machine
- * vanishes the runner goes offline and, after the lost runner delay, GitHub fails its job.
+ * The runner process on each machine. Once a fake GCE VM runs (after the first wait of its {@link
+ * GuestBoot}) it asks the handler for its runner as the startup script does ({@link
+ * RunnerConfigFetch}) and, after the second wait, starts with the config it got; a runner whose
+ * config is spent or deleted powers off. When the machine vanishes the runner goes offline and,
+ * after the lost runner delay, GitHub fails its job. Each VM's steps are kept ({@link VmBoot}).
  */
 final class RunnerProcesses {
 
@@ -24,7 +29,7 @@ final class RunnerProcesses {
   private final ActionsState state;
   private final Dispatcher dispatcher;
   private final Timeline clock;
-  private final Delay bootDelay;
+  private final Supplier<GuestBoot> guestBoot;
   private final Delay lostRunnerDelay;
   private final RunnerConfigFetch fetch;
 
@@ -35,18 +40,19 @@ final class RunnerProcesses {
 
   // Guarded by the lock.
   private final Set<String> goneMachines = new HashSet<>();
+  private final List<Trace> traces = new ArrayList<>();
   private FakeComputeEngine gce;
 
   RunnerProcesses(
       ActionsState state,
       Dispatcher dispatcher,
       Timeline clock,
-      Delay bootDelay,
+      Supplier<GuestBoot> guestBoot,
       Delay lostRunnerDelay) {
     this.state = state;
     this.dispatcher = dispatcher;
     this.clock = clock;
-    this.bootDelay = bootDelay;
+    this.guestBoot = guestBoot;
     this.lostRunnerDelay = lostRunnerDelay;
     this.fetch = new RunnerConfigFetch(state, clock);
   }
@@ -66,12 +72,12 @@ final class RunnerProcesses {
     if (id.isEmpty()) {
       throw new IllegalArgumentException("not a JIT config of this fake");
     }
-    connect(id.getAsLong(), machine, powerOff);
+    connect(id.getAsLong(), machine, powerOff, null);
     return id.getAsLong();
   }
 
   /** The runner process starts with its JIT config; a spent or deleted config powers off. */
-  private void connect(long runnerId, String machine, Runnable powerOff) {
+  private void connect(long runnerId, String machine, Runnable powerOff, Trace trace) {
     synchronized (state.lock) {
       if (goneMachines.contains(machine)) {
         return;
@@ -91,6 +97,10 @@ final class RunnerProcesses {
       runner.status = "online";
       runner.machine = machine;
       runner.powerOff = powerOff;
+      if (trace != null) {
+        trace.online = Instant.now();
+        trace.runnerId = runnerId;
+      }
       dispatcher.dispatch();
     }
   }
@@ -137,28 +147,75 @@ final class RunnerProcesses {
     return counts;
   }
 
+  /** Every fake GCE VM's boot so far, in the order they were RUNNING. */
+  List<VmBoot> boots() {
+    synchronized (state.lock) {
+      return traces.stream().map(Trace::snapshot).toList();
+    }
+  }
+
   private void vmRunning(FakeInstance vm) {
     String url = vm.metadata().get(CONFIG_URL);
     String audience = vm.metadata().get(CONFIG_AUDIENCE);
     if (url == null || audience == null) {
       return; // not a runner VM of this fake
     }
+    GuestBoot.Timing timing = guestBoot.get().timing(vm);
     FakeComputeEngine compute;
+    Trace trace = new Trace(vm.name(), vm.created(), Instant.now(), timing);
     synchronized (state.lock) {
       compute = gce;
       goneMachines.remove(vm.name());
+      traces.add(trace);
     }
     Runnable powerOff = () -> compute.powerOff(vm.name());
     clock.after(
-        bootDelay,
-        () ->
-            fetch.thenStart(
-                compute,
-                vm.name(),
-                url,
-                audience,
-                powerOff,
-                id -> connect(id, vm.name(), powerOff)));
+        timing.untilConfigRequest(),
+        () -> {
+          synchronized (state.lock) {
+            trace.configRequested = Instant.now();
+          }
+          fetch.thenStart(
+              compute,
+              vm.name(),
+              url,
+              audience,
+              powerOff,
+              id -> {
+                synchronized (state.lock) {
+                  trace.configReceived = Instant.now();
+                }
+                if (timing.untilOnline().isZero()) {
+                  connect(id, vm.name(), powerOff, trace);
+                } else {
+                  clock.after(timing.untilOnline(), () -> connect(id, vm.name(), powerOff, trace));
+                }
+              });
+        });
+  }
+
+  /** One VM's boot as it happens; guarded by the lock. */
+  private static final class Trace {
+    final String machine;
+    final Instant inserted;
+    final Instant running;
+    final GuestBoot.Timing timing;
+    Instant configRequested;
+    Instant configReceived;
+    Instant online;
+    Long runnerId;
+
+    Trace(String machine, Instant inserted, Instant running, GuestBoot.Timing timing) {
+      this.machine = machine;
+      this.inserted = inserted;
+      this.running = running;
+      this.timing = timing;
+    }
+
+    VmBoot snapshot() {
+      return new VmBoot(
+          machine, inserted, running, configRequested, configReceived, online, runnerId, timing);
+    }
   }
 
   /** Stops the fetching VMs' threads. */

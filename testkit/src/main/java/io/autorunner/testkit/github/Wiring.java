@@ -6,6 +6,7 @@ import io.autorunner.testkit.fault.Timeline;
 import io.autorunner.testkit.http.JsonServer;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The fake GitHub's parts, built once and wired together: who calls whom, which lock guards what,
@@ -18,6 +19,11 @@ final class Wiring implements AutoCloseable {
   final Delay runTime = new Delay(Duration.ofMillis(500));
   final Delay runnerBootDelay = new Delay(Duration.ZERO);
   final Delay lostRunnerDelay = new Delay(Duration.ofMillis(200));
+
+  /** By default a VM's script takes the runner boot delay before its request, nothing after. */
+  final AtomicReference<GuestBoot> guestBoot =
+      new AtomicReference<>(vm -> new GuestBoot.Timing(runnerBootDelay.get(), Duration.ZERO));
+
   final DeliveryFaults deliveryFaults = new DeliveryFaults(faults);
   final ActionsState state = new ActionsState();
   final Accounts accounts = new Accounts();
@@ -49,8 +55,7 @@ final class Wiring implements AutoCloseable {
         new Dispatcher(state, repositories, runnerGroups, events, faults, clock, runTime);
     WorkflowRuns runs = new WorkflowRuns(state, repositories);
     this.queue = new JobQueue(state, repositories, runs, dispatcher, events);
-    this.processes =
-        new RunnerProcesses(state, dispatcher, clock, runnerBootDelay, lostRunnerDelay);
+    this.processes = new RunnerProcesses(state, dispatcher, clock, guestBoot::get, lostRunnerDelay);
 
     server.filter(new RequestAuth(faults)::filter);
     server.decorate(meter::decorate);
