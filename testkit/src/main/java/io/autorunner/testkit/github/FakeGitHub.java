@@ -16,15 +16,13 @@ import java.util.Optional;
  * oldest queued job to an idle runner that carries all its labels and may serve its repository,
  * whichever VM was made for which job, so runners do get taken by other jobs. An organisation
  * runner serves only the repositories its runner group admits ({@link RunnerGroup#admits}); a
- * repository runner only its repository. The job runs for {@link #setRunTime}, then completes; the
- * JIT runner deregisters and its VM powers off. Every change sends a signed {@code workflow_job}
- * webhook, asynchronously, to the configured URL, and the App's delivery log records it ({@code
- * /app/hook/deliveries}, with redelivery).
+ * repository runner only its repository. A job runs {@link #setRunTime}; its JIT runner then goes
+ * and its VM powers off. Every change sends a signed {@code workflow_job} webhook, logged in the
+ * App's delivery log.
  *
- * <p>Also: repositories (private unless {@link #addRepository} says otherwise), runner groups, the
- * installation's repositories, workflow runs with ETags and rate-limit headers ({@link #apiCalls}
- * counts them) and the App manifest flow. Thread-safe; webhooks go out on one sender thread, in
- * order, never on a REST thread. This class is the fake's face; {@link Wiring} shows its parts.
+ * <p>Also repositories, runner groups, the installation's repositories, runs with ETags and rate
+ * limits ({@link #apiCalls}), the App manifest flow. Thread-safe; webhooks go out on one sender
+ * thread, in order. This class is the fake's face; {@link Wiring} shows its parts.
  */
 public final class FakeGitHub implements AutoCloseable {
 
@@ -58,19 +56,12 @@ public final class FakeGitHub implements AutoCloseable {
     parts.runTime.set(duration);
   }
 
-  /**
-   * Time from a VM being RUNNING to its request for its runner config (the script's work); the
-   * runner is online once the answer arrives. {@link #setGuestBoot} replaces it.
-   */
+  /** From RUNNING to the VM's runner config request; online at the answer. See setGuestBoot. */
   public void setRunnerBootDelay(Duration delay) {
     parts.runnerBootDelay.set(delay);
   }
 
-  /**
-   * Each VM's script waits as {@code boot} says, before its request for its runner config and after
-   * the answer (e.g. {@code io.autorunner.testkit.boot.BootModel}); applies to VMs RUNNING from now
-   * on.
-   */
+  /** VMs RUNNING from now on wait as {@code boot} says before their config request and after. */
   public void setGuestBoot(GuestBoot boot) {
     parts.guestBoot.set(Objects.requireNonNull(boot, "boot"));
   }
@@ -90,10 +81,7 @@ public final class FakeGitHub implements AutoCloseable {
     parts.deliveryFaults.redeliveryFraction(fraction);
   }
 
-  /**
-   * The share of queued deliveries (seeded draws) lost before the receiver, logged as GitHub logs a
-   * delivery it could not make, to be found and redelivered. Redeliveries are never lost.
-   */
+  /** The share of queued deliveries lost (logged as failed, to be redelivered; seeded draws). */
   public void loseQueuedDeliveries(double fraction) {
     parts.deliveryFaults.loseQueuedFraction(fraction);
   }
@@ -109,8 +97,7 @@ public final class FakeGitHub implements AutoCloseable {
   }
 
   /**
-   * Registers {@code owner/name} with that visibility, or changes a known one's (a queued job's
-   * unknown repository is private); its owner is an organisation unless a {@link #userAccount}.
+   * Registers {@code owner/name} (an organisation's unless {@link #userAccount}) or its visibility.
    */
   public Repository addRepository(String fullName, boolean isPrivate) {
     return parts.dispatcher.admit(parts.repositories.register(fullName, isPrivate));
@@ -170,10 +157,7 @@ public final class FakeGitHub implements AutoCloseable {
     return parts.queue.rerun(jobId);
   }
 
-  /**
-   * Boots a runner from its JIT config on a machine that is not a fake GCE VM; {@code powerOff}
-   * runs when the runner exits. Returns the runner id.
-   */
+  /** Boots a runner from its JIT config off fake GCE; {@code powerOff} runs at exit. Its id. */
   public long bootRunner(String encodedJitConfig, String machine, Runnable powerOff) {
     return parts.processes.boot(encodedJitConfig, machine, powerOff);
   }
