@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -50,6 +51,12 @@ class CloudLoggingLinesTests {
     // as text, and Spring Boot would keep that. Closing this context (DirtiesContext) sets it up
     // afresh for the next.
     LoggingSystem.get(CloudLoggingLinesTests.class.getClassLoader()).cleanUp();
+  }
+
+  /** Spring Boot hands the format to Logback as a system property: the next classes log text. */
+  @AfterAll
+  static void textAgainForTheNextTestClasses() {
+    System.clearProperty("CONSOLE_LOG_STRUCTURED_FORMAT");
   }
 
   private static final JsonMapper JSON = JsonMapper.builder().build();

@@ -95,11 +95,11 @@ public final class LogFields {
     /** A zone out of capacity for a VM's shape. */
     public static final String CAPACITY_ERROR = "capacity_error";
 
-    /** A job failed on a VM GCE preempted. */
+    /**
+     * A job failed on a VM GCE preempted; {@link #OUTCOME} {@code rerun} when it was re-run, {@code
+     * rerun-limit} when its attempts were used up.
+     */
     public static final String PREEMPTED = "preempted";
-
-    /** A job re-run after a preemption. */
-    public static final String RERUN = "rerun";
 
     /** What GitHub says is left of the rate limit. */
     public static final String RATE_LIMIT = "github_rate_limit";

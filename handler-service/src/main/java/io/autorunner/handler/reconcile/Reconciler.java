@@ -1,5 +1,8 @@
 package io.autorunner.handler.reconcile;
 
+import io.autorunner.common.logging.LogContext;
+import io.autorunner.common.logging.LogFields;
+import io.autorunner.common.logging.TraceContext;
 import io.autorunner.common.naming.InstanceNaming;
 import io.autorunner.common.routing.RoutingRules;
 import io.autorunner.common.task.JobRef;
@@ -10,6 +13,7 @@ import io.autorunner.handler.github.GitHubRunner;
 import io.autorunner.handler.github.JobStatus;
 import io.autorunner.handler.github.QueuedJob;
 import io.autorunner.handler.ledger.ReplacementLedger;
+import io.autorunner.handler.task.MachineLog;
 import io.autorunner.handler.task.RunnerLifecycle;
 import io.autorunner.handler.task.RunnerOwnership;
 import io.autorunner.handler.task.TaskOutcome;
@@ -61,7 +65,8 @@ public class Reconciler {
       int maxInstances,
       Duration capSettle,
       SweepSources sources,
-      Clock clock) {
+      Clock clock,
+      MachineLog machineLog) {
     this.github = github;
     this.settings = settings;
     this.sources = sources;
@@ -69,7 +74,7 @@ public class Reconciler {
     Replacements replacements =
         new Replacements(lifecycle, ledger, naming, settings.maxReplacementsPerJob());
     this.reader = new SweepReader(machines, github, naming, sources);
-    this.retirement = new VmRetirement(machines, github);
+    this.retirement = new VmRetirement(machines, github, machineLog);
     this.cap = new CapBackstop(maxInstances, capSettle);
     this.orphans = new OrphanRunners(github, naming, settings.orphanRunnerGrace());
     this.unserved = new UnservedJobs(replacements, settings, routing);
@@ -78,11 +83,13 @@ public class Reconciler {
   }
 
   public ReconcileReport reconcile() {
-    ReconcileReport report = new ReconcileReport();
-    String calls = sources.measured(() -> sweep(report));
-    report.note("githubCalls", calls);
-    log.info("reconcile: {}", report.summary());
-    return report;
+    try (TraceContext.Scope work = LogContext.with(LogFields.TRIGGER, "reconcile")) {
+      ReconcileReport report = new ReconcileReport();
+      String calls = sources.measured(() -> sweep(report));
+      report.note("githubCalls", calls);
+      log.info("reconcile: {}", report.summary());
+      return report;
+    }
   }
 
   private void sweep(ReconcileReport report) {

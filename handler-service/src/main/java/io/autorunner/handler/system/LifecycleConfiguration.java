@@ -6,6 +6,8 @@ import io.autorunner.common.policy.LabelPolicy;
 import io.autorunner.common.policy.PolicyProperties;
 import io.autorunner.common.routing.RoutingProperties;
 import io.autorunner.handler.bootstrap.StartupScripts;
+import io.autorunner.handler.cost.PriceProperties;
+import io.autorunner.handler.cost.VmPricing;
 import io.autorunner.handler.github.AppInstallations;
 import io.autorunner.handler.github.GitHubActions;
 import io.autorunner.handler.github.GitHubProperties;
@@ -18,6 +20,7 @@ import io.autorunner.handler.reconcile.ReconcileProperties;
 import io.autorunner.handler.reconcile.Reconciler;
 import io.autorunner.handler.reconcile.SweepSources;
 import io.autorunner.handler.task.LifecycleCounters;
+import io.autorunner.handler.task.MachineLog;
 import io.autorunner.handler.task.PreemptionProperties;
 import io.autorunner.handler.task.RunnerLifecycle;
 import io.autorunner.handler.vm.HandoutAddress;
@@ -41,6 +44,12 @@ class LifecycleConfiguration {
     return new LifecycleCounters();
   }
 
+  /** The line each VM's creation and deletion logs, its cost priced from the price table. */
+  @Bean
+  MachineLog machineLog(PriceProperties prices, Clock clock) {
+    return new MachineLog(new VmPricing(prices), clock);
+  }
+
   /**
    * The labels are read with the zones VMs are made in, so that with no {@code
    * autorunner.policy.allowed-zones} a {@code zone=} label cannot pick a zone outside them.
@@ -57,7 +66,8 @@ class LifecycleConfiguration {
       LimitsProperties limits,
       PreemptionProperties preemption,
       LifecycleCounters counters,
-      ReplacementLedger ledger) {
+      ReplacementLedger ledger,
+      MachineLog machineLog) {
     return new RunnerLifecycle(
         new LabelPolicy(policy, gce.zones()),
         routing.rules(),
@@ -68,7 +78,8 @@ class LifecycleConfiguration {
         limits.maxInstances(),
         preemption,
         counters,
-        ledger);
+        ledger,
+        machineLog);
   }
 
   @Bean
@@ -98,7 +109,8 @@ class LifecycleConfiguration {
       ReconcileProperties reconcile,
       LimitsProperties limits,
       SweepSources sources,
-      Clock clock) {
+      Clock clock,
+      MachineLog machineLog) {
     return new Reconciler(
         machines,
         github,
@@ -110,7 +122,8 @@ class LifecycleConfiguration {
         limits.maxInstances(),
         limits.settleWindow(),
         sources,
-        clock);
+        clock,
+        machineLog);
   }
 
   /** Only where something must call the reconciler in-process; see {@link PeriodicReconcile}. */

@@ -31,7 +31,8 @@ public class RunnerLifecycle {
       int maxInstances,
       PreemptionProperties preemption,
       LifecycleCounters counters,
-      ReplacementLedger ledger) {
+      ReplacementLedger ledger,
+      MachineLog machineLog) {
     PreemptionReruns preemptions =
         new PreemptionReruns(
             machines, github, preemption, policy.bounds().allowStandard(), counters);
@@ -45,8 +46,9 @@ public class RunnerLifecycle {
             handout,
             new InstanceCap(maxInstances),
             preemptions,
-            counters);
-    this.removal = new RunnerRemoval(machines, github, preemptions, counters, ledger);
+            counters,
+            machineLog);
+    this.removal = new RunnerRemoval(machines, github, preemptions, counters, ledger, machineLog);
   }
 
   /** A queued job gets its VM; see {@link RunnerCreation}. */

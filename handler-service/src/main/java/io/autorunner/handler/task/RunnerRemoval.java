@@ -29,19 +29,22 @@ final class RunnerRemoval {
   private final LifecycleCounters counters;
   private final ReplacementLedger ledger;
   private final MachineRetirement retirement;
+  private final MachineLog machineLog;
 
   RunnerRemoval(
       RunnerMachines machines,
       RunnerRegistry github,
       PreemptionReruns preemptions,
       LifecycleCounters counters,
-      ReplacementLedger ledger) {
+      ReplacementLedger ledger,
+      MachineLog machineLog) {
     this.machines = machines;
     this.github = github;
     this.preemptions = preemptions;
     this.counters = counters;
     this.ledger = ledger;
     this.retirement = new MachineRetirement(machines, github);
+    this.machineLog = machineLog;
   }
 
   /** A job finished on our runner: the VM goes, and the runner if GitHub still lists it. */
@@ -71,6 +74,7 @@ final class RunnerRemoval {
           boolean deleted = vm.isPresent() && machines.delete(name);
           if (deleted) {
             counters.deleted();
+            machineLog.deleted(vm.get(), "job completed");
           }
           String removed =
               foreign.isPresent()
@@ -115,6 +119,9 @@ final class RunnerRemoval {
           MachineRetirement.Result result = retirement.retire(machine.get(), runner, false);
           if (result == MachineRetirement.Result.BUSY) {
             return TaskOutcome.done(busy);
+          }
+          if (result == MachineRetirement.Result.DELETED) {
+            machineLog.deleted(machine.get(), "job cancelled before pickup");
           }
           return TaskOutcome.done(
               result == MachineRetirement.Result.DELETED

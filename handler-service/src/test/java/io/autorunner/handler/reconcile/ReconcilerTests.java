@@ -65,7 +65,8 @@ class ReconcilerTests {
         maxInstances,
         new io.autorunner.handler.task.PreemptionProperties(1, false),
         new io.autorunner.handler.task.LifecycleCounters(),
-        ledger);
+        ledger,
+        Fixtures.machineLog(clock));
   }
 
   /** A reconciler as another handler instance would have it: nothing shared but the ledger. */
@@ -94,7 +95,8 @@ class ReconcilerTests {
         maxInstances,
         Duration.ofSeconds(15),
         sources,
-        clock);
+        clock,
+        Fixtures.machineLog(clock));
   }
 
   @Test

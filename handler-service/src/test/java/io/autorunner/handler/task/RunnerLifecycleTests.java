@@ -573,7 +573,8 @@ class RunnerLifecycleTests {
         maxInstances,
         new io.autorunner.handler.task.PreemptionProperties(1, standardOnRerun),
         counters,
-        new InMemoryReplacementLedger());
+        new InMemoryReplacementLedger(),
+        Fixtures.machineLog(Clock.systemUTC()));
   }
 
   private static RunnerTask.CreateRunner queuedGpuJob() {

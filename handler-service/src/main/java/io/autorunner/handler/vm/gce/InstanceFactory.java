@@ -20,6 +20,7 @@ import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.MachineLabels;
 import io.autorunner.handler.vm.MachineMetadata;
 import io.autorunner.handler.vm.MachineRequest;
+import io.autorunner.handler.vm.MachineShape;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -186,15 +187,36 @@ public final class InstanceFactory {
             .build());
   }
 
-  private static Map<String, String> labels(MachineRequest request, boolean spot) {
+  /**
+   * Who the VM is for (job, run, repository, workflow, job name: Cloud Billing's export groups cost
+   * by them) and what it is made of (machine, GPUs, disk, Spot: its cost is priced from them when
+   * it goes).
+   */
+  private Map<String, String> labels(MachineRequest request, boolean spot) {
     JobRef job = request.job();
+    RunnerSpec spec = request.spec();
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put(MachineLabels.MANAGED_BY, MachineLabels.MANAGED_BY_VALUE);
     labels.put(MachineLabels.JOB_ID, Long.toString(job.jobId()));
     labels.put(MachineLabels.RUN_ID, Long.toString(job.runId()));
     labels.put(MachineLabels.REPOSITORY, labelValue(job.repository()));
-    labels.put(MachineLabels.GPU, Boolean.toString(request.spec().hasGpu()));
+    if (request.workflow() != null && !request.workflow().isBlank()) {
+      labels.put(MachineLabels.WORKFLOW, labelValue(request.workflow()));
+    }
+    if (request.jobName() != null && !request.jobName().isBlank()) {
+      labels.put(MachineLabels.JOB_NAME, labelValue(request.jobName()));
+    }
+    labels.put(MachineLabels.GPU, Boolean.toString(spec.hasGpu()));
     labels.put(MachineLabels.SPOT, Boolean.toString(spot));
+    labels.putAll(
+        new MachineShape(
+                spec.machineType(),
+                spec.hasGpu() ? spec.accelerator().type() : "",
+                spec.hasGpu() ? spec.accelerator().count() : 0,
+                spec.diskGb(),
+                gce.diskType(),
+                spot)
+            .labels());
     return labels;
   }
 

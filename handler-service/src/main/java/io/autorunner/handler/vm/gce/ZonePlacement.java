@@ -2,6 +2,7 @@ package io.autorunner.handler.vm.gce;
 
 import com.google.cloud.compute.v1.InsertInstanceRequest;
 import com.google.cloud.compute.v1.InstancesClient;
+import io.autorunner.common.logging.LogFields;
 import io.autorunner.common.policy.RunnerSpec;
 import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.CreatedMachine;
@@ -114,7 +115,16 @@ final class ZonePlacement {
           return new Placed(new CreatedMachine(name, zone, spot, true));
         }
         case NO_CAPACITY -> {
-          log.warn("VM {}: {} is out of capacity ({}); next zone", name, zone, f.summary());
+          RunnerSpec spec = request.spec();
+          log.atWarn()
+              .addKeyValue(LogFields.EVENT, LogFields.Events.CAPACITY_ERROR)
+              .addKeyValue(LogFields.VM, name)
+              .addKeyValue(LogFields.ZONE, zone)
+              .addKeyValue(LogFields.MACHINE_TYPE, spec.machineType())
+              .addKeyValue(LogFields.GPU_TYPE, spec.hasGpu() ? spec.accelerator().type() : "")
+              .addKeyValue(LogFields.GPU_COUNT, spec.hasGpu() ? spec.accelerator().count() : 0)
+              .addKeyValue(LogFields.SPOT, spot)
+              .log("VM {}: {} is out of capacity ({}); next zone", name, zone, f.summary());
           outOfCapacity.add(zone);
           failures.add(new ComputeException.Capacity(zone + ": " + f.summary(), f.cause()));
         }
