@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.pattern.ThrowableProxyConverter;
 import ch.qos.logback.classic.spi.LoggingEvent;
+import java.math.BigDecimal;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -94,10 +95,14 @@ class CloudLoggingFormatterTest {
     event.setMDCPropertyMap(
         Map.of(LogFields.TRIGGER, "delete-runner", LogFields.REPOSITORY, "x/y"));
 
-    JsonNode json = JSON.readTree(formatter("p").format(event));
+    event.addKeyValuePair(
+        new KeyValuePair(LogFields.QUEUED_TO_INSERT_S, new BigDecimal("0.000468")));
+    String line = formatter("p").format(event);
+    JsonNode json = JSON.readTree(line);
 
     assertThat(json.path(LogFields.COST_USD).isNumber()).isTrue();
     assertThat(json.path(LogFields.COST_USD).asDouble()).isEqualTo(0.0731);
+    assertThat(line).contains("\"" + LogFields.QUEUED_TO_INSERT_S + "\":0.000468");
     assertThat(json.path(LogFields.SECONDS_ALIVE).asLong()).isEqualTo(1200);
     assertThat(json.path(LogFields.SPOT).isBoolean()).isTrue();
     assertThat(json.path(LogFields.VM).asString()).isEqualTo("ghr-42-1");

@@ -109,7 +109,8 @@ public final class MachineLog {
     }
     Optional<BigDecimal> usd = cost.flatMap(VmCost::usd);
     if (usd.isPresent()) {
-      line = line.addKeyValue(LogFields.COST_USD, usd.get().doubleValue());
+      // A BigDecimal, so the JSON reads 0.000468, not 4.68E-4.
+      line = line.addKeyValue(LogFields.COST_USD, usd.get());
     }
     line.log(
         "VM {} deleted ({}) after {} s: {}",

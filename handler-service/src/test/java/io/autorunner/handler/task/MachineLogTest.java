@@ -15,6 +15,7 @@ import io.autorunner.handler.vm.Machine;
 import io.autorunner.handler.vm.MachineLabels;
 import io.autorunner.handler.vm.MachineShape;
 import io.autorunner.handler.vm.Requests;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,7 +71,7 @@ class MachineLogTest {
         .containsEntry(LogFields.ZONE, "us-central1-a")
         .containsEntry(LogFields.REASON, "job completed")
         .containsEntry(LogFields.SECONDS_ALIVE, 1200.0)
-        .containsEntry(LogFields.COST_USD, 0.088566)
+        .containsEntry(LogFields.COST_USD, new BigDecimal("0.088566"))
         .containsEntry(LogFields.REPOSITORY, "acme/models")
         .containsEntry(LogFields.WORKFLOW, "gpu_tests")
         .containsEntry(LogFields.JOB_NAME, "train")
