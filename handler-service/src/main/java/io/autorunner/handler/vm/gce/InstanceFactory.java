@@ -17,14 +17,9 @@ import io.autorunner.common.policy.PolicyProperties;
 import io.autorunner.common.policy.RunnerSpec;
 import io.autorunner.common.task.JobRef;
 import io.autorunner.handler.vm.ComputeException;
-import io.autorunner.handler.vm.MachineLabels;
 import io.autorunner.handler.vm.MachineMetadata;
 import io.autorunner.handler.vm.MachineRequest;
-import io.autorunner.handler.vm.MachineShape;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -38,8 +33,6 @@ public final class InstanceFactory {
 
   static final String LINUX_STARTUP_SCRIPT = "startup-script";
   static final String WINDOWS_STARTUP_SCRIPT = "windows-startup-script-ps1";
-
-  private static final int MAX_LABEL_VALUE = 63;
 
   private final GceProperties gce;
   private final PolicyProperties policy;
@@ -76,7 +69,7 @@ public final class InstanceFactory {
         .addAllServiceAccounts(serviceAccounts())
         .setScheduling(scheduling(spot))
         .addAllGuestAccelerators(accelerators(spec, zone))
-        .putAllLabels(labels(request, spot))
+        .putAllLabels(InstanceLabels.of(request, spot, gce.diskType()))
         .setMetadata(metadata(request))
         .build();
   }
@@ -188,39 +181,6 @@ public final class InstanceFactory {
   }
 
   /**
-   * Who the VM is for (job, run, repository, workflow, job name: Cloud Billing's export groups cost
-   * by them) and what it is made of (machine, GPUs, disk, Spot: its cost is priced from them when
-   * it goes).
-   */
-  private Map<String, String> labels(MachineRequest request, boolean spot) {
-    JobRef job = request.job();
-    RunnerSpec spec = request.spec();
-    Map<String, String> labels = new LinkedHashMap<>();
-    labels.put(MachineLabels.MANAGED_BY, MachineLabels.MANAGED_BY_VALUE);
-    labels.put(MachineLabels.JOB_ID, Long.toString(job.jobId()));
-    labels.put(MachineLabels.RUN_ID, Long.toString(job.runId()));
-    labels.put(MachineLabels.REPOSITORY, labelValue(job.repository()));
-    if (request.workflow() != null && !request.workflow().isBlank()) {
-      labels.put(MachineLabels.WORKFLOW, labelValue(request.workflow()));
-    }
-    if (request.jobName() != null && !request.jobName().isBlank()) {
-      labels.put(MachineLabels.JOB_NAME, labelValue(request.jobName()));
-    }
-    labels.put(MachineLabels.GPU, Boolean.toString(spec.hasGpu()));
-    labels.put(MachineLabels.SPOT, Boolean.toString(spot));
-    labels.putAll(
-        new MachineShape(
-                spec.machineType(),
-                spec.hasGpu() ? spec.accelerator().type() : "",
-                spec.hasGpu() ? spec.accelerator().count() : 0,
-                spec.diskGb(),
-                gce.diskType(),
-                spot)
-            .labels());
-    return labels;
-  }
-
-  /**
    * The startup script under the key its OS's guest agent runs, the job, and where the VM asks for
    * its runner. Nothing here is secret: anyone who may read instances reads it.
    */
@@ -242,22 +202,6 @@ public final class InstanceFactory {
 
   private static Items item(String key, String value) {
     return Items.newBuilder().setKey(key).setValue(value).build();
-  }
-
-  /**
-   * A value fit for a GCE label: lower case, only {@code [a-z0-9_-]}, at most 63 characters,
-   * starting with a letter ({@code Octo-Org/My.Repo} becomes {@code octo-org_my_repo}).
-   */
-  static String labelValue(String text) {
-    StringBuilder out = new StringBuilder();
-    for (char c : text.toLowerCase(Locale.ROOT).toCharArray()) {
-      boolean allowed = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-      out.append(allowed ? c : '_');
-    }
-    if (out.isEmpty() || out.charAt(0) < 'a' || out.charAt(0) > 'z') {
-      out.insert(0, "r-");
-    }
-    return out.length() > MAX_LABEL_VALUE ? out.substring(0, MAX_LABEL_VALUE) : out.toString();
   }
 
   private static boolean notBlank(String value) {

@@ -351,9 +351,9 @@ class InstanceFactoryTest {
 
   @Test
   void labelValuesFollowGceRules() {
-    assertThat(InstanceFactory.labelValue("Octo-Org/My.Repo")).isEqualTo("octo-org_my_repo");
-    assertThat(InstanceFactory.labelValue("9lives/x")).isEqualTo("r-9lives_x");
-    String long_ = InstanceFactory.labelValue("a".repeat(39) + "/" + "b".repeat(100));
+    assertThat(InstanceLabels.labelValue("Octo-Org/My.Repo")).isEqualTo("octo-org_my_repo");
+    assertThat(InstanceLabels.labelValue("9lives/x")).isEqualTo("r-9lives_x");
+    String long_ = InstanceLabels.labelValue("a".repeat(39) + "/" + "b".repeat(100));
     assertThat(long_).hasSize(63).matches("[a-z][a-z0-9_-]*");
   }
 
