@@ -17,6 +17,9 @@ if [ $# -ne 1 ]; then
 fi
 cd "$(dirname "$0")/.."
 out=$1
+# The image logs JSON for Cloud Logging (Dockerfile.scheduler); LOGGING_STRUCTURED_FORMAT_CONSOLE=
+# (empty) builds and measures the text logging of a local run instead.
+export LOGGING_STRUCTURED_FORMAT_CONSOLE=${LOGGING_STRUCTURED_FORMAT_CONSOLE-io.autorunner.common.logging.CloudLoggingFormatter}
 java25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 jar=scheduler-service/target/scheduler-service.jar
 [ -f "$jar" ] || ./mvnw -B -q -DskipTests -pl scheduler-service -am package

@@ -31,6 +31,9 @@ if [ "${1:-}" = --compare ]; then
   pairs=${1:-20}
 fi
 runs=${1:-5}
+# Every run logs as the image does: JSON lines for Cloud Logging (Dockerfile.scheduler's ENV);
+# LOGGING_STRUCTURED_FORMAT_CONSOLE= (empty) measures Spring's text lines instead.
+export LOGGING_STRUCTURED_FORMAT_CONSOLE=${LOGGING_STRUCTURED_FORMAT_CONSOLE-io.autorunner.common.logging.CloudLoggingFormatter}
 java17=${JAVA17:-java}
 java25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 secret=bench-secret

@@ -192,7 +192,8 @@ custom_role() {
 say "APIs"
 apis=(run.googleapis.com cloudtasks.googleapis.com compute.googleapis.com
   secretmanager.googleapis.com cloudscheduler.googleapis.com artifactregistry.googleapis.com
-  cloudbuild.googleapis.com iam.googleapis.com firestore.googleapis.com datastore.googleapis.com)
+  cloudbuild.googleapis.com iam.googleapis.com firestore.googleapis.com datastore.googleapis.com
+  logging.googleapis.com monitoring.googleapis.com)
 enabled=$(gcloud services list --enabled --project="$project" --format='value(config.name)')
 missing=()
 for api in "${apis[@]}"; do
@@ -479,6 +480,48 @@ if ! exists scheduler jobs describe "$reconcile_job" --location="$region" --proj
     --attempt-deadline=300s
 fi
 
+say "log-based metrics and the dashboard"
+# Counters and distributions Cloud Monitoring charts (deploy/monitoring/metrics), counted over the
+# fields both services write in their JSON log lines (common's LogFields): no metrics server,
+# nothing added to the webhook's path. Each is installed with its definition's hash in its
+# description (the dashboard's in a label), so a second run changes nothing and an edited file is
+# installed again.
+monitoring=$(cd "$(dirname "$0")" && pwd)/monitoring
+definitions=$(mktemp -d)
+trap 'rm -rf "$definitions"' EXIT
+definition_hash() { sha256sum "$1" | cut -c1-16; }
+for file in "$monitoring"/metrics/*.yaml; do
+  metric=$(basename "$file" .yaml)
+  hash=$(definition_hash "$file")
+  sed "s/^description: \"\(.*\)\"$/description: \"\1 [definition $hash]\"/" "$file" \
+    > "$definitions/$metric.yaml"
+  if ! current=$(gcloud logging metrics describe "$metric" --project="$project" \
+    --format='value(description)' 2> /dev/null); then
+    gcloud logging metrics create "$metric" --config-from-file="$definitions/$metric.yaml" \
+      --project="$project" > /dev/null
+    echo "   created metric $metric"
+  elif [[ "$current" != *"[definition $hash]" ]]; then
+    gcloud logging metrics update "$metric" --config-from-file="$definitions/$metric.yaml" \
+      --project="$project" > /dev/null
+    echo "   updated metric $metric"
+  fi
+done
+hash=$(definition_hash "$monitoring/dashboard.json")
+sed "s/\"autorunner_definition\": \"\"/\"autorunner_definition\": \"$hash\"/" \
+  "$monitoring/dashboard.json" > "$definitions/dashboard.json"
+dashboards=$(gcloud monitoring dashboards list --project="$project" \
+  --filter='displayName="autorunner"' \
+  --format='csv[no-heading](name,labels.autorunner_definition)')
+if [ -z "$dashboards" ]; then
+  gcloud monitoring dashboards create --config-from-file="$definitions/dashboard.json" \
+    --project="$project" > /dev/null
+  echo "   created the autorunner dashboard"
+elif ! grep -q ",$hash$" <<< "$dashboards"; then
+  gcloud monitoring dashboards update "$(head -1 <<< "$dashboards" | cut -d, -f1)" \
+    --config-from-file="$definitions/dashboard.json" --project="$project" > /dev/null
+  echo "   updated the autorunner dashboard"
+fi
+
 cat << EOF
 
 Done. Now build and deploy both services (about 10 minutes):
@@ -491,6 +534,8 @@ zone of $region with quota for one T4, which the GPU bake VM has):
 
   gcloud builds submit --project=$project --region=$region --config=cloudbuild-bake.yaml \\
     --substitutions=_ZONE=ZONE,_SUBNET=$runner_subnet
+
+The dashboard: Monitoring → Dashboards → autorunner (https://console.cloud.google.com/monitoring/dashboards?project=$project).
 
 Then paste these into your GitHub App (Settings → Developer settings → GitHub Apps → Webhook):
 

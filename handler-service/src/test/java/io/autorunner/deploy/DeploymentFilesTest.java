@@ -111,6 +111,33 @@ class DeploymentFilesTest {
         .contains("<artifactId>spring-boot-maven-plugin</artifactId>");
   }
 
+  @ParameterizedTest
+  @CsvSource({"Dockerfile.scheduler", "Dockerfile.handler"})
+  void bothImagesLogJsonForCloudLoggingFromTheTrainingRunOn(String dockerfile) throws Exception {
+    String file = Files.readString(REPO.resolve(dockerfile));
+    String env =
+        "ENV LOGGING_STRUCTURED_FORMAT_CONSOLE=io.autorunner.common.logging.CloudLoggingFormatter";
+
+    assertThat(file).contains(env);
+    assertThat(file.indexOf(env))
+        .as("set before the training run, so the formatter is in the AOT cache")
+        .isLessThan(file.indexOf("-XX:AOTCacheOutput=app.aot"))
+        .isGreaterThan(file.lastIndexOf("FROM "));
+    assertThat(Class.forName("io.autorunner.common.logging.CloudLoggingFormatter")).isNotNull();
+  }
+
+  @Test
+  void cloudBuildTellsBothServicesTheProjectTheirTracesBelongTo() throws IOException {
+    Map<String, Object> config = new Yaml().load(Files.readString(REPO.resolve("cloudbuild.yaml")));
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> steps = (List<Map<String, Object>>) config.get("steps");
+
+    assertThat(env(args(steps, "deploy-handler")))
+        .containsEntry("AUTORUNNER_LOGGING_PROJECT", "$PROJECT_ID");
+    assertThat(env(args(steps, "deploy-scheduler")))
+        .containsEntry("AUTORUNNER_LOGGING_PROJECT", "$PROJECT_ID");
+  }
+
   @Test
   void theBuildContextLeavesOutHostBuildOutput() throws IOException {
     assertThat(Files.readAllLines(REPO.resolve(".dockerignore"))).contains("**/target/", ".git/");

@@ -58,7 +58,8 @@ class SetupScriptTest {
             "services enable run.googleapis.com cloudtasks.googleapis.com compute.googleapis.com"
                 + " secretmanager.googleapis.com cloudscheduler.googleapis.com"
                 + " artifactregistry.googleapis.com cloudbuild.googleapis.com iam.googleapis.com"
-                + " firestore.googleapis.com datastore.googleapis.com --project=my-proj");
+                + " firestore.googleapis.com datastore.googleapis.com logging.googleapis.com"
+                + " monitoring.googleapis.com --project=my-proj");
     for (String account :
         List.of("scheduler", "invoker", "handler", "deployer", "runner", "baker")) {
       assertThat(calls)
@@ -459,6 +460,63 @@ class SetupScriptTest {
   }
 
   @Test
+  void everyLogBasedMetricAndTheDashboardAreInstalledAsTheFilesDefineThem() throws Exception {
+    ScriptRun run = setup("my-proj", key.toString());
+
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    List<String> calls = calls();
+    List<Path> metrics;
+    try (var files = Files.list(REPO.resolve("deploy/monitoring/metrics"))) {
+      metrics = files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+    }
+    assertThat(metrics).hasSizeGreaterThanOrEqualTo(13);
+    for (Path file : metrics) {
+      String metric = file.getFileName().toString().replace(".yaml", "");
+      String call =
+          firstStartingWith(calls, "logging metrics create " + metric + " --config-from-file=");
+      assertThat(call).endsWith("--project=my-proj");
+      Path installed = dir.resolve("state/resources/logging_metrics__" + metric + ".config");
+      assertThat(Files.readString(installed))
+          .as("what %s was installed with: the file, its description marked", metric)
+          .isEqualTo(
+              Files.readString(file)
+                  .replaceFirst(
+                      "(?m)^description: \"(.*)\"$",
+                      "description: \"$1 [definition " + sha256(file).substring(0, 16) + "]\""));
+    }
+    assertThat(calls)
+        .anyMatch(c -> c.startsWith("monitoring dashboards create --config-from-file="));
+  }
+
+  @Test
+  void anEditedMetricOrDashboardIsUpdatedAndNothingElse() throws Exception {
+    Path copy = dir.resolve("repo");
+    copyTree(REPO.resolve("deploy"), copy.resolve("deploy"));
+    run(
+        List.of("bash", copy.resolve("deploy/setup.sh").toString(), "my-proj", key.toString()),
+        env());
+    Path latency = copy.resolve("deploy/monitoring/metrics/autorunner_webhook_latency.yaml");
+    Files.writeString(
+        latency, Files.readString(latency).replace("growthFactor: 2", "growthFactor: 3"));
+    Path dashboard = copy.resolve("deploy/monitoring/dashboard.json");
+    Files.writeString(dashboard, Files.readString(dashboard).replace("p50 / p99", "median / p99"));
+    Files.delete(log);
+
+    ScriptRun second =
+        run(
+            List.of("bash", copy.resolve("deploy/setup.sh").toString(), "my-proj", key.toString()),
+            env());
+
+    assertThat(second.exitCode()).as(second.output()).isZero();
+    List<String> changes =
+        calls().stream().filter(c -> c.matches(".* (create|update) .*")).toList();
+    assertThat(changes).hasSize(2);
+    assertThat(changes.get(0))
+        .startsWith("logging metrics update autorunner_webhook_latency --config-from-file=");
+    assertThat(changes.get(1)).startsWith("monitoring dashboards update projects/p/dashboards/");
+  }
+
+  @Test
   void theStoreLocationChoosesWhereTheDatabaseIsCreated() throws Exception {
     ScriptRun run = setup(Map.of("STORE_LOCATION", "nam5"), "my-proj", key.toString());
 
@@ -523,19 +581,41 @@ class SetupScriptTest {
   private ScriptRun setup(Map<String, String> extraEnv, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of("bash", SCRIPT.toString()));
     command.addAll(List.of(args));
-    Map<String, String> env =
-        new HashMap<>(
-            Map.of(
-                "PATH",
-                dir.resolve("bin") + ":" + System.getenv("PATH"),
-                "FAKE_GCLOUD_LOG",
-                log.toString(),
-                "FAKE_GCLOUD_STATE",
-                dir.resolve("state").toString(),
-                "GRANT_RETRY_SECONDS",
-                "0"));
+    Map<String, String> env = env();
     env.putAll(extraEnv);
     return run(command, env);
+  }
+
+  private Map<String, String> env() {
+    return new HashMap<>(
+        Map.of(
+            "PATH",
+            dir.resolve("bin") + ":" + System.getenv("PATH"),
+            "FAKE_GCLOUD_LOG",
+            log.toString(),
+            "FAKE_GCLOUD_STATE",
+            dir.resolve("state").toString(),
+            "GRANT_RETRY_SECONDS",
+            "0"));
+  }
+
+  private static String sha256(Path file) throws Exception {
+    return java.util.HexFormat.of()
+        .formatHex(
+            java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (var all = Files.walk(from)) {
+      for (Path source : all.toList()) {
+        Path target = to.resolve(from.relativize(source).toString());
+        if (Files.isDirectory(source)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(source, target);
+        }
+      }
+    }
   }
 
   private List<String> calls() throws IOException {

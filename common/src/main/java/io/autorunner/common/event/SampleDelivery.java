@@ -118,7 +118,11 @@ public final class SampleDelivery {
     out.append(",\"conclusion\":").append(conclusion.map(SampleDelivery::quoted).orElse("null"));
     out.append(",\"runner_name\":").append(runnerName.map(SampleDelivery::quoted).orElse("null"));
     out.append(",\"runner_id\":").append(runnerId.map(String::valueOf).orElse("null"));
-    out.append(",\"name\":\"test (cuda)\",\"workflow_name\":\"GPU tests\"}");
+    out.append(",\"name\":\"test (cuda)\",\"workflow_name\":\"GPU tests\"");
+    out.append(",\"created_at\":\"2025-03-04T08:12:30Z\"");
+    out.append(",\"started_at\":")
+        .append(runnerName.isPresent() ? "\"2025-03-04T08:13:45Z\"" : "null")
+        .append('}');
     out.append(",\"repository\":{\"full_name\":").append(quoted(owner + "/" + repository));
     out.append(",\"name\":").append(quoted(repository));
     out.append(",\"private\":").append(privateRepository);

@@ -2,6 +2,9 @@ package io.autorunner.common.event;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -93,7 +96,9 @@ public record WorkflowJobEvent(
       @JsonProperty("runner_group_id") Long runnerGroupId,
       String name,
       @JsonProperty("workflow_name") String workflowName,
-      @JsonProperty("html_url") String htmlUrl) {
+      @JsonProperty("html_url") String htmlUrl,
+      @JsonProperty("created_at") String createdAt,
+      @JsonProperty("started_at") String startedAt) {
 
     public WorkflowJob {
       if (id <= 0) {
@@ -112,6 +117,23 @@ public record WorkflowJobEvent(
         throw new MalformedEventException("workflow_job.labels contains null");
       }
       labels = List.copyOf(labels);
+    }
+
+    /**
+     * How long the job waited from GitHub queueing it to a runner starting it; empty until it
+     * started, or when either time is missing or unreadable (they are GitHub's, through the
+     * signature, but a malformed one is no reason to refuse the delivery).
+     */
+    public Optional<Duration> queuedToStart() {
+      try {
+        if (createdAt == null || startedAt == null) {
+          return Optional.empty();
+        }
+        Duration waited = Duration.between(Instant.parse(createdAt), Instant.parse(startedAt));
+        return waited.isNegative() ? Optional.empty() : Optional.of(waited);
+      } catch (DateTimeParseException unreadable) {
+        return Optional.empty();
+      }
     }
 
     /** True when a runner took the job: GitHub fills runner_name only then. */

@@ -16,10 +16,10 @@ import java.util.regex.Pattern;
  * per-GPU shape, a custom type names both. A type this table does not cover has no size here, and
  * is refused rather than guessed cheap.
  */
-final class MachineSizes {
+public final class MachineSizes {
 
   /** A machine type's vCPUs and memory, in GB as GCE counts them (a custom type's MB / 1024). */
-  record MachineSize(int vcpus, BigDecimal memoryGb) {}
+  public record MachineSize(int vcpus, BigDecimal memoryGb) {}
 
   private static final Pattern PREDEFINED =
       Pattern.compile("([a-z][a-z0-9]{1,4}-[a-z]+)-([0-9]{1,3})(?:-lssd|-metal)?");
@@ -97,7 +97,7 @@ final class MachineSizes {
   private MachineSizes() {}
 
   /** The size of a machine type, or empty when its name does not tell it. */
-  static Optional<MachineSize> of(String machineType) {
+  public static Optional<MachineSize> of(String machineType) {
     MachineSize exception = EXCEPTIONS.get(machineType);
     if (exception != null) {
       return Optional.of(exception);

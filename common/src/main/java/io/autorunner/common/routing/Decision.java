@@ -6,6 +6,8 @@ import io.autorunner.common.task.TaskKind;
 public enum Decision {
   PONG("pong"),
   IGNORED("ignored"),
+  /** A job started on the runner made for it: nothing to do, but worth counting. */
+  STARTED("started"),
   REFUSED("refused"),
   CREATE_RUNNER(TaskKind.CREATE_RUNNER.path()),
   DELETE_RUNNER(TaskKind.DELETE_RUNNER.path()),

@@ -13,7 +13,10 @@ public record Route(Decision decision, String reason, RunnerTask task) {
     Objects.requireNonNull(decision, "decision");
     Objects.requireNonNull(reason, "reason");
     boolean taskDecision =
-        decision != Decision.PONG && decision != Decision.IGNORED && decision != Decision.REFUSED;
+        decision != Decision.PONG
+            && decision != Decision.IGNORED
+            && decision != Decision.STARTED
+            && decision != Decision.REFUSED;
     if ((task != null) != taskDecision) {
       throw new IllegalArgumentException("a task goes with exactly the task decisions");
     }
@@ -21,6 +24,11 @@ public record Route(Decision decision, String reason, RunnerTask task) {
 
   public static Route ignored(String reason) {
     return new Route(Decision.IGNORED, reason, null);
+  }
+
+  /** A job started on its own runner: no task. */
+  public static Route started(String reason) {
+    return new Route(Decision.STARTED, reason, null);
   }
 
   public static Route refused(String reason) {

@@ -102,7 +102,7 @@ public final class WorkflowJobRouter {
     if (job.runnerName().equals(own)
         || job.runnerName().startsWith(own + "-r")
         || job.runnerName().equals(ownWindows)) {
-      return Route.ignored("job " + job.id() + " runs on its own runner");
+      return Route.started("job " + job.id() + " runs on its own runner");
     }
     return Route.enqueue(
         new RunnerTask.CheckRunner(jobRef(event), job.runnerName(), job.runnerId()),

@@ -18,6 +18,7 @@ import io.autorunner.common.task.TaskKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Nested;
@@ -360,13 +361,26 @@ class WorkflowJobRouterTest {
   class OtherActions {
 
     @ParameterizedTest
-    @ValueSource(strings = {"in_progress", "waiting", "requested", "deleted", "QUEUED_LATER"})
+    @ValueSource(strings = {"waiting", "requested", "deleted", "QUEUED_LATER"})
     void actionsThatNeedNothingAreIgnored(String action) {
       Route route =
           router.route(queuedGpuJob().action(action).onRunner("ghr-30433642148-1", 1L).build());
 
       assertThat(route.decision()).isEqualTo(Decision.IGNORED);
       assertThat(route.hasTask()).isFalse();
+    }
+
+    @Test
+    void aJobStartingOnItsOwnRunnerIsStartedWithNoTaskAndSaysHowLongItQueued() {
+      WorkflowJobEvent event =
+          queuedGpuJob().action("in_progress").onRunner("ghr-30433642148-1", 1L).build();
+
+      Route route = router.route(event);
+
+      assertThat(route.decision()).isEqualTo(Decision.STARTED);
+      assertThat(route.decision().wireName()).isEqualTo("started");
+      assertThat(route.hasTask()).isFalse();
+      assertThat(event.workflowJob().queuedToStart()).contains(Duration.ofSeconds(75));
     }
 
     @Test
@@ -408,7 +422,7 @@ class WorkflowJobRouterTest {
     void eachFixtureRoutesAsTheSchedulerTableSays() {
       assertThat(route("queued.json").decision()).isEqualTo(Decision.CREATE_RUNNER);
       assertThat(route("waiting.json").decision()).isEqualTo(Decision.IGNORED);
-      assertThat(route("in_progress.json").decision()).isEqualTo(Decision.IGNORED);
+      assertThat(route("in_progress.json").decision()).isEqualTo(Decision.STARTED);
       assertThat(route("completed-success.json").decision()).isEqualTo(Decision.DELETE_RUNNER);
       assertThat(route("completed-cancelled-before-pickup.json").decision())
           .isEqualTo(Decision.RELEASE_RUNNER);
@@ -631,7 +645,9 @@ class WorkflowJobRouterTest {
               runnerName == null ? null : 1L,
               "train (cuda)",
               "Train",
-              "https://github.com/" + repository + "/actions/runs/" + RUN_ID + "/job/" + JOB_ID);
+              "https://github.com/" + repository + "/actions/runs/" + RUN_ID + "/job/" + JOB_ID,
+              "2025-03-04T08:12:30Z",
+              runnerName == null ? null : "2025-03-04T08:13:45Z");
       return new WorkflowJobEvent(
           action,
           job,

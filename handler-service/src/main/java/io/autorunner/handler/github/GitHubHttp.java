@@ -224,6 +224,9 @@ public final class GitHubHttp {
       throw new GitHubException.Transient(action + ": " + e.getMessage(), e);
     }
     GitHubCalls.record(answer.status(), answer.headers().getFirst("x-ratelimit-remaining"));
+    RateLimitLog.seen(
+        answer.headers().getFirst("x-ratelimit-remaining"),
+        answer.headers().getFirst("x-ratelimit-resource"));
     return answer;
   }
 }

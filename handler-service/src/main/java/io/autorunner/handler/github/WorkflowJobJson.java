@@ -16,11 +16,12 @@ record WorkflowJobJson(
     String conclusion,
     @JsonProperty("runner_name") String runnerName,
     String name,
+    @JsonProperty("workflow_name") String workflowName,
     List<String> labels,
     @JsonProperty("created_at") String createdAt) {
 
   JobStatus toStatus() {
-    return new JobStatus(id, status, conclusion, runnerName, name);
+    return new JobStatus(id, status, conclusion, runnerName, name, workflowName, createdAt);
   }
 
   JobState state() {

@@ -35,7 +35,7 @@ class ReconcileController {
       @RequestBody RunnerTask.CheckRunner task,
       @RequestHeader(value = "X-CloudTasks-TaskName", required = false) String taskName,
       @RequestHeader(value = "X-CloudTasks-TaskRetryCount", required = false) String retries) {
-    return TaskAnswer.of(task, taskName, retries, reconciler.replaceIfTaken(task));
+    return TaskAnswer.run(task, taskName, retries, () -> reconciler.replaceIfTaken(task));
   }
 
   @PostMapping("/tasks/reconcile")

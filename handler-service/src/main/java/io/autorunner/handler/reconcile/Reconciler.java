@@ -1,5 +1,8 @@
 package io.autorunner.handler.reconcile;
 
+import io.autorunner.common.logging.LogContext;
+import io.autorunner.common.logging.LogFields;
+import io.autorunner.common.logging.TraceContext;
 import io.autorunner.common.naming.InstanceNaming;
 import io.autorunner.common.routing.RoutingRules;
 import io.autorunner.common.task.JobRef;
@@ -12,6 +15,7 @@ import io.autorunner.handler.github.QueuedJob;
 import io.autorunner.handler.ledger.ReplacementLedger;
 import io.autorunner.handler.pool.Pool;
 import io.autorunner.handler.pool.PoolPlan;
+import io.autorunner.handler.task.MachineLog;
 import io.autorunner.handler.task.PoolTopUp;
 import io.autorunner.handler.task.RunnerLifecycle;
 import io.autorunner.handler.task.RunnerOwnership;
@@ -71,7 +75,8 @@ public class Reconciler {
       Duration capSettle,
       SweepSources sources,
       PoolTopUp pools,
-      Clock clock) {
+      Clock clock,
+      MachineLog machineLog) {
     this.github = github;
     this.machines = machines;
     this.naming = naming;
@@ -81,7 +86,7 @@ public class Reconciler {
     Replacements replacements =
         new Replacements(lifecycle, ledger, naming, settings.maxReplacementsPerJob());
     this.reader = new SweepReader(machines, github, naming, sources);
-    this.retirement = new VmRetirement(machines, github);
+    this.retirement = new VmRetirement(machines, github, machineLog);
     this.cap = new CapBackstop(maxInstances, capSettle);
     this.orphans = new OrphanRunners(github, naming, settings.orphanRunnerGrace());
     this.unserved = new UnservedJobs(replacements, settings, routing);
@@ -92,11 +97,13 @@ public class Reconciler {
   }
 
   public ReconcileReport reconcile() {
-    ReconcileReport report = new ReconcileReport();
-    String calls = sources.measured(() -> sweep(report));
-    report.note("githubCalls", calls);
-    log.info("reconcile: {}", report.summary());
-    return report;
+    try (TraceContext.Scope work = LogContext.with(LogFields.TRIGGER, "reconcile")) {
+      ReconcileReport report = new ReconcileReport();
+      String calls = sources.measured(() -> sweep(report));
+      report.note("githubCalls", calls);
+      log.info("reconcile: {}", report.summary());
+      return report;
+    }
   }
 
   private void sweep(ReconcileReport report) {

@@ -3,6 +3,7 @@ package io.autorunner.handler.reconcile;
 import io.autorunner.handler.github.GitHubException;
 import io.autorunner.handler.github.GitHubRunner;
 import io.autorunner.handler.github.RunnerRegistry;
+import io.autorunner.handler.task.MachineLog;
 import io.autorunner.handler.task.MachineRetirement;
 import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.Machine;
@@ -17,9 +18,11 @@ import java.util.Optional;
 final class VmRetirement {
 
   private final MachineRetirement retirement;
+  private final MachineLog machineLog;
 
-  VmRetirement(RunnerMachines machines, RunnerRegistry github) {
+  VmRetirement(RunnerMachines machines, RunnerRegistry github, MachineLog machineLog) {
     this.retirement = new MachineRetirement(machines, github);
+    this.machineLog = machineLog;
   }
 
   /** With {@code regardless}, a VM that cannot run a job anyway (stopped, too old) goes too. */
@@ -31,7 +34,10 @@ final class VmRetirement {
       boolean regardless) {
     try {
       switch (retirement.retire(vm, runner, regardless)) {
-        case DELETED -> report.deletedVm(vm.name(), reason);
+        case DELETED -> {
+          report.deletedVm(vm.name(), reason);
+          machineLog.deleted(vm, reason);
+        }
         case GONE -> report.kept(vm.name(), "gone or being deleted by another caller");
         case BUSY -> report.kept(vm.name(), "its runner took a job meanwhile");
       }

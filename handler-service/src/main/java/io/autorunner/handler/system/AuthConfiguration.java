@@ -37,7 +37,8 @@ public class AuthConfiguration {
     FilterRegistrationBean<TaskCallerFilter> registration =
         new FilterRegistrationBean<>(new TaskCallerFilter(verifier));
     registration.addUrlPatterns("/*");
-    registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+    // Right after the trace filter, so a refused caller's line carries the request's trace.
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
     return registration;
   }
 }

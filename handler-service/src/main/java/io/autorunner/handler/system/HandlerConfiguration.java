@@ -17,4 +17,10 @@ class HandlerConfiguration {
   Clock clock() {
     return Clock.systemUTC();
   }
+
+  /** The request's Cloud Trace context in the MDC, for the JSON log lines; before every filter. */
+  @Bean
+  TraceLogFilter traceLogFilter() {
+    return new TraceLogFilter();
+  }
 }

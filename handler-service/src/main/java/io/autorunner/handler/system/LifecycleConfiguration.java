@@ -6,6 +6,8 @@ import io.autorunner.common.policy.LabelPolicy;
 import io.autorunner.common.policy.PolicyProperties;
 import io.autorunner.common.routing.RoutingProperties;
 import io.autorunner.handler.bootstrap.StartupScripts;
+import io.autorunner.handler.cost.PriceProperties;
+import io.autorunner.handler.cost.VmPricing;
 import io.autorunner.handler.github.AppInstallations;
 import io.autorunner.handler.github.GitHubActions;
 import io.autorunner.handler.github.GitHubProperties;
@@ -20,6 +22,7 @@ import io.autorunner.handler.reconcile.ReconcileProperties;
 import io.autorunner.handler.reconcile.Reconciler;
 import io.autorunner.handler.reconcile.SweepSources;
 import io.autorunner.handler.task.LifecycleCounters;
+import io.autorunner.handler.task.MachineLog;
 import io.autorunner.handler.task.PoolTopUp;
 import io.autorunner.handler.task.PreemptionProperties;
 import io.autorunner.handler.task.RunnerLifecycle;
@@ -64,6 +67,7 @@ class LifecycleConfiguration {
       LimitsProperties limits,
       NamingProperties naming,
       LifecycleCounters counters,
+      MachineLog machineLog,
       Clock clock) {
     return new PoolTopUp(
         pools,
@@ -74,7 +78,14 @@ class LifecycleConfiguration {
         limits.maxInstances(),
         new InstanceNaming(naming.prefix()),
         counters,
+        machineLog,
         clock);
+  }
+
+  /** The line each VM's creation and deletion logs, its cost priced from the price table. */
+  @Bean
+  MachineLog machineLog(PriceProperties prices, Clock clock) {
+    return new MachineLog(new VmPricing(prices), clock);
   }
 
   /**
@@ -94,7 +105,8 @@ class LifecycleConfiguration {
       PreemptionProperties preemption,
       LifecycleCounters counters,
       ReplacementLedger ledger,
-      PoolTopUp pools) {
+      PoolTopUp pools,
+      MachineLog machineLog) {
     return new RunnerLifecycle(
         new LabelPolicy(policy, gce.zones()),
         routing.rules(),
@@ -106,7 +118,8 @@ class LifecycleConfiguration {
         preemption,
         counters,
         ledger,
-        pools);
+        pools,
+        machineLog);
   }
 
   @Bean
@@ -137,7 +150,8 @@ class LifecycleConfiguration {
       LimitsProperties limits,
       SweepSources sources,
       PoolTopUp pools,
-      Clock clock) {
+      Clock clock,
+      MachineLog machineLog) {
     return new Reconciler(
         machines,
         github,
@@ -150,7 +164,8 @@ class LifecycleConfiguration {
         limits.settleWindow(),
         sources,
         pools,
-        clock);
+        clock,
+        machineLog);
   }
 
   /** Only where something must call the reconciler in-process; see {@link PeriodicReconcile}. */

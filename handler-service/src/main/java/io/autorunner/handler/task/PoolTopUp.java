@@ -67,6 +67,7 @@ public final class PoolTopUp {
   private final InstanceNaming naming;
   private final MachineRetirement retirement;
   private final LifecycleCounters counters;
+  private final MachineLog machineLog;
   private final Clock clock;
 
   public PoolTopUp(
@@ -78,6 +79,7 @@ public final class PoolTopUp {
       int maxInstances,
       InstanceNaming naming,
       LifecycleCounters counters,
+      MachineLog machineLog,
       Clock clock) {
     this.pools = pools;
     this.machines = machines;
@@ -88,6 +90,7 @@ public final class PoolTopUp {
     this.naming = naming;
     this.retirement = new MachineRetirement(machines, github);
     this.counters = counters;
+    this.machineLog = machineLog;
     this.clock = clock;
   }
 
@@ -137,6 +140,7 @@ public final class PoolTopUp {
                 if (retirement.retire(vm, Optional.ofNullable(runners.get(vm.name())), false)
                     == MachineRetirement.Result.DELETED) {
                   counters.deleted();
+                  machineLog.deleted(vm, why);
                   retired.put(vm.name(), why);
                 }
               } catch (ComputeException | GitHubException e) {
@@ -183,6 +187,7 @@ public final class PoolTopUp {
       return false; // another top-up counted the same gap and made it
     }
     counters.created();
+    machineLog.created(request, made, Optional.empty());
     List<Machine> after = machines.list();
     Optional<String> over = cap.overflowing(name, after);
     if (over.isPresent()) {
@@ -195,6 +200,7 @@ public final class PoolTopUp {
           && retirement.retire(own.get(), Optional.empty(), false)
               == MachineRetirement.Result.DELETED) {
         counters.deleted();
+        machineLog.deleted(own.get(), "over the cap");
       }
       throw new IllegalStateException("VM " + name + " was one too many (" + over.get() + ")");
     }

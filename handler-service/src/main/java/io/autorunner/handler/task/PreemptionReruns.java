@@ -1,5 +1,6 @@
 package io.autorunner.handler.task;
 
+import io.autorunner.common.logging.LogFields;
 import io.autorunner.common.policy.RunnerSpec;
 import io.autorunner.common.task.JobRef;
 import io.autorunner.common.task.RunnerTask;
@@ -10,6 +11,7 @@ import io.autorunner.handler.vm.RunnerMachines;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * A job that failed because GCE reclaimed its Spot VM is re-run, once per preemption however often
@@ -57,14 +59,15 @@ final class PreemptionReruns {
     JobRef job = task.job();
     if (job.runAttempt() > settings.maxReruns()) {
       counters.preempted();
-      log.warn(
-          "job {} of {} failed: Spot VM {} was preempted; attempt {} is past"
-              + " autorunner.preemption.max-reruns={}, so it stays failed",
-          job.jobId(),
-          job.repository(),
-          task.runnerName(),
-          job.runAttempt(),
-          settings.maxReruns());
+      preemption(task, "rerun-limit")
+          .log(
+              "job {} of {} failed: Spot VM {} was preempted; attempt {} is past"
+                  + " autorunner.preemption.max-reruns={}, so it stays failed",
+              job.jobId(),
+              job.repository(),
+              task.runnerName(),
+              job.runAttempt(),
+              settings.maxReruns());
       return "; preempted, re-run limit reached";
     }
     int latest = github.runAttempt(job);
@@ -76,12 +79,13 @@ final class PreemptionReruns {
       github.rerunJob(job);
       counters.preempted();
       counters.rerun();
-      log.warn(
-          "job {} of {} failed: Spot VM {} was preempted; re-run requested (attempt {})",
-          job.jobId(),
-          job.repository(),
-          task.runnerName(),
-          job.runAttempt() + 1);
+      preemption(task, "rerun")
+          .log(
+              "job {} of {} failed: Spot VM {} was preempted; re-run requested (attempt {})",
+              job.jobId(),
+              job.repository(),
+              task.runnerName(),
+              job.runAttempt() + 1);
       return "; preempted, job re-run";
     } catch (GitHubException.Permanent e) {
       // GitHub refuses a re-run while the run has an attempt in progress: a concurrent delivery
@@ -89,6 +93,17 @@ final class PreemptionReruns {
       log.warn("job {}: preempted, but GitHub refused the re-run: {}", job.jobId(), e.getMessage());
       return "; preempted, re-run refused: " + e.getMessage();
     }
+  }
+
+  /** The line a preemption is logged with; {@code outcome} says whether the job was re-run. */
+  private static LoggingEventBuilder preemption(RunnerTask.DeleteRunner task, String outcome) {
+    return log.atWarn()
+        .addKeyValue(LogFields.EVENT, LogFields.Events.PREEMPTED)
+        .addKeyValue(LogFields.OUTCOME, outcome)
+        .addKeyValue(LogFields.VM, task.runnerName())
+        .addKeyValue(LogFields.JOB_ID, task.job().jobId())
+        .addKeyValue(LogFields.RUN_ID, task.job().runId())
+        .addKeyValue(LogFields.REPOSITORY, task.job().repository());
   }
 
   /**

@@ -40,6 +40,7 @@ final class RunnerCreation {
   private final PreemptionReruns preemptions;
   private final MachineRetirement retirement;
   private final LifecycleCounters counters;
+  private final MachineLog machineLog;
 
   RunnerCreation(
       LabelPolicy policy,
@@ -50,7 +51,8 @@ final class RunnerCreation {
       HandoutAddress handout,
       InstanceCap cap,
       PreemptionReruns preemptions,
-      LifecycleCounters counters) {
+      LifecycleCounters counters,
+      MachineLog machineLog) {
     this.policy = policy;
     this.rules = rules;
     this.machines = machines;
@@ -61,6 +63,7 @@ final class RunnerCreation {
     this.preemptions = preemptions;
     this.retirement = new MachineRetirement(machines, github);
     this.counters = counters;
+    this.machineLog = machineLog;
   }
 
   /** A queued job gets its VM: resolve the spec, respect the cap, insert. */
@@ -119,12 +122,21 @@ final class RunnerCreation {
     } catch (IllegalStateException | IllegalArgumentException unrenderable) {
       return TaskOutcome.refused("startup script: " + unrenderable.getMessage());
     }
-    CreatedMachine created =
-        machines.create(new MachineRequest(name, spec, task.job(), handout, script));
+    MachineRequest request =
+        new MachineRequest(
+            name,
+            spec,
+            task.job(),
+            handout,
+            script,
+            status.get().workflowName().orElse(null),
+            status.get().name().orElse(null));
+    CreatedMachine created = machines.create(request);
     if (created.alreadyExisted()) {
       return TaskOutcome.done("VM existed already: " + name + " in " + created.zone());
     }
     counters.created();
+    machineLog.created(request, created, status);
     List<Machine> after = machines.list();
     Optional<String> over = cap.overflowing(name, after);
     if (over.isPresent()) {
@@ -160,6 +172,7 @@ final class RunnerCreation {
     }
     if (result == MachineRetirement.Result.DELETED) {
       counters.deleted();
+      machineLog.deleted(vm, "one too many over the cap");
     }
     return TaskOutcome.atCapacity(
         "VM " + vm.name() + " was one too many (" + why + "); deleted again");

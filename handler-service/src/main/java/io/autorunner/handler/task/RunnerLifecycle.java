@@ -32,7 +32,8 @@ public class RunnerLifecycle {
       PreemptionProperties preemption,
       LifecycleCounters counters,
       ReplacementLedger ledger,
-      PoolTopUp pools) {
+      PoolTopUp pools,
+      MachineLog machineLog) {
     PreemptionReruns preemptions =
         new PreemptionReruns(
             machines, github, preemption, policy.bounds().allowStandard(), counters);
@@ -46,8 +47,10 @@ public class RunnerLifecycle {
             handout,
             new InstanceCap(maxInstances),
             preemptions,
-            counters);
-    this.removal = new RunnerRemoval(machines, github, preemptions, counters, ledger, pools);
+            counters,
+            machineLog);
+    this.removal =
+        new RunnerRemoval(machines, github, preemptions, counters, ledger, pools, machineLog);
   }
 
   /** A queued job gets its VM; see {@link RunnerCreation}. */

@@ -32,6 +32,7 @@ final class RunnerRemoval {
   private final ReplacementLedger ledger;
   private final PoolTopUp pools;
   private final MachineRetirement retirement;
+  private final MachineLog machineLog;
 
   RunnerRemoval(
       RunnerMachines machines,
@@ -39,7 +40,8 @@ final class RunnerRemoval {
       PreemptionReruns preemptions,
       LifecycleCounters counters,
       ReplacementLedger ledger,
-      PoolTopUp pools) {
+      PoolTopUp pools,
+      MachineLog machineLog) {
     this.machines = machines;
     this.github = github;
     this.preemptions = preemptions;
@@ -47,6 +49,7 @@ final class RunnerRemoval {
     this.ledger = ledger;
     this.pools = pools;
     this.retirement = new MachineRetirement(machines, github);
+    this.machineLog = machineLog;
   }
 
   /** A job finished on our runner: the VM goes, and the runner if GitHub still lists it. */
@@ -76,6 +79,7 @@ final class RunnerRemoval {
           boolean deleted = vm.isPresent() && machines.delete(name);
           if (deleted) {
             counters.deleted();
+            machineLog.deleted(vm.get(), "job completed");
           }
           String removed =
               foreign.isPresent()
@@ -121,6 +125,9 @@ final class RunnerRemoval {
           MachineRetirement.Result result = retirement.retire(machine.get(), runner, false);
           if (result == MachineRetirement.Result.BUSY) {
             return TaskOutcome.done(busy);
+          }
+          if (result == MachineRetirement.Result.DELETED) {
+            machineLog.deleted(machine.get(), "job cancelled before pickup");
           }
           return TaskOutcome.done(
               result == MachineRetirement.Result.DELETED

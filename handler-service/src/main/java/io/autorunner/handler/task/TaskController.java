@@ -32,7 +32,7 @@ class TaskController {
       @RequestBody RunnerTask.CreateRunner task,
       @RequestHeader(value = TASK_NAME, required = false) String taskName,
       @RequestHeader(value = RETRY_COUNT, required = false) String retries) {
-    return TaskAnswer.of(task, taskName, retries, lifecycle.create(task));
+    return TaskAnswer.run(task, taskName, retries, () -> lifecycle.create(task));
   }
 
   @PostMapping("/tasks/delete-runner")
@@ -40,7 +40,7 @@ class TaskController {
       @RequestBody RunnerTask.DeleteRunner task,
       @RequestHeader(value = TASK_NAME, required = false) String taskName,
       @RequestHeader(value = RETRY_COUNT, required = false) String retries) {
-    return TaskAnswer.of(task, taskName, retries, lifecycle.delete(task));
+    return TaskAnswer.run(task, taskName, retries, () -> lifecycle.delete(task));
   }
 
   @PostMapping("/tasks/release-runner")
@@ -48,7 +48,7 @@ class TaskController {
       @RequestBody RunnerTask.ReleaseRunner task,
       @RequestHeader(value = TASK_NAME, required = false) String taskName,
       @RequestHeader(value = RETRY_COUNT, required = false) String retries) {
-    return TaskAnswer.of(task, taskName, retries, lifecycle.release(task));
+    return TaskAnswer.run(task, taskName, retries, () -> lifecycle.release(task));
   }
 
   /** What this instance did since it started: VMs made and deleted, preemptions, re-runs. */

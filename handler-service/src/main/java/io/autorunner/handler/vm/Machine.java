@@ -182,6 +182,11 @@ public record Machine(
     return status.stopped();
   }
 
+  /** What it is made of and billed for, from its labels; empty for a VM whose labels do not say. */
+  public Optional<BilledShape> billedShape() {
+    return BilledShape.of(labels);
+  }
+
   /** Whether it runs as Spot: every VM does unless labelled otherwise by the standard fallback. */
   public boolean spot() {
     return !"false".equals(labels.get(MachineLabels.SPOT));

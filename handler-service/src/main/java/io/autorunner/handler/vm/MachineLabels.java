@@ -49,5 +49,21 @@ public final class MachineLabels {
   /** {@code true} or {@code false}: false after the standard-provisioning fallback. */
   public static final String SPOT = "autorunner-spot";
 
+  // The VM's shape, as inserted: what its life costs is priced from these ({@link BilledShape}).
+  public static final String MACHINE_TYPE = "autorunner-machine-type";
+  public static final String GPU_TYPE = "autorunner-gpu-type";
+  public static final String GPU_COUNT = "autorunner-gpu-count";
+  public static final String DISK_GB = "autorunner-disk-gb";
+  public static final String DISK_TYPE = "autorunner-disk-type";
+
+  /**
+   * The job's workflow and its name in it, sanitised to label rules, so Cloud Billing's export
+   * groups cost by repository, workflow and job ({@link #REPOSITORY} beside them). Only for people
+   * and billing: nothing reads them back.
+   */
+  public static final String WORKFLOW = "autorunner-workflow";
+
+  public static final String JOB_NAME = "autorunner-job";
+
   private MachineLabels() {}
 }

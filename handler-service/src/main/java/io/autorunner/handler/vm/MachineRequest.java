@@ -13,6 +13,9 @@ import java.util.Optional;
  *
  * @param job the job the VM is made for; empty for a pool's VM
  * @param pool the pool the VM is made for; empty for a job's VM
+ * @param workflow the name of the job's workflow as GitHub reported it, null when unknown (or for a
+ *     pool's VM); a label for billing, never read back
+ * @param jobName the job's name in its workflow, likewise
  */
 public record MachineRequest(
     String name,
@@ -20,7 +23,9 @@ public record MachineRequest(
     Optional<JobRef> job,
     Optional<PoolMember> pool,
     HandoutAddress handout,
-    String startupScript) {
+    String startupScript,
+    String workflow,
+    String jobName) {
 
   /** A pool VM: the pool's name and where its runner registers. */
   public record PoolMember(String pool, PoolScope scope) {
@@ -42,17 +47,29 @@ public record MachineRequest(
     }
   }
 
-  /** A job's VM. */
+  /** A job's VM whose workflow and job name are not known. */
   public MachineRequest(
       String name, RunnerSpec spec, JobRef job, HandoutAddress handout, String startupScript) {
-    this(name, spec, Optional.of(job), Optional.empty(), handout, startupScript);
+    this(name, spec, job, handout, startupScript, null, null);
+  }
+
+  /** A job's VM. */
+  public MachineRequest(
+      String name,
+      RunnerSpec spec,
+      JobRef job,
+      HandoutAddress handout,
+      String startupScript,
+      String workflow,
+      String jobName) {
+    this(name, spec, Optional.of(job), Optional.empty(), handout, startupScript, workflow, jobName);
   }
 
   /** A pool's VM. */
   public static MachineRequest forPool(
       String name, RunnerSpec spec, PoolMember pool, HandoutAddress handout, String startupScript) {
     return new MachineRequest(
-        name, spec, Optional.empty(), Optional.of(pool), handout, startupScript);
+        name, spec, Optional.empty(), Optional.of(pool), handout, startupScript, null, null);
   }
 
   /** The repository the VM's runner serves, for humans and billing labels. */

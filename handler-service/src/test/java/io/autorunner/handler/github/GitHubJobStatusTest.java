@@ -38,7 +38,9 @@ class GitHubJobStatusTest {
                 JobState.IN_PROGRESS,
                 JobConclusion.TIMED_OUT,
                 Optional.of("ghr-42-1"),
-                Optional.of("test")));
+                Optional.of("test"),
+                Optional.empty(),
+                Optional.empty()));
   }
 
   @ParameterizedTest

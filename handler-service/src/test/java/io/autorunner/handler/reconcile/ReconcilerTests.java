@@ -66,7 +66,8 @@ class ReconcilerTests {
         new io.autorunner.handler.task.PreemptionProperties(1, false),
         new io.autorunner.handler.task.LifecycleCounters(),
         ledger,
-        Fixtures.noPools(machines, github));
+        Fixtures.noPools(machines, github),
+        Fixtures.machineLog(clock));
   }
 
   /** A reconciler as another handler instance would have it: nothing shared but the ledger. */
@@ -96,7 +97,8 @@ class ReconcilerTests {
         Duration.ofSeconds(15),
         sources,
         Fixtures.noPools(machines, github),
-        clock);
+        clock,
+        Fixtures.machineLog(clock));
   }
 
   @Test

@@ -173,7 +173,8 @@ class PoolTopUpTest {
             new PreemptionProperties(1, false),
             counters,
             new InMemoryReplacementLedger(),
-            keeper);
+            keeper,
+            Fixtures.machineLog(clock));
     // The job ran; GitHub removes an ephemeral runner once its job is over.
     github.runners.remove("ghr-p-gpu-1");
     JobRef job = new JobRef(77, 7, 1, "acme/models", "acme", 555L);

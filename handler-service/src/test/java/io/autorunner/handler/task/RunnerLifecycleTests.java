@@ -574,7 +574,8 @@ class RunnerLifecycleTests {
         new io.autorunner.handler.task.PreemptionProperties(1, standardOnRerun),
         counters,
         new InMemoryReplacementLedger(),
-        Fixtures.noPools(machines, github));
+        Fixtures.noPools(machines, github),
+        Fixtures.machineLog(Clock.systemUTC()));
   }
 
   private static RunnerTask.CreateRunner queuedGpuJob() {

@@ -2,14 +2,23 @@ package io.autorunner.handler.testing;
 
 import io.autorunner.common.naming.InstanceNaming;
 import io.autorunner.handler.bootstrap.StartupScripts;
+import io.autorunner.handler.cost.PriceProperties;
+import io.autorunner.handler.cost.VmPricing;
 import io.autorunner.handler.github.GitHubProperties;
 import io.autorunner.handler.github.RunnerRegistry;
 import io.autorunner.handler.pool.Pools;
 import io.autorunner.handler.task.LifecycleCounters;
+import io.autorunner.handler.task.MachineLog;
 import io.autorunner.handler.task.PoolTopUp;
 import io.autorunner.handler.vm.RunnerMachines;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
+import java.util.Properties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 /** Configuration records as the handler's defaults make them. */
 public final class Fixtures {
@@ -33,6 +42,7 @@ public final class Fixtures {
         maxInstances,
         new InstanceNaming("ghr"),
         counters,
+        machineLog(clock),
         clock);
   }
 
@@ -53,5 +63,22 @@ public final class Fixtures {
         "4ef2f25285f0ae4477f1fe1e346db76d2f3ebf03824e2ddd1973a2819bf6c8cf",
         "eb65c95277af42bcf3778a799c41359d224ba2a67b4de26b7cea1729b09c803d",
         "https://github.com/actions/runner/releases/download/vVERSION/FILE");
+  }
+
+  /** The price table the handler ships: its application.properties, bound as Spring binds it. */
+  public static PriceProperties prices() {
+    Properties shipped = new Properties();
+    try (InputStream in = Fixtures.class.getResourceAsStream("/application.properties")) {
+      shipped.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new Binder(new MapConfigurationPropertySource(shipped))
+        .bind("autorunner.prices", PriceProperties.class)
+        .get();
+  }
+
+  public static MachineLog machineLog(Clock clock) {
+    return new MachineLog(new VmPricing(prices()), clock);
   }
 }

@@ -65,7 +65,8 @@ public final class Requests {
   }
 
   public static MachineRequest request(RunnerSpec spec) {
-    return new MachineRequest("ghr-4242-1", spec, job(), HANDOUT, SCRIPT);
+    return new MachineRequest(
+        "ghr-4242-1", spec, job(), HANDOUT, SCRIPT, "GPU Tests", "train (cuda, 3.12)");
   }
 
   public static MachineRequest request(String name, RunnerSpec spec) {

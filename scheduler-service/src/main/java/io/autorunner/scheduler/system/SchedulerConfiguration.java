@@ -27,6 +27,12 @@ class SchedulerConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(SchedulerConfiguration.class);
 
+  /** The request's Cloud Trace context in the MDC, for the JSON log lines. */
+  @Bean
+  TraceLogFilter traceLogFilter() {
+    return new TraceLogFilter();
+  }
+
   @Bean
   WebhookSignature webhookSignature(WebhookProperties webhook) {
     return new WebhookSignature(webhook.secret());

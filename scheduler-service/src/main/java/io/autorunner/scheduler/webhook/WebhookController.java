@@ -3,7 +3,6 @@ package io.autorunner.scheduler.webhook;
 import io.autorunner.common.event.MalformedEventException;
 import io.autorunner.common.event.UntrustedText;
 import io.autorunner.common.event.WorkflowJobEvent;
-import io.autorunner.common.routing.Decision;
 import io.autorunner.common.routing.Route;
 import io.autorunner.common.routing.WorkflowJobRouter;
 import io.autorunner.common.signature.WebhookSignature;
@@ -15,8 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -33,8 +30,6 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 class WebhookController {
-
-  private static final Logger log = LoggerFactory.getLogger(WebhookController.class);
 
   /** GitHub caps payloads at 25 MB; a workflow_job is a few KB. Anything past 1 MiB is not ours. */
   static final int MAX_BODY_BYTES = 1024 * 1024;
@@ -62,13 +57,16 @@ class WebhookController {
       @RequestHeader(value = WebhookSignature.HEADER, required = false) String signed,
       HttpServletRequest request)
       throws IOException {
+    long started = System.nanoTime();
     Optional<byte[]> bounded = readBounded(request);
     if (bounded.isEmpty()) {
-      return answer(delivery, event, HttpStatus.CONTENT_TOO_LARGE, "rejected", "body over 1 MiB");
+      return answer(
+          started, delivery, event, HttpStatus.CONTENT_TOO_LARGE, "rejected", "body over 1 MiB");
     }
     byte[] body = bounded.get();
     if (!signature.verify(body, signed)) {
       return answer(
+          started,
           delivery,
           event,
           HttpStatus.UNAUTHORIZED,
@@ -77,10 +75,11 @@ class WebhookController {
     }
     String kind = event == null ? "" : event.trim().toLowerCase(Locale.ROOT);
     if (kind.equals("ping")) {
-      return answer(delivery, event, HttpStatus.OK, "pong", "webhook reached autorunner");
+      return answer(started, delivery, event, HttpStatus.OK, "pong", "webhook reached autorunner");
     }
     if (!kind.equals("workflow_job")) {
       return answer(
+          started,
           delivery,
           event,
           HttpStatus.OK,
@@ -91,12 +90,13 @@ class WebhookController {
     try {
       job = WorkflowJobEvent.parse(body);
     } catch (MalformedEventException e) {
-      return answer(delivery, event, HttpStatus.BAD_REQUEST, "rejected", e.getMessage());
+      return answer(started, delivery, event, HttpStatus.BAD_REQUEST, "rejected", e.getMessage());
     }
     Route route = router.route(job);
     if (!route.hasTask()) {
       HttpStatus status = HttpStatus.OK;
       return log(
+          started,
           delivery,
           job,
           route,
@@ -108,6 +108,7 @@ class WebhookController {
       enqueued = queue.enqueue(route.task());
     } catch (QueueUnavailableException e) {
       return log(
+          started,
           delivery,
           job,
           route,
@@ -123,6 +124,7 @@ class WebhookController {
     String reason =
         enqueued.created() ? route.reason() : route.reason() + " (task existed already)";
     return log(
+        started,
         delivery,
         job,
         route,
@@ -150,36 +152,24 @@ class WebhookController {
   }
 
   private static ResponseEntity<WebhookAnswer> answer(
-      String delivery, String event, HttpStatus status, String decision, String reason) {
-    log.info(
-        "delivery={} event={} status={} decision={} reason={}",
-        UntrustedText.printable(delivery),
-        UntrustedText.printable(event),
-        status.value(),
-        decision,
-        reason);
+      long started,
+      String delivery,
+      String event,
+      HttpStatus status,
+      String decision,
+      String reason) {
+    DeliveryLog.answered(started, delivery, event, status, decision, reason);
     return ResponseEntity.status(status).body(WebhookAnswer.of(decision, reason));
   }
 
   private static ResponseEntity<WebhookAnswer> log(
-      String delivery, WorkflowJobEvent job, Route route, HttpStatus status, WebhookAnswer answer) {
-    boolean quiet = route.decision() == Decision.IGNORED;
-    String line = "delivery={} action={} job={} repo={} status={} decision={} reason={} task={}";
-    Object[] args = {
-      UntrustedText.printable(delivery),
-      UntrustedText.printable(job.action()),
-      job.workflowJob().id(),
-      UntrustedText.printable(job.repository().fullName()),
-      status.value(),
-      answer.decision(),
-      answer.reason(),
-      answer.task()
-    };
-    if (quiet) {
-      log.debug(line, args);
-    } else {
-      log.info(line, args);
-    }
+      long started,
+      String delivery,
+      WorkflowJobEvent job,
+      Route route,
+      HttpStatus status,
+      WebhookAnswer answer) {
+    DeliveryLog.job(started, delivery, job, route, status, answer);
     return ResponseEntity.status(status).body(answer);
   }
 }

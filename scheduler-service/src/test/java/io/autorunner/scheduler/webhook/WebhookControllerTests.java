@@ -238,10 +238,10 @@ class WebhookControllerTests {
   }
 
   @Test
-  void inProgressAndWaitingAreIgnored() throws Exception {
+  void aJobStartingOnItsOwnRunnerIsStartedAndWaitingIsIgnored() throws Exception {
     deliverJob(workflowJob("in_progress", 4242, GPU, "ghr-4242-1", true))
         .andExpect(status().isOk())
-        .andExpect(jsonPath("$.decision").value("ignored"));
+        .andExpect(jsonPath("$.decision").value("started"));
     deliverJob(workflowJob("waiting", 4242, GPU, null, true))
         .andExpect(status().isOk())
         .andExpect(jsonPath("$.decision").value("ignored"));

@@ -21,10 +21,7 @@ import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.MachineLabels;
 import io.autorunner.handler.vm.MachineMetadata;
 import io.autorunner.handler.vm.MachineRequest;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -38,8 +35,6 @@ public final class InstanceFactory {
 
   static final String LINUX_STARTUP_SCRIPT = "startup-script";
   static final String WINDOWS_STARTUP_SCRIPT = "windows-startup-script-ps1";
-
-  private static final int MAX_LABEL_VALUE = 63;
 
   private final GceProperties gce;
   private final PolicyProperties policy;
@@ -76,7 +71,7 @@ public final class InstanceFactory {
         .addAllServiceAccounts(serviceAccounts())
         .setScheduling(scheduling(spot))
         .addAllGuestAccelerators(accelerators(spec, zone))
-        .putAllLabels(labels(request, spot))
+        .putAllLabels(InstanceLabels.of(request, spot, gce.diskType()))
         .setMetadata(metadata(request))
         .build();
   }
@@ -238,23 +233,6 @@ public final class InstanceFactory {
             .build());
   }
 
-  private static Map<String, String> labels(MachineRequest request, boolean spot) {
-    Map<String, String> labels = new LinkedHashMap<>();
-    labels.put(MachineLabels.MANAGED_BY, MachineLabels.MANAGED_BY_VALUE);
-    request
-        .job()
-        .ifPresent(
-            job -> {
-              labels.put(MachineLabels.JOB_ID, Long.toString(job.jobId()));
-              labels.put(MachineLabels.RUN_ID, Long.toString(job.runId()));
-            });
-    request.pool().ifPresent(pool -> labels.put(MachineLabels.POOL, pool.pool()));
-    labels.put(MachineLabels.REPOSITORY, labelValue(request.repositoryLabel()));
-    labels.put(MachineLabels.GPU, Boolean.toString(request.spec().hasGpu()));
-    labels.put(MachineLabels.SPOT, Boolean.toString(spot));
-    return labels;
-  }
-
   /**
    * The startup script under the key its OS's guest agent runs, the job, and where the VM asks for
    * its runner. Nothing here is secret: anyone who may read instances reads it.
@@ -281,22 +259,6 @@ public final class InstanceFactory {
 
   private static Items item(String key, String value) {
     return Items.newBuilder().setKey(key).setValue(value).build();
-  }
-
-  /**
-   * A value fit for a GCE label: lower case, only {@code [a-z0-9_-]}, at most 63 characters,
-   * starting with a letter ({@code Octo-Org/My.Repo} becomes {@code octo-org_my_repo}).
-   */
-  static String labelValue(String text) {
-    StringBuilder out = new StringBuilder();
-    for (char c : text.toLowerCase(Locale.ROOT).toCharArray()) {
-      boolean allowed = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-      out.append(allowed ? c : '_');
-    }
-    if (out.isEmpty() || out.charAt(0) < 'a' || out.charAt(0) > 'z') {
-      out.insert(0, "r-");
-    }
-    return out.length() > MAX_LABEL_VALUE ? out.substring(0, MAX_LABEL_VALUE) : out.toString();
   }
 
   private static boolean notBlank(String value) {

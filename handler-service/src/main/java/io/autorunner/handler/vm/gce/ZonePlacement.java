@@ -3,6 +3,7 @@ package io.autorunner.handler.vm.gce;
 import com.google.cloud.compute.v1.InsertInstanceRequest;
 import com.google.cloud.compute.v1.Instance;
 import com.google.cloud.compute.v1.InstancesClient;
+import io.autorunner.common.logging.LogFields;
 import io.autorunner.common.policy.RunnerSpec;
 import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.CreatedMachine;
@@ -171,6 +172,16 @@ final class ZonePlacement {
           }
           case NO_CAPACITY -> {
             memory.outOfCapacity(zone, choice, model.name());
+            log.atWarn()
+                .addKeyValue(LogFields.EVENT, LogFields.Events.CAPACITY_ERROR)
+                .addKeyValue(LogFields.VM, request.name())
+                .addKeyValue(LogFields.ZONE, zone)
+                .addKeyValue(LogFields.MACHINE_TYPE, choice.machineType())
+                .addKeyValue(LogFields.GPU_TYPE, choice.hasGpu() ? choice.accelerator().type() : "")
+                .addKeyValue(
+                    LogFields.GPU_COUNT, choice.hasGpu() ? choice.accelerator().count() : 0)
+                .addKeyValue(LogFields.SPOT, model == Model.SPOT)
+                .log("VM {}: {} is out of capacity ({})", request.name(), what, f.summary());
             trail.steps.add(what + ": out of capacity (" + f.summary() + ")");
             trail.outOfCapacity.add(zone);
             trail.failures.add(new ComputeException.Capacity(what + ": " + f.summary(), f.cause()));
@@ -195,7 +206,9 @@ final class ZonePlacement {
         request.job(),
         request.pool(),
         request.handout(),
-        request.startupScript());
+        request.startupScript(),
+        request.workflow(),
+        request.jobName());
   }
 
   /** One insert, waited for; empty when GCE created the VM. */

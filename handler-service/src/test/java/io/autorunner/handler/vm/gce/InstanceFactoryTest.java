@@ -3,6 +3,7 @@ package io.autorunner.handler.vm.gce;
 import static io.autorunner.handler.vm.Requests.SCRIPT;
 import static io.autorunner.handler.vm.Requests.cpuSpec;
 import static io.autorunner.handler.vm.Requests.gce;
+import static io.autorunner.handler.vm.Requests.job;
 import static io.autorunner.handler.vm.Requests.l4Spec;
 import static io.autorunner.handler.vm.Requests.policy;
 import static io.autorunner.handler.vm.Requests.request;
@@ -21,6 +22,7 @@ import io.autorunner.common.policy.RunnerSpec;
 import io.autorunner.common.task.JobRef;
 import io.autorunner.handler.bootstrap.StartupScripts;
 import io.autorunner.handler.testing.Fixtures;
+import io.autorunner.handler.vm.BilledShape;
 import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.MachineRequest;
 import io.autorunner.handler.vm.Requests;
@@ -281,25 +283,77 @@ class InstanceFactoryTest {
   }
 
   @Test
-  void labelsNameTheJobRunRepositoryGpuAndProvisioningButNoRunnerAtInsert() {
+  void labelsNameTheJobRunRepositoryWorkflowShapeAndProvisioningButNoRunnerAtInsert() {
     Instance vm = factory.instance(request(t4Spec()), ZONE, true);
 
     assertThat(vm.getLabelsMap())
         .containsExactlyInAnyOrderEntriesOf(
-            Map.of(
-                "managed-by", "autorunner",
-                "autorunner-job-id", "4242",
-                "autorunner-run-id", "777",
-                "autorunner-repository", "octo-org_my_repo",
-                "autorunner-gpu", "true",
-                "autorunner-spot", "true"));
+            Map.ofEntries(
+                Map.entry("managed-by", "autorunner"),
+                Map.entry("autorunner-job-id", "4242"),
+                Map.entry("autorunner-run-id", "777"),
+                Map.entry("autorunner-repository", "octo-org_my_repo"),
+                Map.entry("autorunner-workflow", "gpu_tests"),
+                Map.entry("autorunner-job", "train__cuda__3_12_"),
+                Map.entry("autorunner-gpu", "true"),
+                Map.entry("autorunner-spot", "true"),
+                Map.entry("autorunner-machine-type", "n1-standard-4"),
+                Map.entry("autorunner-gpu-type", "nvidia-tesla-t4"),
+                Map.entry("autorunner-gpu-count", "1"),
+                Map.entry("autorunner-disk-gb", "100"),
+                Map.entry("autorunner-disk-type", "pd-balanced")));
+  }
+
+  @Test
+  void theShapeTheLabelsRecordIsReadBackAsInserted() {
+    Instance vm = factory.instance(request(t4Spec()), ZONE, false);
+
+    assertThat(BilledShape.of(vm.getLabelsMap()))
+        .contains(
+            new BilledShape("n1-standard-4", "nvidia-tesla-t4", 1, 100, "pd-balanced", false));
+    assertThat(
+            BilledShape.of(factory.instance(request(cpuSpec()), ZONE, true).getLabelsMap())
+                .orElseThrow()
+                .gpuCount())
+        .isZero();
+  }
+
+  @Test
+  void aJobWithoutAKnownWorkflowGetsNoWorkflowLabels() {
+    Instance vm =
+        factory.instance(
+            new MachineRequest("ghr-4242-1", cpuSpec(), job(), Requests.HANDOUT, Requests.SCRIPT),
+            ZONE,
+            true);
+
+    assertThat(vm.getLabelsMap()).doesNotContainKeys("autorunner-workflow", "autorunner-job");
+  }
+
+  @Test
+  void everyLabelValueKeepsToGceRulesWhateverTheNamesHold() {
+    MachineRequest hostile =
+        new MachineRequest(
+            "ghr-4242-1",
+            t4Spec(),
+            job(),
+            Requests.HANDOUT,
+            Requests.SCRIPT,
+            "Déploiement $(reboot) " + "x".repeat(80),
+            "ÜBER\njob");
+
+    factory
+        .instance(hostile, ZONE, true)
+        .getLabelsMap()
+        .forEach(
+            (key, value) ->
+                assertThat(value).as(key).hasSizeLessThanOrEqualTo(63).matches("[a-z0-9_-]*"));
   }
 
   @Test
   void labelValuesFollowGceRules() {
-    assertThat(InstanceFactory.labelValue("Octo-Org/My.Repo")).isEqualTo("octo-org_my_repo");
-    assertThat(InstanceFactory.labelValue("9lives/x")).isEqualTo("r-9lives_x");
-    String long_ = InstanceFactory.labelValue("a".repeat(39) + "/" + "b".repeat(100));
+    assertThat(InstanceLabels.labelValue("Octo-Org/My.Repo")).isEqualTo("octo-org_my_repo");
+    assertThat(InstanceLabels.labelValue("9lives/x")).isEqualTo("r-9lives_x");
+    String long_ = InstanceLabels.labelValue("a".repeat(39) + "/" + "b".repeat(100));
     assertThat(long_).hasSize(63).matches("[a-z][a-z0-9_-]*");
   }
 

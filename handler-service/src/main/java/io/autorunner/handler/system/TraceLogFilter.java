@@ -1,0 +1,41 @@
+package io.autorunner.handler.system;
+
+import io.autorunner.common.logging.TraceContext;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.util.Optional;
+import org.springframework.core.Ordered;
+
+/**
+ * Puts the trace Cloud Run's front end gave the request in the MDC while it is served, so its lines
+ * sit under the request in Logs Explorer. First of all filters: whatever logs, logs with it.
+ */
+final class TraceLogFilter implements Filter, Ordered {
+
+  @Override
+  public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+      throws IOException, ServletException {
+    HttpServletRequest http = (HttpServletRequest) request;
+    Optional<TraceContext> trace =
+        TraceContext.of(
+            http.getHeader(TraceContext.CLOUD_TRACE_HEADER),
+            http.getHeader(TraceContext.TRACEPARENT_HEADER));
+    if (trace.isEmpty()) {
+      chain.doFilter(request, response);
+      return;
+    }
+    try (TraceContext.Scope scope = trace.get().open()) {
+      chain.doFilter(request, response);
+    }
+  }
+
+  @Override
+  public int getOrder() {
+    return Ordered.HIGHEST_PRECEDENCE;
+  }
+}
