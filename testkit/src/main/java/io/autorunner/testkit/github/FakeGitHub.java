@@ -96,9 +96,7 @@ public final class FakeGitHub implements AutoCloseable {
     parts.runnerGroups.refuseWrites(refuse);
   }
 
-  /**
-   * Registers {@code owner/name} (an organisation's unless {@link #userAccount}) or its visibility.
-   */
+  /** Registers {@code owner/name} (an organisation's unless a user account) or its visibility. */
   public Repository addRepository(String fullName, boolean isPrivate) {
     return parts.dispatcher.admit(parts.repositories.register(fullName, isPrivate));
   }
@@ -229,7 +227,7 @@ public final class FakeGitHub implements AutoCloseable {
     return parts.meter.snapshot();
   }
 
-  /** The REST calls served so far, then counts from zero again. */
+  /** The REST calls served so far; counting starts again. */
   public ApiCalls resetApiCalls() {
     return parts.meter.reset();
   }

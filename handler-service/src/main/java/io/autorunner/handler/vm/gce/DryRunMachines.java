@@ -203,10 +203,7 @@ public final class DryRunMachines implements RunnerMachines {
     }
   }
 
-  /**
-   * Writes through an owner-only temporary file moved into place, so the secret is never readable
-   * by others, not even for a moment, and a reader never sees half a file.
-   */
+  /** Writes an owner-only temporary file moved into place: never half a file, never shared. */
   private void write(Path target, String content) throws IOException {
     FileAttribute<?>[] ownerOnly =
         posix()

@@ -6,11 +6,9 @@ import com.google.cloud.compute.v1.AttachedDisk;
 import com.google.cloud.compute.v1.AttachedDiskInitializeParams;
 import com.google.cloud.compute.v1.Duration;
 import com.google.cloud.compute.v1.Instance;
-import com.google.cloud.compute.v1.InstanceParams;
 import com.google.cloud.compute.v1.Items;
 import com.google.cloud.compute.v1.Metadata;
 import com.google.cloud.compute.v1.NetworkInterface;
-import com.google.cloud.compute.v1.ReservationAffinity;
 import com.google.cloud.compute.v1.Scheduling;
 import com.google.cloud.compute.v1.ServiceAccount;
 import io.autorunner.common.policy.MachineFamilies;
@@ -18,7 +16,6 @@ import io.autorunner.common.policy.OperatingSystem;
 import io.autorunner.common.policy.PolicyProperties;
 import io.autorunner.common.policy.RunnerSpec;
 import io.autorunner.handler.vm.ComputeException;
-import io.autorunner.handler.vm.MachineLabels;
 import io.autorunner.handler.vm.MachineMetadata;
 import io.autorunner.handler.vm.MachineRequest;
 import java.util.List;
@@ -76,46 +73,10 @@ public final class InstanceFactory {
         .build();
   }
 
-  /**
-   * The VM with Flex-start provisioning: GCE holds the request up to {@code
-   * autorunner.gce.flex-start-wait} until capacity frees up; the VM then runs at most its max run
-   * duration (Flex-start's limit is 7 days) and is deleted, never stopped. Only for the
-   * accelerator-optimised families that support it.
-   */
-  public Instance flexStart(MachineRequest request, String zone) {
-    if (!supportsFlexStart(request.spec().machineType())) {
-      throw new ComputeException.Permanent(
-          "VM " + request.name() + ": " + request.spec().machineType() + " has no Flex-start",
-          null);
-    }
-    Instance spot = instance(request, zone, true);
-    return spot.toBuilder()
-        .setScheduling(
-            spot.getScheduling().toBuilder()
-                .setProvisioningModel(Scheduling.ProvisioningModel.FLEX_START.name()))
-        .setReservationAffinity(
-            ReservationAffinity.newBuilder()
-                .setConsumeReservationType(
-                    ReservationAffinity.ConsumeReservationType.NO_RESERVATION.name()))
-        .setParams(
-            InstanceParams.newBuilder()
-                .setRequestValidForDuration(
-                    Duration.newBuilder().setSeconds(gce.flexStartWait().toSeconds())))
-        .putLabels(MachineLabels.SPOT, "false")
-        .putLabels(MachineLabels.PROVISIONING, "flex-start")
-        .build();
-  }
-
   /** {@code us-central1} of {@code us-central1-a}. */
   static String regionOf(String zone) {
     int dash = zone.lastIndexOf('-');
     return dash > 0 ? zone.substring(0, dash) : zone;
-  }
-
-  /** G2, A2 and A3 machines can be had with Flex-start. */
-  public static boolean supportsFlexStart(String machineType) {
-    String family = MachineFamilies.familyOf(machineType);
-    return family.equals("g2") || family.equals("a2") || family.equals("a3");
   }
 
   /**

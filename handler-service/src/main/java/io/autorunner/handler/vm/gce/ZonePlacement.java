@@ -115,7 +115,7 @@ final class ZonePlacement {
       placed = walk(request, choices, zones, Model.STANDARD, trail);
     }
     List<RunnerSpec> flexible =
-        choices.stream().filter(c -> InstanceFactory.supportsFlexStart(c.machineType())).toList();
+        choices.stream().filter(c -> FlexStart.supports(c.machineType())).toList();
     if (placed.isEmpty()
         && gce.flexStart()
         && !flexible.isEmpty()
@@ -216,7 +216,7 @@ final class ZonePlacement {
     log.info("VM {}: inserting {} {} in {}", request.name(), model, describe(request.spec()), zone);
     Instance instance =
         model == Model.FLEX_START
-            ? factory.flexStart(request, zone)
+            ? FlexStart.instance(factory, gce, request, zone)
             : factory.instance(request, zone, model == Model.SPOT);
     InsertInstanceRequest insert =
         InsertInstanceRequest.newBuilder()
