@@ -2,6 +2,8 @@ package io.autorunner.handler.system;
 
 import io.autorunner.common.naming.InstanceNaming;
 import io.autorunner.common.naming.NamingProperties;
+import io.autorunner.handler.cost.PriceProperties;
+import io.autorunner.handler.cost.VmPricing;
 import io.autorunner.handler.github.GitHubActions;
 import io.autorunner.handler.reconcile.SweepReader;
 import io.autorunner.handler.reconcile.SweepSources;
@@ -43,8 +45,8 @@ class StatusConfiguration {
   }
 
   @Bean
-  CostEstimate costEstimate() {
-    return CostEstimate.unknown();
+  CostEstimate costEstimate(PriceProperties prices) {
+    return CostEstimate.pricedBy(new VmPricing(prices));
   }
 
   @Bean
