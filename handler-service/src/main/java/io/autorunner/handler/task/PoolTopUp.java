@@ -156,9 +156,10 @@ public final class PoolTopUp {
         break;
       }
       try {
-        if (make(pool, name)) {
+        Optional<List<Machine>> after = make(pool, name);
+        if (after.isPresent()) {
           created.add(name);
-          current = new ArrayList<>(machines.list());
+          current = after.get();
         }
       } catch (ComputeException | GitHubException | IllegalStateException e) {
         problems.add(name + ": create: " + e.getMessage());
@@ -172,8 +173,11 @@ public final class PoolTopUp {
     return result;
   }
 
-  /** One pool VM: true when it was made and stays (not over the cap). */
-  private boolean make(Pool pool, String name) {
+  /**
+   * One pool VM; when it was made and stays (not over the cap), the listing that showed it may,
+   * which the next place is then counted against.
+   */
+  private Optional<List<Machine>> make(Pool pool, String name) {
     String script = scripts.render(pool.spec(), name);
     MachineRequest request =
         MachineRequest.forPool(
@@ -184,7 +188,7 @@ public final class PoolTopUp {
             script);
     CreatedMachine made = machines.create(request);
     if (made.alreadyExisted()) {
-      return false; // another top-up counted the same gap and made it
+      return Optional.empty(); // another top-up counted the same gap and made it
     }
     counters.created();
     machineLog.created(request, made, Optional.empty());
@@ -205,7 +209,7 @@ public final class PoolTopUp {
       throw new IllegalStateException("VM " + name + " was one too many (" + over.get() + ")");
     }
     log.info("pool {}: VM {} made in {}", pool.name(), name, made.zone());
-    return true;
+    return Optional.of(after);
   }
 
   /**
