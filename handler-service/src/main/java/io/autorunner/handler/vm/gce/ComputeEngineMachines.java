@@ -7,7 +7,6 @@ import com.google.cloud.compute.v1.Instance;
 import com.google.cloud.compute.v1.InstancesClient;
 import com.google.cloud.compute.v1.InstancesScopedList;
 import com.google.cloud.compute.v1.InstancesSetLabelsRequest;
-import com.google.cloud.compute.v1.ListZoneOperationsRequest;
 import com.google.cloud.compute.v1.Operation;
 import com.google.cloud.compute.v1.SetLabelsInstanceRequest;
 import com.google.cloud.compute.v1.ZoneOperationsClient;
@@ -87,13 +86,9 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
   public boolean wasPreempted(String name) {
     try {
       for (String zone : gce.zones()) {
-        ListZoneOperationsRequest request =
-            ListZoneOperationsRequest.newBuilder()
-                .setProject(gce.project())
-                .setZone(zone)
-                .setFilter("operationType = \"compute.instances.preempted\"")
-                .build();
-        for (Operation op : operations.list(request).iterateAll()) {
+        for (Operation op :
+            ZoneOperationLists.ofType(
+                operations, gce.project(), zone, "compute.instances.preempted")) {
           if (op.getTargetLink().endsWith("/instances/" + name)) {
             return true;
           }

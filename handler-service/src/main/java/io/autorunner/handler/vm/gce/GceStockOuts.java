@@ -1,7 +1,6 @@
 package io.autorunner.handler.vm.gce;
 
 import com.google.api.gax.rpc.ApiException;
-import com.google.cloud.compute.v1.ListZoneOperationsRequest;
 import com.google.cloud.compute.v1.Operation;
 import com.google.cloud.compute.v1.ZoneOperationsClient;
 import io.autorunner.common.naming.InstanceNaming;
@@ -38,13 +37,7 @@ public final class GceStockOuts implements StockOuts, AutoCloseable {
     List<StockOut> found = new ArrayList<>();
     try {
       for (String zone : gce.zones()) {
-        ListZoneOperationsRequest request =
-            ListZoneOperationsRequest.newBuilder()
-                .setProject(gce.project())
-                .setZone(zone)
-                .setFilter("operationType = \"insert\"")
-                .build();
-        for (Operation op : operations.list(request).iterateAll()) {
+        for (Operation op : ZoneOperationLists.ofType(operations, gce.project(), zone, "insert")) {
           stockOut(op, zone, since).ifPresent(found::add);
         }
       }
