@@ -21,6 +21,7 @@ import io.autorunner.handler.reconcile.PeriodicReconcile;
 import io.autorunner.handler.reconcile.ReconcileProperties;
 import io.autorunner.handler.reconcile.Reconciler;
 import io.autorunner.handler.reconcile.SweepSources;
+import io.autorunner.handler.task.InstanceCap;
 import io.autorunner.handler.task.LifecycleCounters;
 import io.autorunner.handler.task.MachineLog;
 import io.autorunner.handler.task.PoolTopUp;
@@ -106,7 +107,8 @@ class LifecycleConfiguration {
       LifecycleCounters counters,
       ReplacementLedger ledger,
       PoolTopUp pools,
-      MachineLog machineLog) {
+      MachineLog machineLog,
+      Clock clock) {
     return new RunnerLifecycle(
         new LabelPolicy(policy, gce.zones()),
         routing.rules(),
@@ -114,7 +116,7 @@ class LifecycleConfiguration {
         github,
         scripts,
         handout,
-        limits.maxInstances(),
+        new InstanceCap(limits.maxInstances(), limits.settleWindow(), clock),
         preemption,
         counters,
         ledger,

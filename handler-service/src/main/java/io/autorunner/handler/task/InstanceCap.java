@@ -1,6 +1,10 @@
 package io.autorunner.handler.task;
 
 import io.autorunner.handler.vm.Machine;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,16 +19,36 @@ import java.util.Optional;
  * ever lag, the reconciler takes back VMs standing over the cap past a short window; and since a VM
  * over the cap is refused its runner ({@code RunnerHandout}), it never takes a job, so taking it
  * back never kills one. A VM's rank only improves as older VMs go.
+ *
+ * <p>A create killed between its insert and its check (a restart, a scale-in) leaves its VM over
+ * the cap until its task's retry, which the queue's backoff may put minutes away. So whoever lists
+ * next takes such a VM back once it has stood over the cap past the settle window: every create and
+ * pool top-up, which come most often exactly when the cap is reached, and the reconciler.
  */
 public final class InstanceCap {
 
-  private final int maxInstances;
+  private static final Duration DEFAULT_SETTLE = Duration.ofSeconds(15);
 
+  private final int maxInstances;
+  private final Duration settle;
+  private final Clock clock;
+
+  /** A cap whose overshoots are judged past the default 15 s settle window. */
   public InstanceCap(int maxInstances) {
+    this(maxInstances, DEFAULT_SETTLE, Clock.systemUTC());
+  }
+
+  /**
+   * @param settle {@code autorunner.limits.settle-window}: how long a VM may stand over the cap
+   *     before anyone but its own create takes it back
+   */
+  public InstanceCap(int maxInstances, Duration settle, Clock clock) {
     if (maxInstances < 1) {
       throw new IllegalArgumentException("max instances must be at least 1");
     }
     this.maxInstances = maxInstances;
+    this.settle = settle;
+    this.clock = clock;
   }
 
   /** Why no VM may be added to {@code existing}, or empty when there is room. */
@@ -54,6 +78,28 @@ public final class InstanceCap {
                 + " and autorunner.limits.max-instances is "
                 + maxInstances)
         : Optional.empty();
+  }
+
+  /**
+   * The VMs of {@code listed} past the cap in creation order that stood there longer than the
+   * settle window and were never handed a runner: their creates died before they could undo their
+   * overshoot, and since the handout refuses a VM over the cap, none of them can have a job. A VM
+   * already being retired, or stopped (it goes for that), is not among them.
+   */
+  public List<Machine> standingOver(List<Machine> listed) {
+    if (listed.size() <= maxInstances) {
+      return List.of();
+    }
+    Instant now = clock.instant();
+    List<Machine> ranked =
+        listed.stream()
+            .sorted(Comparator.comparing(Machine::created).thenComparing(Machine::name))
+            .toList();
+    return ranked.subList(maxInstances, ranked.size()).stream()
+        .filter(vm -> !vm.stopped() && !vm.retiring())
+        .filter(vm -> vm.runnerId().isEmpty())
+        .filter(vm -> vm.age(now).compareTo(settle) > 0)
+        .toList();
   }
 
   /** Earlier in GCE's creation order, ties broken by name. */

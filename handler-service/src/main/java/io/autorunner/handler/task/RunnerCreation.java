@@ -8,8 +8,10 @@ import io.autorunner.common.task.JobRef;
 import io.autorunner.common.task.RunnerTask;
 import io.autorunner.handler.bootstrap.StartupScripts;
 import io.autorunner.handler.github.GitHubActions;
+import io.autorunner.handler.github.GitHubException;
 import io.autorunner.handler.github.GitHubRunner;
 import io.autorunner.handler.github.JobStatus;
+import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.CreatedMachine;
 import io.autorunner.handler.vm.HandoutAddress;
 import io.autorunner.handler.vm.Machine;
@@ -85,6 +87,7 @@ final class RunnerCreation {
     String name = task.instanceName();
     // One listing serves both the idempotency check and the cap.
     List<Machine> existing = machines.list();
+    takeBackStanding(existing, name);
     Optional<Machine> made = existing.stream().filter(vm -> vm.name().equals(name)).findFirst();
     if (made.isPresent()) {
       // An earlier attempt inserted it; if that attempt failed before it could check the cap (a
@@ -176,6 +179,29 @@ final class RunnerCreation {
     }
     return TaskOutcome.atCapacity(
         "VM " + vm.name() + " was one too many (" + why + "); deleted again");
+  }
+
+  /**
+   * VMs another create left over the cap when it died between its insert and its check go now, not
+   * at that create's retry (see {@link InstanceCap#standingOver}). They still count for this
+   * create's own check, which errs towards waiting. A failure here is the backstop's, not this
+   * create's: it is logged, and the next listing tries again.
+   */
+  private void takeBackStanding(List<Machine> listed, String own) {
+    for (Machine vm : cap.standingOver(listed)) {
+      if (vm.name().equals(own)) {
+        continue;
+      }
+      try {
+        if (retirement.retire(vm, Optional.empty(), false) == MachineRetirement.Result.DELETED) {
+          counters.deleted();
+          machineLog.deleted(vm, "stood over the cap past the settle window");
+        }
+      } catch (ComputeException | GitHubException e) {
+        log.warn(
+            "VM {} stands over the cap, but taking it back failed: {}", vm.name(), e.toString());
+      }
+    }
   }
 
   private static String describe(RunnerSpec spec, CreatedMachine created) {

@@ -28,7 +28,7 @@ public class RunnerLifecycle {
       GitHubActions github,
       StartupScripts scripts,
       HandoutAddress handout,
-      int maxInstances,
+      InstanceCap cap,
       PreemptionProperties preemption,
       LifecycleCounters counters,
       ReplacementLedger ledger,
@@ -45,7 +45,7 @@ public class RunnerLifecycle {
             github,
             scripts,
             handout,
-            new InstanceCap(maxInstances),
+            cap,
             preemptions,
             counters,
             machineLog);

@@ -13,6 +13,7 @@ import io.autorunner.handler.github.JobStatus;
 import io.autorunner.handler.github.QueuedJob;
 import io.autorunner.handler.handout.VmBoots;
 import io.autorunner.handler.ledger.InMemoryReplacementLedger;
+import io.autorunner.handler.task.InstanceCap;
 import io.autorunner.handler.task.RunnerLifecycle;
 import io.autorunner.handler.testing.Fixtures;
 import io.autorunner.handler.testing.InMemoryMachines;
@@ -62,7 +63,7 @@ class ReconcilerTests {
         github,
         new StartupScripts(Fixtures.githubProperties()),
         InMemoryMachines.HANDOUT,
-        maxInstances,
+        new InstanceCap(maxInstances),
         new io.autorunner.handler.task.PreemptionProperties(1, false),
         new io.autorunner.handler.task.LifecycleCounters(),
         ledger,

@@ -169,7 +169,7 @@ class PoolTopUpTest {
             github,
             new StartupScripts(Fixtures.githubProperties()),
             InMemoryMachines.HANDOUT,
-            10,
+            new InstanceCap(10),
             new PreemptionProperties(1, false),
             counters,
             new InMemoryReplacementLedger(),

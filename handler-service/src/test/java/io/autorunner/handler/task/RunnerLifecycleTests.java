@@ -20,6 +20,7 @@ import io.autorunner.handler.vm.MachineLabels;
 import io.autorunner.handler.vm.MachineRequest;
 import io.autorunner.handler.vm.Requests;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -478,6 +479,50 @@ class RunnerLifecycleTests {
   }
 
   @Test
+  void aVmLeftOverTheCapByACreateThatDiedIsTakenBackByTheNextCreatePastTheSettleWindow() {
+    Duration settle = Duration.ofSeconds(15);
+    Clock clock = Clock.fixed(machines.now.plusSeconds(16), java.time.ZoneOffset.UTC);
+    lifecycle = lifecycle(new InstanceCap(1, settle, clock));
+    machines.add("ghr-1-1", new JobRef(1, 1, 1, "acme/models", "acme", 555L), machines.now, 9L);
+    // Its create inserted it and died before its check: over the cap, never handed a runner.
+    machines.add("ghr-2-1", new JobRef(2, 2, 1, "acme/models", "acme", 555L), machines.now);
+
+    TaskOutcome outcome = lifecycle.create(queuedGpuJob());
+
+    assertThat(outcome.kind()).isEqualTo(TaskOutcome.Kind.AT_CAPACITY);
+    assertThat(machines.deleted).containsExactly("ghr-2-1");
+    assertThat(machines.labelsWhenDeleted.get("ghr-2-1"))
+        .containsEntry(MachineLabels.RETIRING, "true");
+    assertThat(machines.created).containsOnlyKeys("ghr-1-1");
+  }
+
+  @Test
+  void aVmOverTheCapWithinTheSettleWindowIsLeftToItsOwnCreate() {
+    Clock clock = Clock.fixed(machines.now.plusSeconds(5), java.time.ZoneOffset.UTC);
+    lifecycle = lifecycle(new InstanceCap(1, Duration.ofSeconds(15), clock));
+    machines.add("ghr-1-1", new JobRef(1, 1, 1, "acme/models", "acme", 555L), machines.now, 9L);
+    machines.add("ghr-2-1", new JobRef(2, 2, 1, "acme/models", "acme", 555L), machines.now);
+
+    lifecycle.create(queuedGpuJob());
+
+    assertThat(machines.deleted).isEmpty();
+    assertThat(machines.created).containsOnlyKeys("ghr-1-1", "ghr-2-1");
+  }
+
+  @Test
+  void aVmOverTheCapThatWasHandedARunnerIsNotTheCreatesToTakeBack() {
+    Clock clock = Clock.fixed(machines.now.plusSeconds(60), java.time.ZoneOffset.UTC);
+    lifecycle = lifecycle(new InstanceCap(1, Duration.ofSeconds(15), clock));
+    machines.add("ghr-1-1", new JobRef(1, 1, 1, "acme/models", "acme", 555L), machines.now, 9L);
+    // A listing lagged and it got its runner: only the reconciler, which reads GitHub, judges it.
+    machines.add("ghr-2-1", new JobRef(2, 2, 1, "acme/models", "acme", 555L), machines.now, 10L);
+
+    lifecycle.create(queuedGpuJob());
+
+    assertThat(machines.deleted).isEmpty();
+  }
+
+  @Test
   void anInsertThatTimedOutIsRetriedAndTheRetryFindsTheVmItMayHaveMade() {
     machines.failCreate = new ComputeException.Transient("insert did not finish", null, true);
 
@@ -563,6 +608,10 @@ class RunnerLifecycleTests {
   }
 
   private RunnerLifecycle lifecycle(int maxInstances) {
+    return lifecycle(new InstanceCap(maxInstances));
+  }
+
+  private RunnerLifecycle lifecycle(InstanceCap cap) {
     return new RunnerLifecycle(
         new LabelPolicy(policy),
         rules,
@@ -570,7 +619,7 @@ class RunnerLifecycleTests {
         github,
         new StartupScripts(Fixtures.githubProperties()),
         InMemoryMachines.HANDOUT,
-        maxInstances,
+        cap,
         new io.autorunner.handler.task.PreemptionProperties(1, standardOnRerun),
         counters,
         new InMemoryReplacementLedger(),
