@@ -162,6 +162,11 @@ public final class LocalSystem implements AutoCloseable {
     return handlers.get(0);
   }
 
+  /** Handler instance {@code index}, on its own address (not through the front). */
+  public ServiceProcess handler(int index) {
+    return handlers.get(index);
+  }
+
   /** Where tasks reach the handler: the front of all its instances. */
   public URI handlerUrl() {
     return handlers.size() == 1 ? handlers.get(0).url() : front.url();
