@@ -10,7 +10,7 @@
 #   first  – the first N deliveries after the port opens (a new instance's first burst)
 #   warm   – N deliveries after W more (discarded) have warmed it; RSS after, the scheduler's CPU
 #            time per delivery, and the fake's count of tasks created (one create per delivery and,
-#            asynchronously, each VM's delayed check)
+#            asynchronously, each VM's delayed check when autorunner.tasks.check-delay turns it on)
 # Before each run it waits (up to BENCH_WAIT seconds, polling every 30 s) until the 1-minute load
 # average is below BENCH_MAX_LOAD, and prints the load it started and ended at: the client, the fake
 # and the scheduler share the machine's cores with whatever else runs there.
