@@ -51,6 +51,12 @@ sealed interface MachineVerdict {
     if (runner.isPresent() && runner.get().busy()) {
       return new Keep("runner busy");
     }
+    if (vm.retiring() && vm.runnerId().isEmpty()) {
+      // Claimed by a retirement whose delete failed (or is still under way): the claim means it
+      // gets no runner ever, so nothing is lost by deleting it now rather than past its boot
+      // window.
+      return new Delete("retired, but its delete had not finished", false);
+    }
     if (age.compareTo(settings.bootTimeout()) < 0) {
       return new Keep("inside its boot window");
     }

@@ -83,8 +83,9 @@ public final class InstanceCap {
   /**
    * The VMs of {@code listed} past the cap in creation order that stood there longer than the
    * settle window and were never handed a runner: their creates died before they could undo their
-   * overshoot, and since the handout refuses a VM over the cap, none of them can have a job. A VM
-   * already being retired, or stopped (it goes for that), is not among them.
+   * overshoot, and since the handout refuses a VM over the cap, none of them can have a job. One
+   * claimed by a retirement counts too (that retirement's delete may have failed: deleting twice is
+   * harmless); a stopped one does not (it goes for being stopped).
    */
   public List<Machine> standingOver(List<Machine> listed) {
     if (listed.size() <= maxInstances) {
@@ -96,7 +97,7 @@ public final class InstanceCap {
             .sorted(Comparator.comparing(Machine::created).thenComparing(Machine::name))
             .toList();
     return ranked.subList(maxInstances, ranked.size()).stream()
-        .filter(vm -> !vm.stopped() && !vm.retiring())
+        .filter(vm -> !vm.stopped())
         .filter(vm -> vm.runnerId().isEmpty())
         .filter(vm -> vm.age(now).compareTo(settle) > 0)
         .toList();

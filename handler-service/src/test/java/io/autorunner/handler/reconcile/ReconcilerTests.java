@@ -206,6 +206,20 @@ class ReconcilerTests {
   }
 
   @Test
+  void aVmClaimedByARetirementWhoseDeleteFailedGoesAtTheNextSweep() {
+    github.knowsQueued(13);
+    lifecycle.create(create(13));
+    // A retirement claimed it, then GCE refused the delete (a 503).
+    machines.changeLabels("ghr-13-1", labels -> labels.put(MachineLabels.RETIRING, "true"));
+    clock.advance(Duration.ofSeconds(30));
+
+    assertThat(reconciler.reconcile().getDeletedVms())
+        .singleElement()
+        .satisfies(e -> assertThat(e.reason()).contains("retired"));
+    assertThat(machines.created).isEmpty();
+  }
+
+  @Test
   void aStoppedVmIsReaped() {
     github.knowsQueued(11);
     lifecycle.create(create(11));

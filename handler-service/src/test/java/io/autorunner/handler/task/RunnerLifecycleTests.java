@@ -497,6 +497,20 @@ class RunnerLifecycleTests {
   }
 
   @Test
+  void aVmOverTheCapWhoseUndoFailedToDeleteItIsTakenBackByTheNextCreate() {
+    Clock clock = Clock.fixed(machines.now.plusSeconds(16), java.time.ZoneOffset.UTC);
+    lifecycle = lifecycle(new InstanceCap(1, Duration.ofSeconds(15), clock));
+    machines.add("ghr-1-1", new JobRef(1, 1, 1, "acme/models", "acme", 555L), machines.now, 9L);
+    // Its create's undo claimed it, then GCE answered the delete with a 503.
+    machines.add("ghr-2-1", new JobRef(2, 2, 1, "acme/models", "acme", 555L), machines.now);
+    machines.changeLabels("ghr-2-1", labels -> labels.put(MachineLabels.RETIRING, "true"));
+
+    lifecycle.create(queuedGpuJob());
+
+    assertThat(machines.deleted).containsExactly("ghr-2-1");
+  }
+
+  @Test
   void aVmOverTheCapWithinTheSettleWindowIsLeftToItsOwnCreate() {
     Clock clock = Clock.fixed(machines.now.plusSeconds(5), java.time.ZoneOffset.UTC);
     lifecycle = lifecycle(new InstanceCap(1, Duration.ofSeconds(15), clock));
