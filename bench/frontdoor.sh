@@ -64,6 +64,8 @@ export AUTORUNNER_TASKS_QUEUE=projects/bench-project/locations/us-central1/queue
 export AUTORUNNER_TASKS_HANDLER_URL=https://handler-bench.a.run.app
 export AUTORUNNER_TASKS_INVOKER_SERVICE_ACCOUNT=invoker@bench-project.iam.gserviceaccount.com
 export AUTORUNNER_ROUTING_ALLOWED_OWNERS=bench-org AUTORUNNER_ROUTING_ALLOW_PUBLIC_REPOSITORIES=true
+# Logging as the image does (Dockerfile.scheduler's ENV): a JSON line for Cloud Logging per delivery.
+export LOGGING_STRUCTURED_FORMAT_CONSOLE=${LOGGING_STRUCTURED_FORMAT_CONSOLE-io.autorunner.common.logging.CloudLoggingFormatter}
 
 load_below() { awk -v l="$(cut -d' ' -f1 /proc/loadavg)" -v m="$max_load" 'BEGIN { exit !(l < m) }'; }
 wait_for_quiet() {

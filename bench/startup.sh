@@ -7,11 +7,14 @@
 #
 #   bench/startup.sh [RUNS]
 #   bench/startup.sh --compare "EXTRA JVM FLAGS" [PAIRS]
+#   bench/startup.sh --compare-logging [PAIRS]
 #
 # The second form judges one change of flags: it alternates the image's launch line without and with
 # the extra flags (PAIRS pairs, default 20) and prints both medians, the median difference and in how
 # many pairs the change was faster. Pairing cancels the drift of a shared machine, which moves single
-# runs by a few hundred ms and would drown a 50 ms effect in separate series.
+# runs by a few hundred ms and would drown a 50 ms effect in separate series. The third form pairs the
+# image as it logs (JSON lines for Cloud Logging) with an image built and trained with Spring's text
+# lines: does the JSON logging cost start-up time?
 #
 # The cache is made as the image build makes it (bench/image.sh: the AotTraining run, then the
 # AOTMode=on check). Every JVM here gets -XX:MaxRAM=512m: that is what it sees in the Cloud Run
@@ -25,9 +28,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 compare=
+compare_logging=
 if [ "${1:-}" = --compare ]; then
   compare=$2
   shift 2
+  pairs=${1:-20}
+elif [ "${1:-}" = --compare-logging ]; then
+  compare_logging=1
+  shift
   pairs=${1:-20}
 fi
 runs=${1:-5}
@@ -58,6 +66,9 @@ stub=$!
 # The image's stage 1 and stage 2, on this machine (see bench/image.sh).
 JAVA25=$java25 bench/image.sh "$work"
 jre=$work/jre/bin/java
+if [ -n "$compare_logging" ]; then
+  LOGGING_STRUCTURED_FORMAT_CONSOLE='' JAVA25=$java25 bench/image.sh "$work/text"
+fi
 cd "$work/app"
 
 # The scheduler as deployed: tasks go to Cloud Tasks (the stand-in), with an invoker and a handler URL.
@@ -90,7 +101,37 @@ first2xx() {
     | sed -nE 's/^first 2xx webhook after ([0-9]+) ms.*/\1/p'
 }
 
+# first2xx with the services' log format set to $1 (empty: Spring's text lines).
+first2xx_logging() {
+  local format=$1
+  shift
+  LOGGING_STRUCTURED_FORMAT_CONSOLE=$format "$java25" -cp "$work/bench:$root/common/target/classes" \
+    WebhookBench startup-cmd "$secret" "$port" -- "$@" \
+    | sed -nE 's/^first 2xx webhook after ([0-9]+) ms.*/\1/p'
+}
+
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ -n "$compare_logging" ]; then
+  json_format=$LOGGING_STRUCTURED_FORMAT_CONSOLE
+  json=() text=() differences=() faster=0
+  for _ in $(seq 1 "$pairs"); do
+    a=$(cd "$work/app" && first2xx_logging "$json_format" "$jre" @jvm.options "$container" \
+      -XX:AOTCache=app.aot -jar scheduler-service.jar)
+    b=$(cd "$work/text/app" && first2xx_logging '' "$work/text/jre/bin/java" @jvm.options \
+      "$container" -XX:AOTCache=app.aot -jar scheduler-service.jar)
+    if [ -z "$a" ] || [ -z "$b" ]; then
+      echo "a run got no 2xx"
+      exit 1
+    fi
+    json+=("$a") text+=("$b") differences+=("$((a - b))")
+    [ "$a" -lt "$b" ] && faster=$((faster + 1))
+  done
+  echo "JSON lines (the image): median $(median_of "${json[@]}") ms"
+  echo "text lines:             median $(median_of "${text[@]}") ms"
+  echo "median difference JSON − text $(median_of "${differences[@]}") ms; JSON sooner in $faster of $pairs pairs"
+  echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  exit 0
+fi
 if [ -n "$compare" ]; then
   image=("$jre" @jvm.options "$container" -XX:AOTCache=app.aot)
   read -r -a extra <<< "$compare"

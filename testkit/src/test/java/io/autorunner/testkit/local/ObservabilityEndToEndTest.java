@@ -28,15 +28,18 @@ import tools.jackson.databind.json.JsonMapper;
  * The logs as Cloud Run gets them and the metrics {@code deploy/setup.sh} installs over them, read
  * together. Both services run with the Cloud Logging formatter as their images set it, through a
  * flow that makes every metric count something (a CPU job, a GPU job whose first zone is out of
- * GPUs and whose Spot VM is preempted mid-job, so it is re-run, and a job cancelled while queued).
- * Every line is one JSON object with a severity; no line holds the webhook secret, the App's key,
- * an installation token, a JWT or a runner's JIT config; every field a metric or the dashboard
- * reads is one the services write, and is in every line the metric counts.
+ * GPUs and whose Spot VM is preempted mid-job, so it is re-run, and a job cancelled while queued),
+ * in the production shape: three handler instances, tasks delivered twice, one instance killed and
+ * started again. Every line of every instance's lives is one JSON object with a severity; no line
+ * holds the webhook secret, the App's key, an installation token, a JWT or a runner's JIT config;
+ * every field a metric or the dashboard reads is one the services write, and is in every line the
+ * metric counts.
  */
 class ObservabilityEndToEndTest {
 
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final String REPO = "acme/models";
+  private static final int HANDLERS = 3;
   private static final String FORMAT = "io.autorunner.common.logging.CloudLoggingFormatter";
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -107,8 +110,13 @@ class ObservabilityEndToEndTest {
     Map<String, String> handlerEnv = new LinkedHashMap<>(json);
     handlerEnv.put("AUTORUNNER_GITHUB_APP_PRIVATE_KEY", appKey);
     Path logs = Path.of("target/observability");
+    // The production shape: three handler instances, a third of the tasks twice, one instance
+    // killed with SIGKILL while jobs run and started again; every life's lines are read.
+    Map<String, String> schedulerEnv = new LinkedHashMap<>(json);
+    schedulerEnv.put("AUTORUNNER_TASKS_LOCAL_DUPLICATE_FRACTION", "0.3");
     LocalSystem.Options options =
-        new LocalSystem.Options(handlerEnv, json, 1, github -> github.addRepository(REPO, true));
+        new LocalSystem.Options(
+            handlerEnv, schedulerEnv, HANDLERS, github -> github.addRepository(REPO, true));
     try (LocalSystem system = LocalSystem.start(ROOT, logs, options)) {
       FakeGitHub github = system.github();
       github.setRunTime(Duration.ofSeconds(4));
@@ -119,6 +127,7 @@ class ObservabilityEndToEndTest {
       jobs.add(gpu);
       long cancelled = github.queueJob(REPO, List.of("self-hosted", "gce", "n2-standard-2"));
       github.cancel(cancelled);
+      system.killHandler(1);
       String gpuVm =
           await()
               .atMost(Duration.ofSeconds(90))
@@ -131,6 +140,7 @@ class ObservabilityEndToEndTest {
                           .orElse(null),
                   name -> name != null);
       assertThat(system.gce().preempt(gpuVm)).isTrue();
+      system.restartHandler(1);
       await()
           .atMost(Duration.ofSeconds(150))
           .pollInterval(Duration.ofMillis(250))
@@ -151,13 +161,19 @@ class ObservabilityEndToEndTest {
       }
       Map<String, List<JsonNode>> lines = new LinkedHashMap<>();
       lines.put("autorunner-scheduler", parsed(logs.resolve("scheduler.log")));
-      lines.put("autorunner-handler", parsed(logs.resolve("handler.log")));
+      List<JsonNode> handlerLines = new ArrayList<>();
+      List<String> logFiles = new ArrayList<>(List.of("scheduler.log"));
+      for (int i = 1; i <= HANDLERS; i++) {
+        handlerLines.addAll(parsed(logs.resolve("handler-" + i + ".log")));
+        logFiles.add("handler-" + i + ".log");
+      }
+      lines.put("autorunner-handler", handlerLines);
 
       List<String> secrets = new ArrayList<>(github.issuedJitConfigs());
       assertThat(secrets).as("runners were minted").isNotEmpty();
       secrets.add(LocalSystem.SECRET);
       appKey.lines().filter(l -> !l.startsWith("-----")).forEach(secrets::add);
-      for (String service : List.of("scheduler.log", "handler.log")) {
+      for (String service : logFiles) {
         String all = Files.readString(logs.resolve(service), StandardCharsets.UTF_8);
         assertThat(secrets).as("secrets in %s", service).noneMatch(all::contains);
         assertThat(all)
