@@ -20,6 +20,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.SignedJWT;
 import io.autorunner.common.task.JobRef;
+import io.autorunner.handler.testing.MutableClock;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -21,6 +21,7 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.autorunner.common.task.JobRef;
+import io.autorunner.handler.testing.MutableClock;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -24,6 +24,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.autorunner.common.task.JobRef;
+import io.autorunner.handler.testing.MutableClock;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;

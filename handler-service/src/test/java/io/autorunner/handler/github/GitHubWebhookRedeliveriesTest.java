@@ -16,6 +16,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.autorunner.handler.testing.MutableClock;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;

@@ -18,12 +18,11 @@ import io.autorunner.handler.task.RunnerLifecycle;
 import io.autorunner.handler.testing.Fixtures;
 import io.autorunner.handler.testing.InMemoryMachines;
 import io.autorunner.handler.testing.InMemoryRegistry;
+import io.autorunner.handler.testing.MutableClock;
 import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.MachineLabels;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -503,33 +502,5 @@ class ReconcilerTests {
 
   private static RunnerTask.CreateRunner create(long id) {
     return new RunnerTask.CreateRunner(job(id), GPU, "ghr-" + id + "-1");
-  }
-
-  /** A clock the test moves. */
-  static final class MutableClock extends Clock {
-    private Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
   }
 }
