@@ -93,7 +93,8 @@ class DeploymentFilesTest {
             "-XX:InitialRAMPercentage=50",
             "-XX:+UseSerialGC",
             "-Xss512k",
-            "-Dspring.aot.enabled=true");
+            "-Dspring.aot.enabled=true",
+            "-Dhttp.maxConnections=64");
     assertThat(flags).noneMatch(f -> f.startsWith("-Xmx") || f.startsWith("-XX:AOTCache"));
   }
 
