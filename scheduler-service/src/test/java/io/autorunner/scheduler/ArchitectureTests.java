@@ -83,7 +83,17 @@ class ArchitectureTests {
         .resideInAPackage("io.autorunner.common..")
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage("org.springframework.web..", "com.google.cloud..", "jakarta.servlet..")
+        .resideInAnyPackage("org.springframework.web..", "com.google.cloud..")
+        .check(classes);
+    // The servlet API only in common.web, the trace filter both services register.
+    noClasses()
+        .that()
+        .resideInAPackage("io.autorunner.common..")
+        .and()
+        .resideOutsideOfPackage("io.autorunner.common.web..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("jakarta.servlet..")
         .check(classes);
   }
 }

@@ -1,5 +1,6 @@
 package io.autorunner.handler.system;
 
+import io.autorunner.common.web.TraceLogFilter;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

@@ -8,6 +8,7 @@ import io.autorunner.common.policy.PolicyProperties;
 import io.autorunner.common.routing.RoutingProperties;
 import io.autorunner.common.routing.WorkflowJobRouter;
 import io.autorunner.common.signature.WebhookSignature;
+import io.autorunner.common.web.TraceLogFilter;
 import io.autorunner.scheduler.queue.CloudTasksCredentials;
 import io.autorunner.scheduler.queue.CloudTasksRunnerQueue;
 import io.autorunner.scheduler.queue.LocalRunnerQueue;

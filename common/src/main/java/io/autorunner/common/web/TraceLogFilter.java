@@ -1,4 +1,4 @@
-package io.autorunner.scheduler.system;
+package io.autorunner.common.web;
 
 import io.autorunner.common.logging.TraceContext;
 import jakarta.servlet.Filter;
@@ -13,9 +13,11 @@ import org.springframework.core.Ordered;
 
 /**
  * Puts the trace Cloud Run's front end gave the request in the MDC while it is served, so its lines
- * sit under the request in Logs Explorer. First of all filters: whatever logs, logs with it.
+ * sit under the request in Logs Explorer. First of all filters: whatever logs, logs with it. Both
+ * services register it (their configurations make the bean); the servlet API is theirs, so common
+ * compiles against it without bringing it.
  */
-final class TraceLogFilter implements Filter, Ordered {
+public final class TraceLogFilter implements Filter, Ordered {
 
   @Override
   public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
