@@ -480,9 +480,7 @@ class RunnerLifecycleTests {
 
   @Test
   void aVmLeftOverTheCapByACreateThatDiedIsTakenBackByTheNextCreatePastTheSettleWindow() {
-    Duration settle = Duration.ofSeconds(15);
-    Clock clock = Clock.fixed(machines.now.plusSeconds(16), java.time.ZoneOffset.UTC);
-    lifecycle = lifecycle(new InstanceCap(1, settle, clock));
+    lifecycle = capOfOneSettling15sAt(16);
     machines.add("ghr-1-1", new JobRef(1, 1, 1, "acme/models", "acme", 555L), machines.now, 9L);
     // Its create inserted it and died before its check: over the cap, never handed a runner.
     machines.add("ghr-2-1", new JobRef(2, 2, 1, "acme/models", "acme", 555L), machines.now);
@@ -498,8 +496,7 @@ class RunnerLifecycleTests {
 
   @Test
   void aVmOverTheCapWhoseUndoFailedToDeleteItIsTakenBackByTheNextCreate() {
-    Clock clock = Clock.fixed(machines.now.plusSeconds(16), java.time.ZoneOffset.UTC);
-    lifecycle = lifecycle(new InstanceCap(1, Duration.ofSeconds(15), clock));
+    lifecycle = capOfOneSettling15sAt(16);
     machines.add("ghr-1-1", new JobRef(1, 1, 1, "acme/models", "acme", 555L), machines.now, 9L);
     // Its create's undo claimed it, then GCE answered the delete with a 503.
     machines.add("ghr-2-1", new JobRef(2, 2, 1, "acme/models", "acme", 555L), machines.now);
@@ -512,8 +509,7 @@ class RunnerLifecycleTests {
 
   @Test
   void aVmOverTheCapWithinTheSettleWindowIsLeftToItsOwnCreate() {
-    Clock clock = Clock.fixed(machines.now.plusSeconds(5), java.time.ZoneOffset.UTC);
-    lifecycle = lifecycle(new InstanceCap(1, Duration.ofSeconds(15), clock));
+    lifecycle = capOfOneSettling15sAt(5);
     machines.add("ghr-1-1", new JobRef(1, 1, 1, "acme/models", "acme", 555L), machines.now, 9L);
     machines.add("ghr-2-1", new JobRef(2, 2, 1, "acme/models", "acme", 555L), machines.now);
 
@@ -525,8 +521,7 @@ class RunnerLifecycleTests {
 
   @Test
   void aVmOverTheCapThatWasHandedARunnerIsNotTheCreatesToTakeBack() {
-    Clock clock = Clock.fixed(machines.now.plusSeconds(60), java.time.ZoneOffset.UTC);
-    lifecycle = lifecycle(new InstanceCap(1, Duration.ofSeconds(15), clock));
+    lifecycle = capOfOneSettling15sAt(60);
     machines.add("ghr-1-1", new JobRef(1, 1, 1, "acme/models", "acme", 555L), machines.now, 9L);
     // A listing lagged and it got its runner: only the reconciler, which reads GitHub, judges it.
     machines.add("ghr-2-1", new JobRef(2, 2, 1, "acme/models", "acme", 555L), machines.now, 10L);
@@ -623,6 +618,12 @@ class RunnerLifecycleTests {
 
   private RunnerLifecycle lifecycle(int maxInstances) {
     return lifecycle(new InstanceCap(maxInstances));
+  }
+
+  /** A cap of one VM, taken back past 15 s, read {@code seconds} after {@code machines.now}. */
+  private RunnerLifecycle capOfOneSettling15sAt(int seconds) {
+    Clock clock = Clock.fixed(machines.now.plusSeconds(seconds), java.time.ZoneOffset.UTC);
+    return lifecycle(new InstanceCap(1, Duration.ofSeconds(15), clock));
   }
 
   private RunnerLifecycle lifecycle(InstanceCap cap) {
