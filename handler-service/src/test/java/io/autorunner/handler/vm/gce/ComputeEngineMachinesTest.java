@@ -674,28 +674,13 @@ class ComputeEngineMachinesTest {
 
   private static void operationFails(
       String zone, String op, int http, String code, String message) {
-    String done = operation(zone, op, "DONE");
-    String failed =
-        done.substring(0, done.length() - 1)
-            + ", \"httpErrorStatusCode\": "
-            + http
-            + ", \"httpErrorMessage\": \"ERROR\", \"error\": {\"errors\": [{\"code\": \""
-            + code
-            + "\", \"message\": \""
-            + message
-            + "\"}]}}";
     compute.stubFor(
         get(urlPathEqualTo(PROJECT + "/zones/" + zone + "/operations/" + op))
-            .willReturn(okJson(failed)));
+            .willReturn(okJson(GceOperationJson.failed(zone, op, NAME, http, code, message))));
   }
 
   private static String operation(String zone, String name, String status) {
-    String zoneUrl = "https://www.googleapis.com/compute/v1/projects/my-project/zones/" + zone;
-    return """
-        {"kind": "compute#operation", "id": "1234", "name": "%s", "zone": "%s",
-         "operationType": "insert", "status": "%s", "progress": 0,
-         "targetLink": "%s/instances/%s", "selfLink": "%s/operations/%s"}"""
-        .formatted(name, zoneUrl, status, zoneUrl, NAME, zoneUrl, name);
+    return GceOperationJson.operation(zone, name, status, NAME);
   }
 
   private static String aggregated(String zone, String name, String status, String spot) {

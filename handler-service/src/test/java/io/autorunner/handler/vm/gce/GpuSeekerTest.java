@@ -221,27 +221,17 @@ class GpuSeekerTest {
             .withRequestBody(matchingJsonPath("$.machineType", containing(machine)))
             .withRequestBody(matchingJsonPath("$.scheduling.provisioningModel", equalTo(model)))
             .willReturn(okJson(operation(zone, op, "RUNNING"))));
-    String done = operation(zone, op, "DONE");
     String answer =
         works
-            ? done
-            : done.substring(0, done.length() - 1)
-                + ", \"httpErrorStatusCode\": 503, \"httpErrorMessage\": \"ERROR\","
-                + " \"error\": {\"errors\": [{\"code\": \"ZONE_RESOURCE_POOL_EXHAUSTED\","
-                + " \"message\": \""
-                + STOCK_OUT
-                + "\"}]}}";
+            ? operation(zone, op, "DONE")
+            : GceOperationJson.failed(
+                zone, op, "x", 503, "ZONE_RESOURCE_POOL_EXHAUSTED", STOCK_OUT);
     compute.stubFor(
         get(urlPathEqualTo(PROJECT + "/zones/" + zone + "/operations/" + op))
             .willReturn(okJson(answer)));
   }
 
   private static String operation(String zone, String name, String status) {
-    String zoneUrl = "https://www.googleapis.com/compute/v1/projects/my-project/zones/" + zone;
-    return """
-        {"kind": "compute#operation", "id": "1234", "name": "%s", "zone": "%s",
-         "operationType": "insert", "status": "%s", "progress": 0,
-         "targetLink": "%s/instances/x", "selfLink": "%s/operations/%s"}"""
-        .formatted(name, zoneUrl, status, zoneUrl, zoneUrl, name);
+    return GceOperationJson.operation(zone, name, status, "x");
   }
 }
