@@ -8,6 +8,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.net.URI;
@@ -61,11 +62,10 @@ class SchedulerSmokeTests {
     assertThat(again.statusCode()).isEqualTo(202);
     // The repeat was refused at the queue, so no second task exists that could still arrive.
     assertThat(again.body()).contains("task existed already");
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (handler.findAll(postRequestedFor(urlEqualTo("/tasks/create-runner"))).isEmpty()
-        && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> !handler.findAll(postRequestedFor(urlEqualTo("/tasks/create-runner"))).isEmpty());
     handler.verify(
         1,
         postRequestedFor(urlEqualTo("/tasks/create-runner"))
