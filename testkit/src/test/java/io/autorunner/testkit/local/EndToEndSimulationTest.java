@@ -189,6 +189,19 @@ class EndToEndSimulationTest {
           undone.add(m.group(1));
         }
       }
+      // So does one another create or the sweep took back over the cap, or whose undo's delete
+      // failed: none of them was ever handed a runner.
+      java.util.regex.Pattern takenBack =
+          java.util.regex.Pattern.compile(
+              "VM (\\S+) deleted \\((stood over the cap past the settle window"
+                  + "|retired, but its delete had not finished"
+                  + "|over autorunner\\.limits\\.max-instances=\\d+)\\)");
+      for (String line : system.handlerLogLines(" deleted (")) {
+        java.util.regex.Matcher m = takenBack.matcher(line);
+        while (m.find()) {
+          undone.add(m.group(1));
+        }
+      }
       long succeeded = ours.stream().filter(j -> "success".equals(j.conclusion())).count();
       long failed = ours.stream().filter(j -> "failure".equals(j.conclusion())).count();
       long reruns = ours.stream().filter(j -> j.rerunOf() != null).count();
