@@ -1,9 +1,9 @@
 package io.autorunner.handler.reconcile;
 
+import io.autorunner.handler.task.InstanceCap;
 import io.autorunner.handler.vm.Machine;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -18,10 +18,7 @@ record CapBackstop(int maxInstances, Duration settle) {
 
   /** The VMs to take back, of those the sweep kept. */
   List<Machine> overCap(List<Machine> kept, SweepView view, Instant now) {
-    List<Machine> ranked =
-        kept.stream()
-            .sorted(Comparator.comparing(Machine::created).thenComparing(Machine::name))
-            .toList();
+    List<Machine> ranked = kept.stream().sorted(InstanceCap.CREATION_ORDER).toList();
     return ranked.subList(Math.min(maxInstances, ranked.size()), ranked.size()).stream()
         .filter(vm -> !vm.stopped())
         .filter(vm -> view.runnerOf(vm).map(r -> !r.busy()).orElse(true))

@@ -22,10 +22,14 @@ import java.util.Optional;
  *
  * <p>A create killed between its insert and its check (a restart, a scale-in) leaves its VM over
  * the cap until its task's retry, which the queue's backoff may put minutes away. So whoever lists
- * next takes such a VM back once it has stood over the cap past the settle window: every create and
- * pool top-up, which come most often exactly when the cap is reached, and the reconciler.
+ * next takes such a VM back once it has stood over the cap past the settle window: every create,
+ * which come most often exactly when the cap is reached, and the reconciler.
  */
 public final class InstanceCap {
+
+  /** GCE's creation order, ties by name: the rank every instance reads alike. */
+  public static final Comparator<Machine> CREATION_ORDER =
+      Comparator.comparing(Machine::created).thenComparing(Machine::name);
 
   private static final Duration DEFAULT_SETTLE = Duration.ofSeconds(15);
 
@@ -92,10 +96,7 @@ public final class InstanceCap {
       return List.of();
     }
     Instant now = clock.instant();
-    List<Machine> ranked =
-        listed.stream()
-            .sorted(Comparator.comparing(Machine::created).thenComparing(Machine::name))
-            .toList();
+    List<Machine> ranked = listed.stream().sorted(CREATION_ORDER).toList();
     return ranked.subList(maxInstances, ranked.size()).stream()
         .filter(vm -> !vm.stopped())
         .filter(vm -> vm.runnerId().isEmpty())
@@ -105,7 +106,6 @@ public final class InstanceCap {
 
   /** Earlier in GCE's creation order, ties broken by name. */
   static boolean ahead(Machine vm, Machine other) {
-    int byTime = vm.created().compareTo(other.created());
-    return byTime != 0 ? byTime < 0 : vm.name().compareTo(other.name()) < 0;
+    return CREATION_ORDER.compare(vm, other) < 0;
   }
 }
