@@ -1,5 +1,6 @@
 package io.autorunner.common.event;
 
+import io.autorunner.common.json.JsonText;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
@@ -106,29 +107,29 @@ public final class SampleDelivery {
   /** The body, as GitHub writes it. */
   public String json() {
     StringBuilder out = new StringBuilder(512);
-    out.append("{\"action\":").append(quoted(action));
+    out.append("{\"action\":").append(JsonText.quoted(action));
     out.append(",\"workflow_job\":{\"id\":").append(jobId);
     out.append(",\"run_id\":").append(runId);
     out.append(",\"run_attempt\":").append(runAttempt);
     out.append(",\"labels\":[");
     for (int i = 0; i < labels.size(); i++) {
-      out.append(i == 0 ? "" : ",").append(quoted(labels.get(i)));
+      out.append(i == 0 ? "" : ",").append(JsonText.quoted(labels.get(i)));
     }
-    out.append("],\"status\":").append(quoted(status));
-    out.append(",\"conclusion\":").append(conclusion.map(SampleDelivery::quoted).orElse("null"));
-    out.append(",\"runner_name\":").append(runnerName.map(SampleDelivery::quoted).orElse("null"));
+    out.append("],\"status\":").append(JsonText.quoted(status));
+    out.append(",\"conclusion\":").append(conclusion.map(JsonText::quoted).orElse("null"));
+    out.append(",\"runner_name\":").append(runnerName.map(JsonText::quoted).orElse("null"));
     out.append(",\"runner_id\":").append(runnerId.map(String::valueOf).orElse("null"));
     out.append(",\"name\":\"test (cuda)\",\"workflow_name\":\"GPU tests\"");
     out.append(",\"created_at\":\"2025-03-04T08:12:30Z\"");
     out.append(",\"started_at\":")
         .append(runnerName.isPresent() ? "\"2025-03-04T08:13:45Z\"" : "null")
         .append('}');
-    out.append(",\"repository\":{\"full_name\":").append(quoted(owner + "/" + repository));
-    out.append(",\"name\":").append(quoted(repository));
+    out.append(",\"repository\":{\"full_name\":").append(JsonText.quoted(owner + "/" + repository));
+    out.append(",\"name\":").append(JsonText.quoted(repository));
     out.append(",\"private\":").append(privateRepository);
-    out.append(",\"owner\":{\"login\":").append(quoted(owner));
-    out.append(",\"type\":").append(quoted("Organization")).append("}}");
-    out.append(",\"organization\":{\"login\":").append(quoted(owner)).append('}');
+    out.append(",\"owner\":{\"login\":").append(JsonText.quoted(owner));
+    out.append(",\"type\":").append(JsonText.quoted("Organization")).append("}}");
+    out.append(",\"organization\":{\"login\":").append(JsonText.quoted(owner)).append('}');
     installationId.ifPresent(id -> out.append(",\"installation\":{\"id\":").append(id).append('}'));
     return out.append('}').toString();
   }
@@ -136,23 +137,5 @@ public final class SampleDelivery {
   /** The body's bytes (UTF-8), as signed and sent. */
   public byte[] bytes() {
     return json().getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static String quoted(String text) {
-    StringBuilder out = new StringBuilder(text.length() + 2).append('"');
-    for (char c : text.toCharArray()) {
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        default -> {
-          if (c < 0x20) {
-            out.append(String.format("\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
-      }
-    }
-    return out.append('"').toString();
   }
 }

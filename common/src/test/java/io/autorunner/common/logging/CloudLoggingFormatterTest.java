@@ -113,6 +113,18 @@ class CloudLoggingFormatterTest {
   }
 
   @Test
+  void aNumberJsonCannotHoldIsWrittenAsText() {
+    LoggingEvent event = event(Level.INFO, "odd");
+    event.addKeyValuePair(new KeyValuePair(LogFields.COST_USD, Double.NaN));
+    event.addKeyValuePair(new KeyValuePair("ratio", Float.POSITIVE_INFINITY));
+
+    JsonNode json = JSON.readTree(formatter("p").format(event));
+
+    assertThat(json.path(LogFields.COST_USD).asString()).isEqualTo("NaN");
+    assertThat(json.path("ratio").asString()).isEqualTo("Infinity");
+  }
+
+  @Test
   void aPairCannotOverwriteTheSeverityOrTheMessage() {
     LoggingEvent event = event(Level.ERROR, "real");
     event.addKeyValuePair(new KeyValuePair("severity", "DEBUG"));
