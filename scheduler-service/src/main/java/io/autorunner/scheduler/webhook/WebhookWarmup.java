@@ -11,7 +11,6 @@ import io.autorunner.scheduler.queue.RunnerQueue;
 import java.util.List;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Runs the webhook's path once on a built-in delivery while the context starts, before the port
@@ -33,12 +32,12 @@ class WebhookWarmup implements SmartInitializingSingleton {
 
   private final Background<byte[]> done;
 
-  WebhookWarmup(WorkflowJobRouter router, RunnerQueue queue, JsonMapper json) {
-    done = Background.start("webhook-warm-up", () -> run(router, queue, json));
+  WebhookWarmup(WorkflowJobRouter router, RunnerQueue queue) {
+    done = Background.start("webhook-warm-up", () -> run(router, queue));
   }
 
   /** The webhook's path on the built-in delivery; the JSON answer it would send. */
-  private static byte[] run(WorkflowJobRouter router, RunnerQueue queue, JsonMapper json) {
+  private static byte[] run(WorkflowJobRouter router, RunnerQueue queue) {
     WebhookSignature signature = new WebhookSignature(List.of(SECRET));
     signature.verify(DELIVERY, WebhookSignature.sign(DELIVERY, SECRET));
     Route route = router.route(WorkflowJobEvent.parse(DELIVERY));
@@ -51,8 +50,7 @@ class WebhookWarmup implements SmartInitializingSingleton {
     if (route.task() instanceof RunnerTask.CreateRunner create) {
       queue.warmUp(new RunnerTask.CheckRunner(create.job(), create.instanceName()));
     }
-    return json.writeValueAsBytes(
-        new WebhookAnswer(route.decision().wireName(), route.reason(), taskId));
+    return new WebhookAnswer(route.decision().wireName(), route.reason(), taskId).json();
   }
 
   @Override

@@ -9,6 +9,8 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -35,7 +37,7 @@ import org.springframework.test.web.servlet.ResultActions;
 
 /** The issue's webhook table, row by row. */
 @WebMvcTest(WebhookController.class)
-@Import(WebhookControllerTests.Wiring.class)
+@Import({WebhookControllerTests.Wiring.class, WebhookMapping.class})
 class WebhookControllerTests {
 
   private static final List<String> GPU = List.of("self-hosted", "gce", "gpu");
@@ -283,6 +285,25 @@ class WebhookControllerTests {
         .andExpect(status().isServiceUnavailable())
         .andExpect(jsonPath("$.task").doesNotExist());
     assertThat(queue.tasks).isEmpty();
+  }
+
+  @Test
+  void onlyPostReachesTheWebhook() throws Exception {
+    mvc.perform(get("/webhook"))
+        .andExpect(status().isMethodNotAllowed())
+        .andExpect(header().string("Allow", "POST"));
+    assertThat(queue.calls).isEmpty();
+  }
+
+  @Test
+  void theAnswerIsJsonWithItsLength() throws Exception {
+    String answer =
+        deliverJob(queuedGpuJob())
+            .andExpect(content().contentType(MediaType.APPLICATION_JSON))
+            .andReturn()
+            .getResponse()
+            .getContentAsString();
+    assertThat(answer).startsWith("{\"decision\":\"create-runner\",\"reason\":\"job 4242");
   }
 
   @Test
