@@ -14,6 +14,7 @@ import io.autorunner.scheduler.queue.CloudTasksRunnerQueue;
 import io.autorunner.scheduler.queue.LocalRunnerQueue;
 import io.autorunner.scheduler.queue.RunnerQueue;
 import io.autorunner.scheduler.queue.TasksProperties;
+import io.autorunner.scheduler.webhook.CpuGate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -37,6 +38,15 @@ class SchedulerConfiguration {
   @Bean
   WebhookSignature webhookSignature(WebhookProperties webhook) {
     return new WebhookSignature(webhook.secret());
+  }
+
+  /**
+   * The webhook's CPU work, a few deliveries at a time ({@code
+   * autorunner.webhook.cpu-concurrency}).
+   */
+  @Bean
+  CpuGate webhookCpuGate(WebhookProperties webhook) {
+    return new CpuGate(webhook.cpuConcurrency());
   }
 
   @Bean

@@ -48,16 +48,19 @@ class WebhookController implements HttpRequestHandler {
   private final WorkflowJobRouter router;
   private final RunnerQueue queue;
   private final DelayedChecks checks;
+  private final CpuGate cpu;
 
   WebhookController(
       WebhookSignature signature,
       WorkflowJobRouter router,
       RunnerQueue queue,
-      DelayedChecks checks) {
+      DelayedChecks checks,
+      CpuGate cpu) {
     this.signature = signature;
     this.router = router;
     this.queue = queue;
     this.checks = checks;
+    this.cpu = cpu;
   }
 
   @Override
@@ -68,12 +71,13 @@ class WebhookController implements HttpRequestHandler {
       response.sendError(HttpStatus.METHOD_NOT_ALLOWED.value());
       return;
     }
-    Answer answer =
-        receive(
+    Delivery delivery =
+        new Delivery(
+            System.nanoTime(),
             request.getHeader("X-GitHub-Event"),
             request.getHeader("X-GitHub-Delivery"),
-            request.getHeader(WebhookSignature.HEADER),
-            request);
+            request.getHeader(WebhookSignature.HEADER));
+    Answer answer = receive(delivery, request);
     byte[] body = answer.body().json();
     response.setStatus(answer.status().value());
     response.setContentType(MediaType.APPLICATION_JSON_VALUE);
@@ -84,62 +88,29 @@ class WebhookController implements HttpRequestHandler {
   /** An HTTP status and the JSON body that goes with it. */
   record Answer(HttpStatus status, WebhookAnswer body) {}
 
-  private Answer receive(String event, String delivery, String signed, HttpServletRequest request)
-      throws IOException {
-    long started = System.nanoTime();
-    Optional<byte[]> bounded = readBounded(request);
-    if (bounded.isEmpty()) {
-      return answer(
-          started, delivery, event, HttpStatus.CONTENT_TOO_LARGE, "rejected", "body over 1 MiB");
+  /** What the headers say of a delivery, and when it arrived. */
+  private record Delivery(long started, String event, String id, String signed) {}
+
+  /** A job routed: either answered already ({@code answer}) or with a task to enqueue. */
+  private record Routed(Answer answer, WorkflowJobEvent job, Route route) {}
+
+  private Answer receive(Delivery delivery, HttpServletRequest request) throws IOException {
+    Optional<byte[]> body = readBounded(request);
+    if (body.isEmpty()) {
+      return answer(delivery, HttpStatus.CONTENT_TOO_LARGE, "rejected", "body over 1 MiB");
     }
-    byte[] body = bounded.get();
-    if (!signature.verify(body, signed)) {
-      return answer(
-          started,
-          delivery,
-          event,
-          HttpStatus.UNAUTHORIZED,
-          "rejected",
-          signed == null ? "X-Hub-Signature-256 missing" : "signature does not match");
+    Routed routed = cpu.through(() -> route(delivery, body.get()));
+    if (routed.answer() != null) {
+      return routed.answer();
     }
-    String kind = event == null ? "" : event.trim().toLowerCase(Locale.ROOT);
-    if (kind.equals("ping")) {
-      return answer(started, delivery, event, HttpStatus.OK, "pong", "webhook reached autorunner");
-    }
-    if (!kind.equals("workflow_job")) {
-      return answer(
-          started,
-          delivery,
-          event,
-          HttpStatus.OK,
-          "ignored",
-          "event '" + UntrustedText.printable(event) + "' is not used");
-    }
-    WorkflowJobEvent job;
-    try {
-      job = WorkflowJobEvent.parse(body);
-    } catch (MalformedEventException e) {
-      return answer(started, delivery, event, HttpStatus.BAD_REQUEST, "rejected", e.getMessage());
-    }
-    Route route = router.route(job);
-    if (!route.hasTask()) {
-      HttpStatus status = HttpStatus.OK;
-      return log(
-          started,
-          delivery,
-          job,
-          route,
-          status,
-          new WebhookAnswer(route.decision().wireName(), route.reason(), null));
-    }
+    Route route = routed.route();
     RunnerQueue.Enqueued enqueued;
     try {
       enqueued = queue.enqueue(route.task());
     } catch (QueueUnavailableException e) {
       return log(
-          started,
           delivery,
-          job,
+          routed.job(),
           route,
           HttpStatus.SERVICE_UNAVAILABLE,
           new WebhookAnswer(
@@ -153,12 +124,52 @@ class WebhookController implements HttpRequestHandler {
     String reason =
         enqueued.created() ? route.reason() : route.reason() + " (task existed already)";
     return log(
-        started,
         delivery,
-        job,
+        routed.job(),
         route,
         HttpStatus.ACCEPTED,
         new WebhookAnswer(route.decision().wireName(), reason, enqueued.name()));
+  }
+
+  /** Signature, event, parsing and routing: the delivery's answer unless it has a task. */
+  private Routed route(Delivery delivery, byte[] body) {
+    if (!signature.verify(body, delivery.signed())) {
+      return answered(
+          delivery,
+          HttpStatus.UNAUTHORIZED,
+          "rejected",
+          delivery.signed() == null ? "X-Hub-Signature-256 missing" : "signature does not match");
+    }
+    String event = delivery.event();
+    String kind = event == null ? "" : event.trim().toLowerCase(Locale.ROOT);
+    if (kind.equals("ping")) {
+      return answered(delivery, HttpStatus.OK, "pong", "webhook reached autorunner");
+    }
+    if (!kind.equals("workflow_job")) {
+      return answered(
+          delivery,
+          HttpStatus.OK,
+          "ignored",
+          "event '" + UntrustedText.printable(event) + "' is not used");
+    }
+    WorkflowJobEvent job;
+    try {
+      job = WorkflowJobEvent.parse(body);
+    } catch (MalformedEventException e) {
+      return answered(delivery, HttpStatus.BAD_REQUEST, "rejected", e.getMessage());
+    }
+    Route route = router.route(job);
+    if (!route.hasTask()) {
+      Answer answer =
+          log(
+              delivery,
+              job,
+              route,
+              HttpStatus.OK,
+              new WebhookAnswer(route.decision().wireName(), route.reason(), null));
+      return new Routed(answer, job, route);
+    }
+    return new Routed(null, job, route);
   }
 
   @GetMapping("/healthz")
@@ -180,25 +191,25 @@ class WebhookController implements HttpRequestHandler {
     }
   }
 
+  private static Routed answered(
+      Delivery delivery, HttpStatus status, String decision, String reason) {
+    return new Routed(answer(delivery, status, decision, reason), null, null);
+  }
+
   private static Answer answer(
-      long started,
-      String delivery,
-      String event,
-      HttpStatus status,
-      String decision,
-      String reason) {
-    DeliveryLog.answered(started, delivery, event, status, decision, reason);
+      Delivery delivery, HttpStatus status, String decision, String reason) {
+    DeliveryLog.answered(
+        delivery.started(), delivery.id(), delivery.event(), status, decision, reason);
     return new Answer(status, WebhookAnswer.of(decision, reason));
   }
 
   private static Answer log(
-      long started,
-      String delivery,
+      Delivery delivery,
       WorkflowJobEvent job,
       Route route,
       HttpStatus status,
       WebhookAnswer answer) {
-    DeliveryLog.job(started, delivery, job, route, status, answer);
+    DeliveryLog.job(delivery.started(), delivery.id(), job, route, status, answer);
     return new Answer(status, answer);
   }
 }

@@ -8,6 +8,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** A queue that deduplicates by name like the real ones, records tasks, and can be "down". */
 final class RecordingQueue implements RunnerQueue {
@@ -18,9 +20,27 @@ final class RecordingQueue implements RunnerQueue {
   final Map<String, RunnerTask> delayed = Collections.synchronizedMap(new LinkedHashMap<>());
   final List<String> delayedCalls = Collections.synchronizedList(new ArrayList<>());
   volatile boolean down;
+  // When set, each call waits (as a slow queue would) until this many calls are in it at once.
+  volatile CountDownLatch together;
 
   @Override
-  public synchronized Enqueued enqueue(RunnerTask task, java.time.Duration delay) {
+  public Enqueued enqueue(RunnerTask task, java.time.Duration delay) {
+    CountDownLatch latch = together;
+    if (latch != null) {
+      latch.countDown();
+      try {
+        if (!latch.await(10, TimeUnit.SECONDS)) {
+          throw new QueueUnavailableException("the other calls never came at once", null);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new QueueUnavailableException("interrupted", e);
+      }
+    }
+    return record(task, delay);
+  }
+
+  private synchronized Enqueued record(RunnerTask task, java.time.Duration delay) {
     if (!delay.isZero()) {
       delayedCalls.add(task.taskId());
       if (down) {

@@ -24,6 +24,12 @@ import io.autorunner.common.task.RunnerTask;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -52,6 +58,7 @@ class WebhookControllerTests {
     queue.delayed.clear();
     queue.delayedCalls.clear();
     queue.down = false;
+    queue.together = null;
   }
 
   @Test
@@ -288,6 +295,33 @@ class WebhookControllerTests {
   }
 
   @Test
+  void aSlowQueueHoldsNoPermitSoDeliveriesWaitOnItTogether() throws Exception {
+    // The gate here lets one delivery compute at a time; three reach the queue's call at once.
+    queue.together = new CountDownLatch(3);
+    List<Future<Integer>> answers;
+    ExecutorService github = Executors.newFixedThreadPool(3);
+    try {
+      answers =
+          github.invokeAll(
+              IntStream.rangeClosed(1, 3)
+                  .<Callable<Integer>>mapToObj(
+                      n ->
+                          () ->
+                              deliverJob(workflowJob("queued", 9000 + n, GPU, null, true))
+                                  .andReturn()
+                                  .getResponse()
+                                  .getStatus())
+                  .toList());
+    } finally {
+      github.shutdownNow();
+    }
+    for (Future<Integer> answer : answers) {
+      assertThat(answer.get()).isEqualTo(202);
+    }
+    assertThat(queue.tasks).hasSize(3);
+  }
+
+  @Test
   void onlyPostReachesTheWebhook() throws Exception {
     mvc.perform(get("/webhook"))
         .andExpect(status().isMethodNotAllowed())
@@ -332,6 +366,14 @@ class WebhookControllerTests {
 
   @TestConfiguration
   static class Wiring {
+    /**
+     * One delivery computing at a time, the least the gate allows: every test passes through it.
+     */
+    @Bean
+    CpuGate cpuGate() {
+      return new CpuGate(1);
+    }
+
     @Bean
     WebhookSignature webhookSignature() {
       return new WebhookSignature(List.of("an-old-secret", SECRET));
