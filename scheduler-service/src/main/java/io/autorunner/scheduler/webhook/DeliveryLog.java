@@ -15,12 +15,11 @@ import org.springframework.http.HttpStatus;
 /**
  * The one line per delivery, as people read it, with the delivery's and the job's fields beside it
  * ({@link LogFields}) for Cloud Logging and the log-based metrics. Every value taken from the
- * delivery goes through {@link UntrustedText}; the logger stays {@code WebhookController}'s, so the
- * lines read as they always did.
+ * delivery goes through {@link UntrustedText}; the logger is {@code WebhookServlet}'s.
  */
 final class DeliveryLog {
 
-  private static final Logger log = LoggerFactory.getLogger(WebhookController.class);
+  private static final Logger log = LoggerFactory.getLogger(WebhookServlet.class);
 
   private DeliveryLog() {}
 

@@ -9,6 +9,7 @@ import io.autorunner.common.signature.WebhookSignature;
 import io.autorunner.common.task.RunnerTask;
 import io.autorunner.scheduler.queue.QueueUnavailableException;
 import io.autorunner.scheduler.queue.RunnerQueue;
+import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -18,10 +19,6 @@ import java.util.Optional;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
-import org.springframework.web.HttpRequestHandler;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RestController;
 
 /**
  * GitHub's webhook endpoint. It must answer in well under GitHub's 10 s and never does slow work:
@@ -30,27 +27,26 @@ import org.springframework.web.bind.annotation.RestController;
  * never redelivers a failed delivery on its own, so a queue outage answers 503 (visible in GitHub's
  * delivery log, where it can be redelivered) rather than pretending success.
  *
- * <p>{@code POST /webhook} is a plain {@link HttpRequestHandler} ({@link WebhookMapping} maps it
- * ahead of the annotated mappings) that reads its three headers and writes its small answer itself:
- * Spring MVC's argument resolution, reflective call and message conversion were a fifth of a
- * delivery's CPU under the front-door benchmark (perf, bench/frontdoor.sh). {@code /healthz} stays
- * an ordinary mapping.
+ * <p>A plain servlet ({@link WebhookServlets} registers it) that reads its three headers and writes
+ * its small answer itself. The scheduler has no Spring MVC: its argument resolution, reflective
+ * call and message conversion were a fifth of a delivery's CPU under the front-door benchmark
+ * (perf, bench/frontdoor.sh), and its infrastructure about a third of the context's start-up.
  */
-@RestController
-class WebhookController implements HttpRequestHandler {
+final class WebhookServlet extends HttpServlet {
 
   static final String PATH = "/webhook";
 
   /** GitHub caps payloads at 25 MB; a workflow_job is a few KB. Anything past 1 MiB is not ours. */
   static final int MAX_BODY_BYTES = 1024 * 1024;
 
-  private final WebhookSignature signature;
-  private final WorkflowJobRouter router;
-  private final RunnerQueue queue;
-  private final DelayedChecks checks;
-  private final CpuGate cpu;
+  // A servlet is Serializable; this one is never serialized (an embedded Tomcat, no sessions).
+  private final transient WebhookSignature signature;
+  private final transient WorkflowJobRouter router;
+  private final transient RunnerQueue queue;
+  private final transient DelayedChecks checks;
+  private final transient CpuGate cpu;
 
-  WebhookController(
+  WebhookServlet(
       WebhookSignature signature,
       WorkflowJobRouter router,
       RunnerQueue queue,
@@ -64,7 +60,7 @@ class WebhookController implements HttpRequestHandler {
   }
 
   @Override
-  public void handleRequest(HttpServletRequest request, HttpServletResponse response)
+  protected void service(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
     if (!"POST".equals(request.getMethod())) {
       response.setHeader(HttpHeaders.ALLOW, "POST");
@@ -170,11 +166,6 @@ class WebhookController implements HttpRequestHandler {
       return new Routed(answer, job, route);
     }
     return new Routed(null, job, route);
-  }
-
-  @GetMapping("/healthz")
-  ResponseEntity<String> healthz() {
-    return ResponseEntity.ok("ok");
   }
 
   /**
