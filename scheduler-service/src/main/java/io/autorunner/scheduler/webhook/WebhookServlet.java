@@ -30,7 +30,9 @@ import org.springframework.http.MediaType;
  * <p>A plain servlet ({@link WebhookServlets} registers it) that reads its three headers and writes
  * its small answer itself. The scheduler has no Spring MVC: its argument resolution, reflective
  * call and message conversion were a fifth of a delivery's CPU under the front-door benchmark
- * (perf, bench/frontdoor.sh), and its infrastructure about a third of the context's start-up.
+ * (perf, bench/frontdoor.sh), and its infrastructure about a third of the context's start-up. The
+ * signature, parsing and routing pass the {@link CpuGate}, a few deliveries at a time; reading the
+ * body, the queue's call and the answer are outside it.
  */
 final class WebhookServlet extends HttpServlet {
 
