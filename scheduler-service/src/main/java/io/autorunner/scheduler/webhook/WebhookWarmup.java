@@ -20,8 +20,8 @@ import org.springframework.stereotype.Component;
  * Nothing is enqueued.
  *
  * <p>It runs on its own thread from the moment this bean exists, beside the rest of the context
- * (Spring MVC, Tomcat), and the context waits for it once every singleton is built: a queue that
- * cannot be used stops the start-up there.
+ * (Tomcat), and the context waits for it once every singleton is built: a queue that cannot be used
+ * stops the start-up there.
  */
 @Component
 class WebhookWarmup implements SmartInitializingSingleton {
