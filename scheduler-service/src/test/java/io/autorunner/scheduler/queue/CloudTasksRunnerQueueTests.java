@@ -13,11 +13,13 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
+import com.google.auth.oauth2.ServiceAccountCredentials;
 import io.autorunner.common.config.Background;
 import io.autorunner.common.task.JobRef;
 import io.autorunner.common.task.RunnerTask;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPairGenerator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -119,6 +121,48 @@ class CloudTasksRunnerQueueTests {
                 .get(0)
                 .getHeader("Authorization"))
         .isEqualTo("Bearer token-1");
+  }
+
+  /**
+   * Google's own token exchange, through google-auth's HTTP transport (google-http-client, its JSON
+   * parser and tracing), the path a token takes on Cloud Run from the metadata server: the other
+   * tests hand the adapter a token directly.
+   */
+  @Test
+  void aServiceAccountsTokenIsFetchedThroughGoogleAuthsOwnTransport() throws Exception {
+    stubTaskCreated();
+    cloudTasks.stubFor(
+        post(urlPathEqualTo("/token"))
+            .willReturn(
+                aResponse()
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(
+                        "{\"access_token\":\"ya29.from-the-token-server\",\"expires_in\":3600,"
+                            + "\"token_type\":\"Bearer\"}")));
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    GoogleCredentials credentials =
+        ServiceAccountCredentials.newBuilder()
+            .setClientEmail("scheduler@gpu-ci-1234.iam.gserviceaccount.com")
+            .setPrivateKey(generator.generateKeyPair().getPrivate())
+            .setPrivateKeyId("test-key")
+            .setTokenServerUri(URI.create("http://127.0.0.1:" + cloudTasks.getPort() + "/token"))
+            .setScopes(List.of("https://www.googleapis.com/auth/cloud-platform"))
+            .build();
+    queue.close();
+    queue = new CloudTasksRunnerQueue(properties(), Background.done(Optional.of(credentials)));
+
+    queue.enqueue(createTask());
+
+    LoggedRequest exchange = cloudTasks.findAll(postRequestedFor(urlPathEqualTo("/token"))).get(0);
+    assertThat(exchange.getBodyAsString())
+        .contains("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer");
+    assertThat(
+            cloudTasks
+                .findAll(postRequestedFor(urlPathEqualTo(CREATE_PATH)))
+                .get(0)
+                .getHeader("Authorization"))
+        .isEqualTo("Bearer ya29.from-the-token-server");
   }
 
   @Test
