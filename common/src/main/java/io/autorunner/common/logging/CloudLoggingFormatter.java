@@ -7,6 +7,7 @@ import io.autorunner.common.json.JsonText;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.slf4j.event.KeyValuePair;
 import org.springframework.boot.logging.structured.StructuredLogFormatter;
@@ -77,14 +78,14 @@ public final class CloudLoggingFormatter implements StructuredLogFormatter<ILogg
     member(line, "time", event.getInstant().toString());
     member(line, "logger", event.getLoggerName());
     member(line, "thread", event.getThreadName());
-    Map<String, String> mdc = event.getMDCPropertyMap();
-    String trace = mdc == null ? null : mdc.get(TraceContext.MDC_TRACE);
+    Map<String, String> mdc = Objects.requireNonNullElse(event.getMDCPropertyMap(), Map.of());
+    String trace = mdc.get(TraceContext.MDC_TRACE);
     if (tracePrefix != null) {
       if (trace != null) {
         member(line, TRACE, tracePrefix + trace);
       }
-      member(line, SPAN, mdc == null ? null : mdc.get(TraceContext.MDC_SPAN));
-      String sampled = mdc == null ? null : mdc.get(TraceContext.MDC_SAMPLED);
+      member(line, SPAN, mdc.get(TraceContext.MDC_SPAN));
+      String sampled = mdc.get(TraceContext.MDC_SAMPLED);
       if (sampled != null) {
         JsonText.quote(line.append(','), SAMPLED).append(':').append(Boolean.parseBoolean(sampled));
       }
@@ -130,16 +131,16 @@ public final class CloudLoggingFormatter implements StructuredLogFormatter<ILogg
     };
   }
 
-  /** The work's fields: the MDC's, then the line's own pairs, which win on a clash. */
+  /**
+   * The work's fields: the MDC's (never null here), then the line's own pairs, which win on a
+   * clash.
+   */
   private static Map<String, Object> fields(ILoggingEvent event, Map<String, String> mdc) {
     List<KeyValuePair> own = event.getKeyValuePairs();
-    if ((mdc == null || mdc.isEmpty()) && (own == null || own.isEmpty())) {
+    if (mdc.isEmpty() && (own == null || own.isEmpty())) {
       return Map.of();
     }
-    Map<String, Object> fields = new LinkedHashMap<>();
-    if (mdc != null) {
-      mdc.forEach(fields::put);
-    }
+    Map<String, Object> fields = new LinkedHashMap<>(mdc);
     if (own != null) {
       for (KeyValuePair pair : own) {
         if (pair.key != null && pair.value != null) {
