@@ -41,7 +41,8 @@ for run in $(seq 1 "$runs"); do
   "$java25" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dhttp.maxConnections=64 -cp "$work" \
     FloorServer "$port" "$fake_port" "$secret" > "$work/server.log" 2>&1 &
   server=$!
-  until curl -fs -o /dev/null -XPOST "http://127.0.0.1:$port/" 2> /dev/null || [ "$(curl -s -o /dev/null -w '%{http_code}' -XPOST "http://127.0.0.1:$port/")" = 401 ]; do
+  # Up once an unsigned POST is refused.
+  until [ "$(curl -s -o /dev/null -w '%{http_code}' -XPOST "http://127.0.0.1:$port/")" = 401 ]; do
     sleep 0.05
   done
   python3 "$harness/webhook_load.py" load --url "http://127.0.0.1:$port/webhook" -n "$warmup" -c "$clients" > /dev/null
