@@ -1,7 +1,6 @@
 package io.autorunner.common.policy;
 
 import io.autorunner.common.policy.MachineSizes.MachineSize;
-import java.math.BigDecimal;
 import java.util.List;
 import java.util.Optional;
 
@@ -63,13 +62,22 @@ final class MachineBounds {
     if (vcpus > maxVcpus) {
       return Optional.of(vcpus + " vCPUs is over autorunner.policy.max-vcpus=" + maxVcpus);
     }
-    BigDecimal memory = size.get().memoryGb();
-    if (memory.compareTo(BigDecimal.valueOf(maxMemoryGb)) > 0) {
+    long memory = size.get().memoryMilliGb();
+    if (memory > maxMemoryGb * 1000L) {
       return Optional.of(
-          memory.stripTrailingZeros().toPlainString()
-              + " GB of memory is over autorunner.policy.max-memory-gb="
-              + maxMemoryGb);
+          gb(memory) + " GB of memory is over autorunner.policy.max-memory-gb=" + maxMemoryGb);
     }
     return Optional.empty();
+  }
+
+  /** Thousandths of a GB as the GB they are: 1408000 as "1408", 9750 as "9.75". */
+  private static String gb(long milliGb) {
+    long whole = milliGb / 1000;
+    long fraction = milliGb % 1000;
+    if (fraction == 0) {
+      return Long.toString(whole);
+    }
+    String digits = Long.toString(1000 + fraction).substring(1);
+    return whole + "." + digits.replaceAll("0+$", "");
   }
 }

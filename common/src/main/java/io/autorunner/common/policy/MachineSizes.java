@@ -15,11 +15,29 @@ import java.util.regex.Pattern;
  * family's GB per vCPU for that kind, an accelerator-optimised {@code -Ng} type is N times a fixed
  * per-GPU shape, a custom type names both. A type this table does not cover has no size here, and
  * is refused rather than guessed cheap.
+ *
+ * <p>Memory is counted in whole thousandths of a GB, which every figure here is exactly (the
+ * smallest step is f1-micro's 0.6 GB, c4d's 0.125 GB per vCPU, a custom type's 256 MB), rather than
+ * in {@link BigDecimal}: the JDK's {@code BigDecimal} class initialiser computes 5^65536, ~35 ms of
+ * CPU that the scheduler's start-up would spend before its first webhook for a comparison of two
+ * whole numbers.
  */
 public final class MachineSizes {
 
-  /** A machine type's vCPUs and memory, in GB as GCE counts them (a custom type's MB / 1024). */
-  public record MachineSize(int vcpus, BigDecimal memoryGb) {}
+  /**
+   * A machine type's vCPUs and memory, in thousandths of a GB as GCE counts GB (a custom type's MB
+   * / 1024).
+   */
+  public record MachineSize(int vcpus, long memoryMilliGb) {
+
+    /** The memory in GB, exactly. */
+    public BigDecimal memoryGb() {
+      return BigDecimal.valueOf(memoryMilliGb, 3);
+    }
+  }
+
+  /** A custom type's memory is a multiple of 256 MB (GCE refuses any other), 250 thousandths. */
+  private static final int CUSTOM_MEMORY_STEP_MB = 256;
 
   private static final Pattern PREDEFINED =
       Pattern.compile("([a-z][a-z0-9]{1,4}-[a-z]+)-([0-9]{1,3})(?:-lssd|-metal)?");
@@ -30,15 +48,13 @@ public final class MachineSizes {
   private static final Pattern CUSTOM =
       Pattern.compile("[a-z][a-z0-9]{1,4}-custom-([0-9]{1,3})-([0-9]{3,7})(?:-ext)?");
 
-  private static final BigDecimal MB_PER_GB = BigDecimal.valueOf(1024);
-
   /**
    * GB of memory per vCPU of a family's kind. Where GCE rounds a small type down (c4-standard-2 has
    * 7 GB, not 7.5) or gives its largest less (n2-highmem-128 has 864 GB, not 1,024), the ratio
    * counts a little more than there is, which only ever refuses; where GCE gives more than the
    * ratio, the type is in {@link #EXCEPTIONS}.
    */
-  private static final Map<String, BigDecimal> GB_PER_VCPU =
+  private static final Map<String, Long> MILLI_GB_PER_VCPU =
       Map.ofEntries(
           ratio("e2-standard", "4"),
           ratio("e2-highmem", "8"),
@@ -104,24 +120,25 @@ public final class MachineSizes {
     }
     Matcher custom = CUSTOM.matcher(machineType);
     if (custom.matches()) {
-      BigDecimal mb = new BigDecimal(custom.group(2));
-      // MB / 1024 always ends: the quotient of a power of two.
-      return Optional.of(new MachineSize(Integer.parseInt(custom.group(1)), mb.divide(MB_PER_GB)));
+      long mb = Long.parseLong(custom.group(2));
+      if (mb % CUSTOM_MEMORY_STEP_MB != 0) {
+        return Optional.empty();
+      }
+      // 256 MB is 0.25 GB: a whole number of thousandths.
+      return Optional.of(
+          new MachineSize(Integer.parseInt(custom.group(1)), mb / CUSTOM_MEMORY_STEP_MB * 250));
     }
     Matcher predefined = PREDEFINED.matcher(machineType);
     if (predefined.matches()) {
       int vcpus = Integer.parseInt(predefined.group(2));
-      return Optional.ofNullable(GB_PER_VCPU.get(predefined.group(1)))
-          .map(perVcpu -> new MachineSize(vcpus, perVcpu.multiply(BigDecimal.valueOf(vcpus))));
+      return Optional.ofNullable(MILLI_GB_PER_VCPU.get(predefined.group(1)))
+          .map(perVcpu -> new MachineSize(vcpus, perVcpu * vcpus));
     }
     Matcher perGpu = PER_GPU.matcher(machineType);
     if (perGpu.matches()) {
       int gpus = Integer.parseInt(perGpu.group(2));
       return Optional.ofNullable(PER_GPU_SHAPE.get(perGpu.group(1)))
-          .map(
-              shape ->
-                  new MachineSize(
-                      shape.vcpus() * gpus, shape.memoryGb().multiply(BigDecimal.valueOf(gpus))));
+          .map(shape -> new MachineSize(shape.vcpus() * gpus, shape.memoryMilliGb() * gpus));
     }
     return Optional.empty();
   }
@@ -131,11 +148,23 @@ public final class MachineSizes {
     return machineType.endsWith("-metal");
   }
 
-  private static Map.Entry<String, BigDecimal> ratio(String familyKind, String gbPerVcpu) {
-    return entry(familyKind, new BigDecimal(gbPerVcpu));
+  private static Map.Entry<String, Long> ratio(String familyKind, String gbPerVcpu) {
+    return entry(familyKind, milli(gbPerVcpu));
   }
 
   private static MachineSize size(int vcpus, String memoryGb) {
-    return new MachineSize(vcpus, new BigDecimal(memoryGb));
+    return new MachineSize(vcpus, milli(memoryGb));
+  }
+
+  /** {@code "3.875"} as 3875: a figure of this table, with at most three decimals. */
+  static long milli(String gb) {
+    int point = gb.indexOf('.');
+    String whole = point < 0 ? gb : gb.substring(0, point);
+    String fraction = point < 0 ? "" : gb.substring(point + 1);
+    boolean digits = (whole + fraction).chars().allMatch(c -> c >= '0' && c <= '9');
+    if (whole.isEmpty() || (point >= 0 && fraction.isEmpty()) || fraction.length() > 3 || !digits) {
+      throw new IllegalArgumentException("not GB with at most three decimals: " + gb);
+    }
+    return Long.parseLong(whole) * 1000 + Long.parseLong((fraction + "000").substring(0, 3));
   }
 }

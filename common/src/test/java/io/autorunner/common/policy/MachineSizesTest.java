@@ -1,9 +1,11 @@
 package io.autorunner.common.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import io.autorunner.common.policy.MachineSizes.MachineSize;
 import java.math.BigDecimal;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -94,10 +96,36 @@ class MachineSizesTest {
         "c2-highmem-8",
         "n1-standard-8g",
         "e2-custom-small-2048",
+        "n2-custom-4-5000",
         "banana"
       })
   void aTypeTheTableDoesNotCoverHasNoSize(String machineType) {
     assertThat(MachineSizes.of(machineType)).isEmpty();
+  }
+
+  @Test
+  void memoryIsCountedInWholeThousandthsOfAGb() {
+    assertThat(MachineSizes.of("f1-micro").orElseThrow().memoryMilliGb()).isEqualTo(600);
+    assertThat(MachineSizes.of("c4d-highcpu-2").orElseThrow().memoryMilliGb()).isEqualTo(3750);
+    assertThat(MachineSizes.of("n1-custom-6-9984").orElseThrow().memoryMilliGb()).isEqualTo(9750);
+    assertThat(MachineSizes.milli("3.875")).isEqualTo(3875);
+    assertThat(MachineSizes.milli("0.6")).isEqualTo(600);
+    assertThat(MachineSizes.milli("85")).isEqualTo(85_000);
+  }
+
+  @Test
+  void memoryOverTheBoundIsNamedInGbWithItsDecimals() {
+    assertThat(MachineBounds.problem("g1-small", List.of(), 8, 1))
+        .contains("1.7 GB of memory is over autorunner.policy.max-memory-gb=1");
+    assertThat(MachineBounds.problem("n1-custom-6-9984", List.of(), 8, 9))
+        .contains("9.75 GB of memory is over autorunner.policy.max-memory-gb=9");
+    assertThat(MachineBounds.problem("n1-custom-6-9984", List.of(), 8, 10)).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0.0625", "", ".5", "1.", "1,5", "-1", "1e3"})
+  void aFigureOfTheTableHasAtMostThreeDecimals(String gb) {
+    assertThatIllegalArgumentException().isThrownBy(() -> MachineSizes.milli(gb));
   }
 
   @Test
