@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.autorunner.common.logging.LogFields;
+import io.autorunner.scheduler.webhook.WebhookServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,11 +20,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -37,8 +38,8 @@ import tools.jackson.databind.json.JsonMapper;
  * the request's trace, and the webhook secret is in none of them.
  */
 @SpringBootTest(
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
+      "server.port=0",
       "logging.structured.format.console=io.autorunner.common.logging.CloudLoggingFormatter",
       "autorunner.logging.project=test-proj"
     })
@@ -66,7 +67,7 @@ class CloudLoggingLinesTests {
   static WireMockExtension handler =
       WireMockExtension.newInstance().options(options().dynamicPort()).build();
 
-  @LocalServerPort int port;
+  @Autowired WebhookServer server;
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
@@ -130,7 +131,7 @@ class CloudLoggingLinesTests {
 
   private int deliver(String id, String body, boolean signed) throws Exception {
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhook"))
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/webhook"))
             .header("Content-Type", "application/json")
             .header("X-GitHub-Event", "workflow_job")
             .header("X-GitHub-Delivery", id)

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.autorunner.scheduler.webhook.WebhookServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,20 +19,20 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The whole scheduler on a real port, its local queue delivering to a fake handler. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(properties = "server.port=0")
 class SchedulerSmokeTests {
 
   @RegisterExtension
   static WireMockExtension handler =
       WireMockExtension.newInstance().options(options().dynamicPort()).build();
 
-  @LocalServerPort int port;
+  @Autowired WebhookServer server;
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
@@ -45,7 +46,7 @@ class SchedulerSmokeTests {
         post(urlEqualTo("/tasks/create-runner")).willReturn(aResponse().withStatus(200)));
     String body = Deliveries.queuedGpuJob();
     HttpRequest delivery =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhook"))
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/webhook"))
             .header("Content-Type", "application/json")
             .header("X-GitHub-Event", "workflow_job")
             .header("X-GitHub-Delivery", "d-1")
@@ -78,7 +79,8 @@ class SchedulerSmokeTests {
     HttpResponse<String> health =
         HttpClient.newHttpClient()
             .send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz")).build(),
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/healthz"))
+                    .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(health.statusCode()).isEqualTo(200);
   }

@@ -8,7 +8,6 @@ import io.autorunner.common.policy.PolicyProperties;
 import io.autorunner.common.routing.RoutingProperties;
 import io.autorunner.common.routing.WorkflowJobRouter;
 import io.autorunner.common.signature.WebhookSignature;
-import io.autorunner.common.web.TraceLogFilter;
 import io.autorunner.scheduler.queue.CloudTasksCredentials;
 import io.autorunner.scheduler.queue.CloudTasksRunnerQueue;
 import io.autorunner.scheduler.queue.LocalRunnerQueue;
@@ -28,12 +27,6 @@ import org.springframework.context.annotation.Configuration;
 class SchedulerConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(SchedulerConfiguration.class);
-
-  /** The request's Cloud Trace context in the MDC, for the JSON log lines. */
-  @Bean
-  TraceLogFilter traceLogFilter() {
-    return new TraceLogFilter();
-  }
 
   @Bean
   WebhookSignature webhookSignature(WebhookProperties webhook) {

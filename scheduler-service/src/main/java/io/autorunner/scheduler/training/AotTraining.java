@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.autorunner.common.event.SampleDelivery;
 import io.autorunner.common.signature.WebhookSignature;
 import io.autorunner.scheduler.SchedulerApplication;
+import io.autorunner.scheduler.webhook.WebhookServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,7 +22,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.boot.SpringApplication;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -65,6 +65,9 @@ public final class AotTraining {
     byte[] random = new byte[16];
     new SecureRandom().nextBytes(random);
     String secret = HexFormat.of().formatHex(random);
+    // The stand-in is this process's first JDK HTTP server: the scheduler's limits must be set
+    // before it, as the JDK reads them once.
+    WebhookServer.configureJdkServer();
     HttpServer tasks = cloudTasksStandIn();
     tasks.start();
     String[] properties = {
@@ -81,7 +84,7 @@ public final class AotTraining {
     // The scheduler's own main class, so that Spring finds its build-time AOT initializer.
     application.setMainApplicationClass(SchedulerApplication.class);
     try (ConfigurableApplicationContext context = application.run(properties)) {
-      int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+      int port = context.getBean(WebhookServer.class).port();
       AotTraining training =
           new AotTraining(secret, URI.create("http://127.0.0.1:" + port + "/webhook"));
       for (int round = 0; round < rounds; round++) {

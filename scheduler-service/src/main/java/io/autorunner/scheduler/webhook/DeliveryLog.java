@@ -15,11 +15,11 @@ import org.springframework.http.HttpStatus;
 /**
  * The one line per delivery, as people read it, with the delivery's and the job's fields beside it
  * ({@link LogFields}) for Cloud Logging and the log-based metrics. Every value taken from the
- * delivery goes through {@link UntrustedText}; the logger is {@code WebhookServlet}'s.
+ * delivery goes through {@link UntrustedText}; the logger is {@code WebhookHandler}'s.
  */
 final class DeliveryLog {
 
-  private static final Logger log = LoggerFactory.getLogger(WebhookServlet.class);
+  private static final Logger log = LoggerFactory.getLogger(WebhookHandler.class);
 
   private DeliveryLog() {}
 

@@ -1,62 +1,66 @@
 package io.autorunner.scheduler.webhook;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import io.autorunner.common.routing.WorkflowJobRouter;
 import io.autorunner.common.signature.WebhookSignature;
 import io.autorunner.scheduler.queue.RunnerQueue;
-import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The scheduler's two endpoints as servlets on the embedded Tomcat: {@code POST /webhook} ({@link
- * WebhookServlet}) and {@code GET /healthz}. Both are started with the context, so the first
- * delivery finds them ready.
+ * The scheduler's two endpoints on its {@link WebhookServer}: {@code POST /webhook} ({@link
+ * WebhookHandler}) and {@code GET /healthz}. The server opens its port once the context is ready,
+ * so the first delivery finds them ready.
  */
 @Configuration(proxyBeanMethods = false)
-public class WebhookServlets {
+public class WebhookEndpoints {
 
   static final String HEALTHZ = "/healthz";
 
   @Bean
-  ServletRegistrationBean<WebhookServlet> webhookServlet(
+  WebhookServer webhookServer(
+      ListenProperties listen,
       WebhookSignature signature,
       WorkflowJobRouter router,
       RunnerQueue queue,
       DelayedChecks checks,
       CpuGate cpu) {
-    return registered(
-        new WebhookServlet(signature, router, queue, checks, cpu), WebhookServlet.PATH);
-  }
-
-  @Bean
-  ServletRegistrationBean<Healthz> healthzServlet() {
-    return registered(new Healthz(), HEALTHZ);
-  }
-
-  private static <S extends HttpServlet> ServletRegistrationBean<S> registered(
-      S servlet, String path) {
-    ServletRegistrationBean<S> registration = new ServletRegistrationBean<>(servlet, path);
-    registration.setName(servlet.getClass().getSimpleName());
-    registration.setLoadOnStartup(1);
-    return registration;
+    return new WebhookServer(
+        listen,
+        Map.of(
+            WebhookHandler.PATH,
+            new WebhookHandler(signature, router, queue, checks, cpu),
+            HEALTHZ,
+            new Healthz()));
   }
 
   /** {@code ok} while the process serves: Cloud Run's startup and liveness probes. */
-  static final class Healthz extends HttpServlet {
+  static final class Healthz implements HttpHandler {
 
     private static final byte[] OK = "ok".getBytes(StandardCharsets.US_ASCII);
 
     @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response)
-        throws IOException {
-      response.setContentType("text/plain;charset=UTF-8");
-      response.setContentLength(OK.length);
-      response.getOutputStream().write(OK);
+    public void handle(HttpExchange exchange) throws IOException {
+      try (exchange) {
+        String method = exchange.getRequestMethod();
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+          exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+          exchange.sendResponseHeaders(405, -1);
+          return;
+        }
+        // A HEAD is answered with the headers only.
+        exchange.getResponseHeaders().set("Content-Type", "text/plain;charset=UTF-8");
+        if (method.equals("HEAD")) {
+          exchange.sendResponseHeaders(200, -1);
+          return;
+        }
+        exchange.sendResponseHeaders(200, OK.length);
+        exchange.getResponseBody().write(OK);
+      }
     }
   }
 }

@@ -1,24 +1,25 @@
 package io.autorunner.scheduler.webhook;
 
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import io.autorunner.common.event.MalformedEventException;
 import io.autorunner.common.event.UntrustedText;
 import io.autorunner.common.event.WorkflowJobEvent;
+import io.autorunner.common.logging.TraceContext;
 import io.autorunner.common.routing.Route;
 import io.autorunner.common.routing.WorkflowJobRouter;
 import io.autorunner.common.signature.WebhookSignature;
 import io.autorunner.common.task.RunnerTask;
 import io.autorunner.scheduler.queue.QueueUnavailableException;
 import io.autorunner.scheduler.queue.RunnerQueue;
-import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
 import java.util.Optional;
-import org.springframework.http.HttpHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 
 /**
  * GitHub's webhook endpoint. It must answer in well under GitHub's 10 s and never does slow work:
@@ -27,28 +28,37 @@ import org.springframework.http.MediaType;
  * never redelivers a failed delivery on its own, so a queue outage answers 503 (visible in GitHub's
  * delivery log, where it can be redelivered) rather than pretending success.
  *
- * <p>A plain servlet ({@link WebhookServlets} registers it) that reads its three headers and writes
- * its small answer itself. The scheduler has no Spring MVC: its argument resolution, reflective
- * call and message conversion were a fifth of a delivery's CPU under the front-door benchmark
- * (perf, bench/frontdoor.sh), and its infrastructure about a third of the context's start-up. The
- * signature, parsing and routing pass the {@link CpuGate}, a few deliveries at a time; reading the
- * body, the queue's call and the answer are outside it.
+ * <p>A handler of the JDK's HTTP server ({@link WebhookServer}) that reads its few headers and
+ * writes its small answer itself: no servlet container, no Spring MVC. MVC's argument resolution,
+ * reflective call and message conversion were a fifth of a delivery's CPU under the front-door
+ * benchmark (perf, bench/frontdoor.sh); Tomcat's start was a fifth of the start-up's main thread
+ * (async-profiler, bench/startup.sh). The signature, parsing and routing pass the {@link CpuGate},
+ * a few deliveries at a time; reading the body, the queue's call and the answer are outside it. The
+ * request's trace headers put its trace on every line logged while it is served.
  */
-final class WebhookServlet extends HttpServlet {
+final class WebhookHandler implements HttpHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(WebhookHandler.class);
 
   static final String PATH = "/webhook";
 
   /** GitHub caps payloads at 25 MB; a workflow_job is a few KB. Anything past 1 MiB is not ours. */
   static final int MAX_BODY_BYTES = 1024 * 1024;
 
-  // A servlet is Serializable; this one is never serialized (an embedded Tomcat, no sessions).
-  private final transient WebhookSignature signature;
-  private final transient WorkflowJobRouter router;
-  private final transient RunnerQueue queue;
-  private final transient DelayedChecks checks;
-  private final transient CpuGate cpu;
+  /**
+   * An oversized body up to this is read and dropped before the 413, so that the client, still
+   * sending, reads the answer rather than a reset connection; a larger one is not read at all, and
+   * the connection closes after the answer.
+   */
+  static final int MAX_DROPPED_BYTES = 2 * MAX_BODY_BYTES;
 
-  WebhookServlet(
+  private final WebhookSignature signature;
+  private final WorkflowJobRouter router;
+  private final RunnerQueue queue;
+  private final DelayedChecks checks;
+  private final CpuGate cpu;
+
+  WebhookHandler(
       WebhookSignature signature,
       WorkflowJobRouter router,
       RunnerQueue queue,
@@ -62,25 +72,49 @@ final class WebhookServlet extends HttpServlet {
   }
 
   @Override
-  protected void service(HttpServletRequest request, HttpServletResponse response)
-      throws IOException {
-    if (!"POST".equals(request.getMethod())) {
-      response.setHeader(HttpHeaders.ALLOW, "POST");
-      response.sendError(HttpStatus.METHOD_NOT_ALLOWED.value());
-      return;
+  public void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      if (!"POST".equals(exchange.getRequestMethod())) {
+        exchange.getResponseHeaders().set("Allow", "POST");
+        exchange.sendResponseHeaders(HttpStatus.METHOD_NOT_ALLOWED.value(), -1);
+        return;
+      }
+      Headers headers = exchange.getRequestHeaders();
+      Delivery delivery =
+          new Delivery(
+              System.nanoTime(),
+              headers.getFirst("X-GitHub-Event"),
+              headers.getFirst("X-GitHub-Delivery"),
+              headers.getFirst(WebhookSignature.HEADER));
+      Optional<TraceContext> trace =
+          TraceContext.of(
+              headers.getFirst(TraceContext.CLOUD_TRACE_HEADER),
+              headers.getFirst(TraceContext.TRACEPARENT_HEADER));
+      Answer answer;
+      if (trace.isPresent()) {
+        try (TraceContext.Scope scope = trace.get().open()) {
+          answer = answerSafely(delivery, exchange);
+        }
+      } else {
+        answer = answerSafely(delivery, exchange);
+      }
+      byte[] body = answer.body().json();
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(answer.status().value(), body.length);
+      exchange.getResponseBody().write(body);
     }
-    Delivery delivery =
-        new Delivery(
-            System.nanoTime(),
-            request.getHeader("X-GitHub-Event"),
-            request.getHeader("X-GitHub-Delivery"),
-            request.getHeader(WebhookSignature.HEADER));
-    Answer answer = receive(delivery, request);
-    byte[] body = answer.body().json();
-    response.setStatus(answer.status().value());
-    response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-    response.setContentLength(body.length);
-    response.getOutputStream().write(body);
+  }
+
+  /** The delivery's answer; a 500 that says so when something failed that should not have. */
+  private Answer answerSafely(Delivery delivery, HttpExchange exchange) throws IOException {
+    try {
+      return receive(delivery, exchange);
+    } catch (RuntimeException e) {
+      log.error("delivery={} failed in autorunner itself", delivery.id(), e);
+      return new Answer(
+          HttpStatus.INTERNAL_SERVER_ERROR,
+          WebhookAnswer.of("failed", "autorunner failed on this delivery; redeliver it"));
+    }
   }
 
   /** An HTTP status and the JSON body that goes with it. */
@@ -92,8 +126,8 @@ final class WebhookServlet extends HttpServlet {
   /** A job routed: either answered already ({@code answer}) or with a task to enqueue. */
   private record Routed(Answer answer, WorkflowJobEvent job, Route route) {}
 
-  private Answer receive(Delivery delivery, HttpServletRequest request) throws IOException {
-    Optional<byte[]> body = readBounded(request);
+  private Answer receive(Delivery delivery, HttpExchange exchange) throws IOException {
+    Optional<byte[]> body = readBounded(exchange);
     if (body.isEmpty()) {
       return answer(delivery, HttpStatus.CONTENT_TOO_LARGE, "rejected", "body over 1 MiB");
     }
@@ -171,16 +205,39 @@ final class WebhookServlet extends HttpServlet {
   }
 
   /**
-   * The body, or empty when it is over the limit. Reads at most one byte past the limit, so an
-   * oversized body is never held whole.
+   * The body, or empty when it is over the limit. Holds at most one byte past the limit, so an
+   * oversized body is never held whole; drops the rest of one up to {@link #MAX_DROPPED_BYTES}.
    */
-  private static Optional<byte[]> readBounded(HttpServletRequest request) throws IOException {
-    if (request.getContentLengthLong() > MAX_BODY_BYTES) {
+  private static Optional<byte[]> readBounded(HttpExchange exchange) throws IOException {
+    if (declaredLength(exchange.getRequestHeaders()) > MAX_DROPPED_BYTES) {
       return Optional.empty();
     }
-    try (InputStream in = request.getInputStream()) {
+    try (InputStream in = exchange.getRequestBody()) {
       byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-      return body.length > MAX_BODY_BYTES ? Optional.empty() : Optional.of(body);
+      if (body.length <= MAX_BODY_BYTES) {
+        return Optional.of(body);
+      }
+      // Read, not skip: on JDK 17 the body's skip() passes the end of the body into the socket.
+      byte[] scratch = new byte[16 * 1024];
+      long dropped = body.length;
+      int read;
+      while (dropped < MAX_DROPPED_BYTES && (read = in.read(scratch)) > 0) {
+        dropped += read;
+      }
+      return Optional.empty();
+    }
+  }
+
+  /** The body's length as the client declared it; -1 when it declared none (chunked). */
+  private static long declaredLength(Headers headers) {
+    String declared = headers.getFirst("Content-Length");
+    if (declared == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(declared.trim());
+    } catch (NumberFormatException e) {
+      return Long.MAX_VALUE;
     }
   }
 

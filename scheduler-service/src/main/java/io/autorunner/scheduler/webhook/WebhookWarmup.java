@@ -19,9 +19,9 @@ import org.springframework.stereotype.Component;
  * the task and of the VM's delayed check) and the JSON answer are then loaded and have run once.
  * Nothing is enqueued.
  *
- * <p>It runs on its own thread from the moment this bean exists, beside the rest of the context
- * (Tomcat), and the context waits for it once every singleton is built: a queue that cannot be used
- * stops the start-up there.
+ * <p>It runs on its own thread from the moment this bean exists, beside the rest of the context,
+ * and the context waits for it once every singleton is built: a queue that cannot be used stops the
+ * start-up there.
  */
 @Component
 class WebhookWarmup implements SmartInitializingSingleton {

@@ -14,10 +14,14 @@ import io.autorunner.common.routing.RoutingRules;
 import io.autorunner.common.routing.WorkflowJobRouter;
 import io.autorunner.common.signature.WebhookSignature;
 import io.autorunner.common.task.RunnerTask;
-import jakarta.servlet.http.HttpServlet;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -25,17 +29,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.mock.web.MockHttpServletRequest;
-import org.springframework.mock.web.MockHttpServletResponse;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The issue's webhook table, row by row, through the servlet as Tomcat calls it (Spring's mock
- * request and response): no context is needed, the servlet is built from its collaborators.
+ * The issue's webhook table, row by row, over HTTP: the handler is built from its collaborators and
+ * served by a {@link WebhookServer} on a free port of 127.0.0.1; no context is needed.
  */
-class WebhookServletTests {
+class WebhookHandlerTests {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final List<String> GPU = List.of("self-hosted", "gce", "gpu");
@@ -47,8 +50,8 @@ class WebhookServletTests {
       new DelayedChecks(queue, new CheckProperties(Duration.ofMinutes(10)));
 
   /** One delivery computing at a time, the least the gate allows: every test passes through it. */
-  private final WebhookServlet servlet =
-      new WebhookServlet(
+  private final WebhookHandler handler =
+      new WebhookHandler(
           new WebhookSignature(List.of("an-old-secret", SECRET)),
           new WorkflowJobRouter(
               new RoutingRules(
@@ -59,8 +62,25 @@ class WebhookServletTests {
           checks,
           new CpuGate(1));
 
+  private final WebhookServer server =
+      new WebhookServer(
+          new ListenProperties(0, "127.0.0.1", 8),
+          Map.of(
+              WebhookHandler.PATH,
+              handler,
+              WebhookEndpoints.HEALTHZ,
+              new WebhookEndpoints.Healthz()));
+
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeEach
+  void startServer() {
+    server.start();
+  }
+
   @AfterEach
-  void stopChecks() {
+  void stop() {
+    server.stop();
     checks.close();
   }
 
@@ -306,8 +326,59 @@ class WebhookServletTests {
 
   @Test
   void onlyPostReachesTheWebhook() throws Exception {
-    call(servlet, "GET", new MockHttpServletRequest()).hasStatus(405).hasHeader("Allow", "POST");
+    call(request(WebhookHandler.PATH).GET()).hasStatus(405).hasHeader("Allow", "POST");
+    call(request(WebhookHandler.PATH).PUT(HttpRequest.BodyPublishers.ofString("{}")))
+        .hasStatus(405);
     assertThat(queue.calls).isEmpty();
+  }
+
+  @Test
+  void aChunkedBodyIsReadAsWhole() throws Exception {
+    String body = queuedGpuJob();
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    // A publisher of unknown length: the client sends it chunked, without a Content-Length.
+    HttpRequest.BodyPublisher chunked =
+        HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes));
+    call(signed(request(WebhookHandler.PATH), "workflow_job", sign(body)).POST(chunked))
+        .hasStatus(202)
+        .has("decision", "create-runner");
+  }
+
+  @Test
+  void aChunkedBodyOverOneMebibyteIs413() throws Exception {
+    String huge = "{\"pad\":\"" + "x".repeat(1024 * 1024) + "\"}";
+    byte[] bytes = huge.getBytes(StandardCharsets.UTF_8);
+    HttpRequest.BodyPublisher chunked =
+        HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes));
+    call(signed(request(WebhookHandler.PATH), "workflow_job", sign(huge)).POST(chunked))
+        .hasStatus(413);
+    assertThat(queue.calls).isEmpty();
+  }
+
+  @Test
+  void aRequestsTraceIsOnTheDeliverysLogLineAndGoneAfter() throws Exception {
+    String body = queuedGpuJob();
+    HttpRequest.Builder traced =
+        signed(request(WebhookHandler.PATH), "workflow_job", sign(body))
+            .header("X-Cloud-Trace-Context", "105445aa7843bc8bf206b12000100000/1;o=1")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(WebhookHandler.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+        new ch.qos.logback.core.read.ListAppender<>();
+    lines.start();
+    logger.addAppender(lines);
+    try {
+      call(traced).hasStatus(202);
+      deliverJob(workflowJob("queued", 4243, GPU, null, true)).hasStatus(202);
+    } finally {
+      logger.detachAppender(lines);
+    }
+    assertThat(lines.list).hasSize(2);
+    assertThat(lines.list.get(0).getMDCPropertyMap())
+        .containsEntry("trace_id", "105445aa7843bc8bf206b12000100000");
+    // The server's threads serve other requests next: the trace is not left on them.
+    assertThat(lines.list.get(1).getMDCPropertyMap()).doesNotContainKey("trace_id");
   }
 
   @Test
@@ -318,9 +389,17 @@ class WebhookServletTests {
 
   @Test
   void healthzIs200() throws Exception {
-    call(new WebhookServlets.Healthz(), "GET", new MockHttpServletRequest())
-        .hasStatus(200)
-        .hasBody("ok");
+    call(request(WebhookEndpoints.HEALTHZ).GET()).hasStatus(200).hasBody("ok");
+    call(request(WebhookEndpoints.HEALTHZ).method("HEAD", HttpRequest.BodyPublishers.noBody()))
+        .hasStatus(200);
+    call(request(WebhookEndpoints.HEALTHZ).POST(HttpRequest.BodyPublishers.noBody()))
+        .hasStatus(405);
+  }
+
+  @Test
+  void anotherPathIs404() throws Exception {
+    call(request("/").GET()).hasStatus(404);
+    assertThat(queue.calls).isEmpty();
   }
 
   private Delivered deliverJob(String body) throws Exception {
@@ -328,34 +407,42 @@ class WebhookServletTests {
   }
 
   private Delivered deliver(String event, String body, String signature) throws Exception {
-    MockHttpServletRequest request = new MockHttpServletRequest();
-    request.setContentType("application/json");
-    request.addHeader("X-GitHub-Event", event);
-    request.addHeader("X-GitHub-Delivery", "72d3162e-cc78-11e3-81ab-4c9367dc0958");
+    return call(
+        signed(request(WebhookHandler.PATH), event, signature)
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+        .timeout(Duration.ofSeconds(20));
+  }
+
+  /** GitHub's headers of a delivery; no signature header when {@code signature} is null. */
+  private static HttpRequest.Builder signed(
+      HttpRequest.Builder request, String event, String signature) {
+    request
+        .header("Content-Type", "application/json")
+        .header("X-GitHub-Event", event)
+        .header("X-GitHub-Delivery", "72d3162e-cc78-11e3-81ab-4c9367dc0958");
     if (signature != null) {
-      request.addHeader("X-Hub-Signature-256", signature);
+      request.header("X-Hub-Signature-256", signature);
     }
-    request.setContent(body.getBytes(StandardCharsets.UTF_8));
-    return call(servlet, "POST", request);
+    return request;
   }
 
-  private static Delivered call(HttpServlet servlet, String method, MockHttpServletRequest request)
-      throws Exception {
-    request.setMethod(method);
-    MockHttpServletResponse response = new MockHttpServletResponse();
-    servlet.service(request, response);
-    return new Delivered(response);
+  private Delivered call(HttpRequest.Builder request) throws Exception {
+    return new Delivered(http.send(request.build(), HttpResponse.BodyHandlers.ofString()));
   }
 
-  /** A servlet's answer, with the checks these tests make of it. */
-  private record Delivered(MockHttpServletResponse response) {
+  /** The server's answer, with the checks these tests make of it. */
+  private record Delivered(HttpResponse<String> response) {
 
     int status() {
-      return response.getStatus();
+      return response.statusCode();
     }
 
-    String body() throws Exception {
-      return response.getContentAsString(StandardCharsets.UTF_8);
+    String body() {
+      return response.body();
     }
 
     Delivered hasStatus(int status) throws Exception {
@@ -364,7 +451,7 @@ class WebhookServletTests {
     }
 
     Delivered hasHeader(String name, String value) {
-      assertThat(response.getHeader(name)).isEqualTo(value);
+      assertThat(response.headers().firstValue(name)).contains(value);
       return this;
     }
 
