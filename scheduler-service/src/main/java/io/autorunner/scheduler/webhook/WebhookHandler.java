@@ -31,7 +31,7 @@ import org.springframework.http.HttpStatus;
  * <p>A handler of the JDK's HTTP server ({@link WebhookServer}) that reads its few headers and
  * writes its small answer itself: no servlet container, no Spring MVC. MVC's argument resolution,
  * reflective call and message conversion were a fifth of a delivery's CPU under the front-door
- * benchmark (perf, bench/frontdoor.sh); Tomcat's start was a fifth of the start-up's main thread
+ * benchmark (perf, bench/frontdoor.sh); an embedded Tomcat was ~15% of the start-up's main thread
  * (async-profiler, bench/startup.sh). The signature, parsing and routing pass the {@link CpuGate},
  * a few deliveries at a time; reading the body, the queue's call and the answer are outside it. The
  * request's trace headers put its trace on every line logged while it is served.

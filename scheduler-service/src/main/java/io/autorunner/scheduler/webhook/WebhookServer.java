@@ -21,7 +21,7 @@ import org.springframework.context.SmartLifecycle;
  * /webhook} and {@code GET /healthz} on a fixed pool of threads. It is all a service of two
  * endpoints behind Cloud Run's front end needs (HTTP/1.1 with keep-alive, {@code Expect:
  * 100-continue}, chunked bodies), and it starts in a few milliseconds where an embedded Tomcat and
- * its Spring Boot wiring were a fifth of the start-up's main thread (bench/startup.sh).
+ * its Spring Boot wiring were ~15% of the start-up's main thread (bench/startup.sh).
  *
  * <p>It opens the port as the context's last step, once every bean (and the webhook's warm-up) is
  * ready, and closes it first on shutdown: it then waits up to {@link #GRACE} for deliveries in

@@ -20,6 +20,10 @@ final class RecordingQueue implements RunnerQueue {
   final Map<String, RunnerTask> delayed = Collections.synchronizedMap(new LinkedHashMap<>());
   final List<String> delayedCalls = Collections.synchronizedList(new ArrayList<>());
   volatile boolean down;
+
+  /** Thrown by every enqueue when set: a fault of autorunner's own, not an outage. */
+  volatile RuntimeException broken;
+
   // When set, each call waits (as a slow queue would) until this many calls are in it at once.
   volatile CountDownLatch together;
 
@@ -50,6 +54,9 @@ final class RecordingQueue implements RunnerQueue {
       return new Enqueued("queues/test/tasks/" + task.taskId(), created);
     }
     calls.add(task.taskId());
+    if (broken != null) {
+      throw broken;
+    }
     if (down) {
       throw new QueueUnavailableException("connection refused", null);
     }

@@ -301,6 +301,18 @@ class WebhookHandlerTests {
   }
 
   @Test
+  void aFaultOfAutorunnersOwnIs500AskingForARedelivery() throws Exception {
+    queue.broken = new IllegalStateException("a bug");
+    deliverJob(queuedGpuJob())
+        .hasStatus(500)
+        .has("decision", "failed")
+        .hasContaining("reason", "redeliver");
+    queue.broken = null;
+    // The server goes on serving.
+    deliverJob(queuedGpuJob()).hasStatus(202);
+  }
+
+  @Test
   void aSlowQueueHoldsNoPermitSoDeliveriesWaitOnItTogether() throws Exception {
     // The gate here lets one delivery compute at a time; three reach the queue's call at once.
     queue.together = new CountDownLatch(3);
