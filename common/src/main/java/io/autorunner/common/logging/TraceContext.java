@@ -87,6 +87,14 @@ public record TraceContext(String traceId, String spanId, boolean sampled) {
     };
   }
 
+  /**
+   * The request's trace from its headers ({@link #of}) in the MDC of this thread until the scope
+   * closes; when neither header is usable, a scope that does nothing.
+   */
+  public static Scope openFrom(String cloudTraceContext, String traceparent) {
+    return of(cloudTraceContext, traceparent).map(TraceContext::open).orElse(() -> {});
+  }
+
   /** The trace's time on this thread; closing it takes the trace out of the MDC. */
   @FunctionalInterface
   public interface Scope extends AutoCloseable {

@@ -8,7 +8,6 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
-import java.util.Optional;
 import org.springframework.core.Ordered;
 
 /**
@@ -23,15 +22,10 @@ public final class TraceLogFilter implements Filter, Ordered {
   public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
       throws IOException, ServletException {
     HttpServletRequest http = (HttpServletRequest) request;
-    Optional<TraceContext> trace =
-        TraceContext.of(
+    try (TraceContext.Scope scope =
+        TraceContext.openFrom(
             http.getHeader(TraceContext.CLOUD_TRACE_HEADER),
-            http.getHeader(TraceContext.TRACEPARENT_HEADER));
-    if (trace.isEmpty()) {
-      chain.doFilter(request, response);
-      return;
-    }
-    try (TraceContext.Scope scope = trace.get().open()) {
+            http.getHeader(TraceContext.TRACEPARENT_HEADER))) {
       chain.doFilter(request, response);
     }
   }

@@ -16,6 +16,24 @@ class TraceContextTest {
   }
 
   @Test
+  void openFromUsableHeadersPutsTheTraceInTheMdcUntilClosed() {
+    try (TraceContext.Scope scope =
+        TraceContext.openFrom("105445aa7843bc8bf206b12000100000/1;o=1", null)) {
+      assertThat(MDC.get("trace_id")).isEqualTo("105445aa7843bc8bf206b12000100000");
+    }
+    assertThat(MDC.get("trace_id")).isNull();
+  }
+
+  @Test
+  void openFromUnusableHeadersLeavesTheMdcAlone() {
+    MDC.put("other", "kept");
+    try (TraceContext.Scope scope = TraceContext.openFrom("garbage", null)) {
+      assertThat(MDC.get("trace_id")).isNull();
+    }
+    assertThat(MDC.get("other")).isEqualTo("kept");
+  }
+
+  @Test
   void cloudRunsHeaderGivesTraceSpanInHexAndSampling() {
     TraceContext trace =
         TraceContext.of("105445AA7843BC8BF206B12000100000/2305843009213693952;o=1", null)

@@ -86,16 +86,11 @@ final class WebhookHandler implements HttpHandler {
               headers.getFirst("X-GitHub-Event"),
               headers.getFirst("X-GitHub-Delivery"),
               headers.getFirst(WebhookSignature.HEADER));
-      Optional<TraceContext> trace =
-          TraceContext.of(
-              headers.getFirst(TraceContext.CLOUD_TRACE_HEADER),
-              headers.getFirst(TraceContext.TRACEPARENT_HEADER));
       Answer answer;
-      if (trace.isPresent()) {
-        try (TraceContext.Scope scope = trace.get().open()) {
-          answer = answerSafely(delivery, exchange);
-        }
-      } else {
+      try (TraceContext.Scope scope =
+          TraceContext.openFrom(
+              headers.getFirst(TraceContext.CLOUD_TRACE_HEADER),
+              headers.getFirst(TraceContext.TRACEPARENT_HEADER))) {
         answer = answerSafely(delivery, exchange);
       }
       byte[] body = answer.body().json();
