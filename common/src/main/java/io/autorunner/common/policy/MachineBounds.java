@@ -62,22 +62,12 @@ final class MachineBounds {
     if (vcpus > maxVcpus) {
       return Optional.of(vcpus + " vCPUs is over autorunner.policy.max-vcpus=" + maxVcpus);
     }
-    long memory = size.get().memoryMilliGb();
-    if (memory > maxMemoryGb * 1000L) {
+    if (size.get().memoryMilliGb() > maxMemoryGb * 1000L) {
       return Optional.of(
-          gb(memory) + " GB of memory is over autorunner.policy.max-memory-gb=" + maxMemoryGb);
+          size.get().memoryGb().stripTrailingZeros().toPlainString()
+              + " GB of memory is over autorunner.policy.max-memory-gb="
+              + maxMemoryGb);
     }
     return Optional.empty();
-  }
-
-  /** Thousandths of a GB as the GB they are: 1408000 as "1408", 9750 as "9.75". */
-  private static String gb(long milliGb) {
-    long whole = milliGb / 1000;
-    long fraction = milliGb % 1000;
-    if (fraction == 0) {
-      return Long.toString(whole);
-    }
-    String digits = Long.toString(1000 + fraction).substring(1);
-    return whole + "." + digits.replaceAll("0+$", "");
   }
 }
