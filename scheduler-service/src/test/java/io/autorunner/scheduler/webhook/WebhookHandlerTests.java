@@ -14,6 +14,7 @@ import io.autorunner.common.routing.RoutingRules;
 import io.autorunner.common.routing.WorkflowJobRouter;
 import io.autorunner.common.signature.WebhookSignature;
 import io.autorunner.common.task.RunnerTask;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -346,24 +347,12 @@ class WebhookHandlerTests {
 
   @Test
   void aChunkedBodyIsReadAsWhole() throws Exception {
-    String body = queuedGpuJob();
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    // A publisher of unknown length: the client sends it chunked, without a Content-Length.
-    HttpRequest.BodyPublisher chunked =
-        HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes));
-    call(signed(request(WebhookHandler.PATH), "workflow_job", sign(body)).POST(chunked))
-        .hasStatus(202)
-        .has("decision", "create-runner");
+    deliverChunked(queuedGpuJob()).hasStatus(202).has("decision", "create-runner");
   }
 
   @Test
   void aChunkedBodyOverOneMebibyteIs413() throws Exception {
-    String huge = "{\"pad\":\"" + "x".repeat(1024 * 1024) + "\"}";
-    byte[] bytes = huge.getBytes(StandardCharsets.UTF_8);
-    HttpRequest.BodyPublisher chunked =
-        HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes));
-    call(signed(request(WebhookHandler.PATH), "workflow_job", sign(huge)).POST(chunked))
-        .hasStatus(413);
+    deliverChunked("{\"pad\":\"" + "x".repeat(1024 * 1024) + "\"}").hasStatus(413);
     assertThat(queue.calls).isEmpty();
   }
 
@@ -422,6 +411,17 @@ class WebhookHandlerTests {
     return call(
         signed(request(WebhookHandler.PATH), event, signature)
             .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  /**
+   * A signed workflow_job whose body has no declared length: the client sends it chunked, without a
+   * Content-Length.
+   */
+  private Delivered deliverChunked(String body) throws Exception {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    return call(
+        signed(request(WebhookHandler.PATH), "workflow_job", sign(body))
+            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes))));
   }
 
   private HttpRequest.Builder request(String path) {
