@@ -8,7 +8,10 @@
 #
 #   bench/floor.sh [RUNS]          (default 2)
 #
-# Settings (environment): HARNESS (../shared/bench), N (2000), CLIENTS (50), WARMUP (6000), JAVA25.
+# After each run, the harness's wrk cross-check on the warm server (bench/wrk-cross-check.sh).
+#
+# Settings (environment): HARNESS (../shared/bench), N (2000), CLIENTS (50), WARMUP (6000), JAVA25,
+# WRK_SECONDS (4), WRK_POOL (20000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-2}
@@ -35,6 +38,8 @@ python3 "$harness/fake_cloud_tasks.py" --port "$fake_port" > "$work/fake.log" 2>
 fake=$!
 export WEBHOOK_SECRET=$secret
 ticks=$(getconf CLK_TCK)
+. bench/wrk-cross-check.sh
+wrk_pool "$work"
 echo "machine: $(nproc) cores; harness $harness; N=$n at C=$clients, new connection each"
 for run in $(seq 1 "$runs"); do
   echo "== run $run: load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -50,6 +55,7 @@ for run in $(seq 1 "$runs"); do
   python3 "$harness/webhook_load.py" load --url "http://127.0.0.1:$port/webhook" -n "$n" -c "$clients" | sed 's/^/   /'
   cpu=$(($(awk '{ print $14 + $15 }' "/proc/$server/stat") - before))
   echo "   floor server CPU: $(awk -v c="$cpu" -v t="$ticks" -v n="$n" 'BEGIN { printf "%.2f", c * 1000 / t / n }') ms a delivery"
+  wrk_run "$port" "$fake_port" "$server"
   kill "$server"
   wait "$server" 2> /dev/null || true
   server=

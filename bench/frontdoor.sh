@@ -11,12 +11,14 @@
 #   warm   – N deliveries after W more (discarded) have warmed it; RSS after, the scheduler's CPU
 #            time per delivery, and the fake's count of tasks created (one create per delivery and,
 #            asynchronously, each VM's delayed check when autorunner.tasks.check-delay turns it on)
+#   wrk    – then the harness's wrk cross-check on the warm instance (bench/wrk-cross-check.sh):
+#            the same deliveries from a client that takes far less of the shared cores
 # Before each run it waits (up to BENCH_WAIT seconds, polling every 30 s) until the 1-minute load
 # average is below BENCH_MAX_LOAD, and prints the load it started and ended at: the client, the fake
 # and the scheduler share the machine's cores with whatever else runs there.
 #
 # Settings (environment): HARNESS (../shared/bench), N (2000), CLIENTS (50), WARMUP (6000),
-# BENCH_MAX_LOAD (1.5), BENCH_WAIT (600), IMAGE (a directory bench/image.sh already filled; default:
+# BENCH_MAX_LOAD (1.5), BENCH_WAIT (600), WRK_SECONDS (4), WRK_POOL (20000), IMAGE (a directory bench/image.sh already filled; default:
 # built afresh in a temporary one), EXTRA_JVM_FLAGS (appended to the launch line, for experiments).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -67,6 +69,9 @@ export AUTORUNNER_ROUTING_ALLOWED_OWNERS=bench-org AUTORUNNER_ROUTING_ALLOW_PUBL
 # Logging as the image does (Dockerfile.scheduler's ENV): a JSON line for Cloud Logging per delivery.
 export LOGGING_STRUCTURED_FORMAT_CONSOLE=${LOGGING_STRUCTURED_FORMAT_CONSOLE-io.autorunner.common.logging.CloudLoggingFormatter}
 
+. bench/wrk-cross-check.sh
+wrk_pool "$work"
+
 load_below() { awk -v l="$(cut -d' ' -f1 /proc/loadavg)" -v m="$max_load" 'BEGIN { exit !(l < m) }'; }
 wait_for_quiet() {
   local waited=0
@@ -110,6 +115,7 @@ for run in $(seq 1 "$runs"); do
   load "$n" --pid "$app" --fake-count-url "http://127.0.0.1:$fake_port/count" | sed 's/^/   /'
   cpu=$(($(cpu_ticks "$app") - cpu_before))
   echo "   scheduler CPU over the warm $n: $((cpu * 1000 / ticks)) ms, $(awk -v c="$cpu" -v t="$ticks" -v n="$n" 'BEGIN { printf "%.2f", c * 1000 / t / n }') ms a delivery (its delayed checks included)"
+  wrk_run "$port" "$fake_port" "$app"
   kill "$app"
   wait "$app" 2> /dev/null || true
   app=
