@@ -46,4 +46,11 @@ class UntrustedTextTest {
     assertThat(UntrustedText.printable("🚀🚀", Alphabet.NAMES, 2)).isEqualTo("??");
     assertThat(UntrustedText.printable("🚀🚀🚀", Alphabet.NAMES, 2)).isEqualTo("??…");
   }
+
+  @Test
+  void aSurrogatePairWithinTheLimitIsStillReplacedWhole() {
+    // Two UTF-16 units, well under the limit: neither unit is kept, so the pair is one character.
+    assertThat(UntrustedText.printable("a🚀", Alphabet.LABEL, 5)).isEqualTo("a\\u1f680");
+    assertThat(UntrustedText.printable("a🚀", Alphabet.NAMES, 3)).isEqualTo("a?");
+  }
 }
