@@ -89,6 +89,8 @@ placeholder_image=us-docker.pkg.dev/cloudrun/container/hello
 store_database=autorunner
 ledger_kind=JobReplacements
 ledger_ttl_field=expireAt
+# Where capacity was out lately, noted by every handler instance (autorunner.gce.stockout-memory).
+notes_kind=CapacityNote
 sa_domain=$project.iam.gserviceaccount.com
 scheduler_sa=autorunner-scheduler@$sa_domain
 handler_sa=autorunner-handler@$sa_domain
@@ -296,9 +298,9 @@ say "the handler's roles"
 #   instances.aggregatedList (find, list; instances.list likewise): compute.instances.list.
 #   zoneOperations.get (the client polls insert and delete with it), zoneOperations.list
 #     (preemptions): compute.zoneOperations.get, compute.zoneOperations.list.
-#   Datastore lookup and commit (upsert) in a transaction: datastore.entities.get,
-#     datastore.entities.create, datastore.entities.update, and datastore.databases.get (begin or
-#     roll back a transaction). No delete, list or query: expireAt's TTL policy removes entries.
+#   Datastore lookup and commit (upsert) in a transaction, and the capacity notes' lookup and
+#     upsert outside one: datastore.entities.get, datastore.entities.create,
+#     datastore.entities.update, and datastore.databases.get (begin or roll back a transaction). No delete, list or query: expireAt's TTL policy removes entries.
 # Two roles, because IAM conditions on a resource name only bind what Compute Engine checks on an
 # instance or disk (https://cloud.google.com/iam/docs/configuring-resource-based-access: "grant
 # access ... for resources whose resource names match a prefix, such as Compute Engine virtual
@@ -436,13 +438,16 @@ if ! exists firestore databases describe --database="$store_database" --project=
     --type=datastore-mode --project="$project"
 fi
 # Each job's entity carries expireAt (a week after its last change): Datastore deletes it then, so
-# the ledger does not grow with every job ever run. Enabling runs in the background.
-ttls=$(gcloud firestore fields ttls list --collection-group="$ledger_kind" \
-  --database="$store_database" --project="$project" --format='value(name.basename())')
-if ! grep -qxF "$ledger_ttl_field" <<< "$ttls"; then
-  gcloud firestore fields ttls update "$ledger_ttl_field" --collection-group="$ledger_kind" \
-    --enable-ttl --async --database="$store_database" --project="$project"
-fi
+# the ledger does not grow with every job ever run; a capacity note's expireAt is when it stops
+# holding. Enabling runs in the background.
+for kind in "$ledger_kind" "$notes_kind"; do
+  ttls=$(gcloud firestore fields ttls list --collection-group="$kind" \
+    --database="$store_database" --project="$project" --format='value(name.basename())')
+  if ! grep -qxF "$ledger_ttl_field" <<< "$ttls"; then
+    gcloud firestore fields ttls update "$ledger_ttl_field" --collection-group="$kind" \
+      --enable-ttl --async --database="$store_database" --project="$project"
+  fi
+done
 
 say "secrets"
 if ! exists secrets describe "$webhook_secret" --project="$project"; then

@@ -102,6 +102,14 @@ class SetupScriptTest {
                     && c.contains("--database=autorunner")
                     && c.contains("--project=my-proj"));
     assertThat(calls)
+        .as("capacity notes expire by themselves too")
+        .anyMatch(
+            c ->
+                c.startsWith(
+                        "firestore fields ttls update expireAt --collection-group=CapacityNote"
+                            + " --enable-ttl")
+                    && c.contains("--database=autorunner"));
+    assertThat(calls)
         .contains(
             "secrets create autorunner-github-app-key --data-file="
                 + key

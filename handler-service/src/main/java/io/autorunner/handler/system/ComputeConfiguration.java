@@ -9,6 +9,7 @@ import com.google.cloud.compute.v1.ZoneOperationsSettings;
 import io.autorunner.common.config.EndpointOverride;
 import io.autorunner.common.config.MissingConfigurationException;
 import io.autorunner.common.policy.PolicyProperties;
+import io.autorunner.handler.vm.CapacityNotes;
 import io.autorunner.handler.vm.RunnerMachines;
 import io.autorunner.handler.vm.gce.ComputeEngineMachines;
 import io.autorunner.handler.vm.gce.DryRunMachines;
@@ -45,7 +46,7 @@ public class ComputeConfiguration {
 
   @Bean
   RunnerMachines runnerMachines(
-      ComputeProperties compute, GceProperties gce, InstanceFactory factory) {
+      ComputeProperties compute, GceProperties gce, InstanceFactory factory, CapacityNotes notes) {
     return switch (compute.mode()) {
       case GCE -> {
         if (gce.project() == null || gce.project().isBlank()) {
@@ -54,7 +55,12 @@ public class ComputeConfiguration {
         }
         log.info("VMs are created in project {} zones {}", gce.project(), gce.zones());
         yield new ComputeEngineMachines(
-            gce, factory, instancesClient(gce), operationsClient(gce), gce.operationTimeout());
+            gce,
+            factory,
+            instancesClient(gce),
+            operationsClient(gce),
+            gce.operationTimeout(),
+            notes);
       }
       case DRY_RUN -> {
         log.warn(

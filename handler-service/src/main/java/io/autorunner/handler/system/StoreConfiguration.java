@@ -3,9 +3,11 @@ package io.autorunner.handler.system;
 import io.autorunner.common.config.MissingConfigurationException;
 import io.autorunner.handler.ledger.InMemoryReplacementLedger;
 import io.autorunner.handler.ledger.ReplacementLedger;
+import io.autorunner.handler.ledger.datastore.DatastoreCapacityNotes;
 import io.autorunner.handler.ledger.datastore.DatastoreClients;
 import io.autorunner.handler.ledger.datastore.DatastoreLocation;
 import io.autorunner.handler.ledger.datastore.DatastoreReplacementLedger;
+import io.autorunner.handler.vm.CapacityNotes;
 import io.autorunner.handler.vm.gce.GceProperties;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -26,14 +28,8 @@ class StoreConfiguration {
   ReplacementLedger replacementLedger(StoreProperties store, GceProperties gce, Clock clock) {
     return switch (store.mode()) {
       case DATASTORE -> {
-        String project = isBlank(store.project()) ? gce.project() : store.project();
-        if (isBlank(project)) {
-          throw new MissingConfigurationException(
-              "autorunner.store.project (or autorunner.gce.project) is required with"
-                  + " autorunner.store.mode=datastore");
-        }
-        DatastoreLocation location =
-            new DatastoreLocation(project, store.database(), store.namespace(), store.endpoint());
+        DatastoreLocation location = location(store, gce);
+        String project = location.project();
         log.info(
             "replacement ledger: Datastore database '{}' of project {}{}",
             location.database(),
@@ -49,6 +45,30 @@ class StoreConfiguration {
         yield new InMemoryReplacementLedger();
       }
     };
+  }
+
+  /**
+   * The zones every handler instance found out of capacity lately: in the same database as the
+   * ledger, or each instance's own with the store in memory.
+   */
+  @Bean
+  CapacityNotes capacityNotes(StoreProperties store, GceProperties gce) {
+    return switch (store.mode()) {
+      case DATASTORE ->
+          new DatastoreCapacityNotes(
+              DatastoreClients.connect(location(store, gce), DatastoreCapacityNotes.RETRIES));
+      case MEMORY -> CapacityNotes.none();
+    };
+  }
+
+  private static DatastoreLocation location(StoreProperties store, GceProperties gce) {
+    String project = isBlank(store.project()) ? gce.project() : store.project();
+    if (isBlank(project)) {
+      throw new MissingConfigurationException(
+          "autorunner.store.project (or autorunner.gce.project) is required with"
+              + " autorunner.store.mode=datastore");
+    }
+    return new DatastoreLocation(project, store.database(), store.namespace(), store.endpoint());
   }
 
   private static boolean isBlank(String value) {

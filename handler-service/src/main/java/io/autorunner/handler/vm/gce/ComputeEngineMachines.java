@@ -11,6 +11,7 @@ import com.google.cloud.compute.v1.Operation;
 import com.google.cloud.compute.v1.SetLabelsInstanceRequest;
 import com.google.cloud.compute.v1.ZoneOperationsClient;
 import io.autorunner.common.naming.Rfc1035Name;
+import io.autorunner.handler.vm.CapacityNotes;
 import io.autorunner.handler.vm.CreatedMachine;
 import io.autorunner.handler.vm.Machine;
 import io.autorunner.handler.vm.MachineLabels;
@@ -55,7 +56,21 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
       InstancesClient client,
       ZoneOperationsClient operations,
       Duration operationTimeout) {
-    this(gce, factory, client, operations, operationTimeout, Clock.systemUTC());
+    this(gce, factory, client, operations, operationTimeout, CapacityNotes.none());
+  }
+
+  /**
+   * @param notes where every handler instance notes the zones it found out of capacity ({@link
+   *     CapacityMemory})
+   */
+  public ComputeEngineMachines(
+      GceProperties gce,
+      InstanceFactory factory,
+      InstancesClient client,
+      ZoneOperationsClient operations,
+      Duration operationTimeout,
+      CapacityNotes notes) {
+    this(gce, factory, client, operations, operationTimeout, Clock.systemUTC(), notes);
   }
 
   /** With the clock that dates a listing (see {@link InstanceReader#machine}). */
@@ -66,12 +81,23 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
       ZoneOperationsClient operations,
       Duration operationTimeout,
       Clock clock) {
+    this(gce, factory, client, operations, operationTimeout, clock, CapacityNotes.none());
+  }
+
+  ComputeEngineMachines(
+      GceProperties gce,
+      InstanceFactory factory,
+      InstancesClient client,
+      ZoneOperationsClient operations,
+      Duration operationTimeout,
+      Clock clock,
+      CapacityNotes notes) {
     this.gce = Objects.requireNonNull(gce, "gce");
     this.client = Objects.requireNonNull(client, "client");
     this.operations = Objects.requireNonNull(operations, "operations");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.waiter = new OperationWaiter(Objects.requireNonNull(operationTimeout, "operationTimeout"));
-    this.placement = new ZonePlacement(gce, factory, client, waiter, clock);
+    this.placement = new ZonePlacement(gce, factory, client, waiter, clock, notes);
     if (gce.project() == null || gce.project().isBlank()) {
       throw new IllegalArgumentException("autorunner.gce.project is required in gce mode");
     }

@@ -30,7 +30,7 @@ import org.springframework.validation.annotation.Validated;
  * @param operationTimeout how long a create waits for GCE's insert (or delete) operation; a runner
  *     minted for a create is held that long (plus a margin) before another attempt may replace it
  * @param stockoutMemory how long a zone that was out of capacity for a machine and GPU is skipped
- *     by later creates on this instance (0: never skipped)
+ *     by later creates, on every instance that shares the store's capacity notes (0: never skipped)
  * @param flexStart after Spot (and standard, when allowed) are out everywhere, ask for the
  *     accelerator-optimised families that support it (G2, A2, A3) with Flex-start provisioning
  * @param flexStartWait how long a Flex-start request may wait in GCE's queue for capacity

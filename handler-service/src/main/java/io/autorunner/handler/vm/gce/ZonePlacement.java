@@ -5,6 +5,7 @@ import com.google.cloud.compute.v1.Instance;
 import com.google.cloud.compute.v1.InstancesClient;
 import io.autorunner.common.logging.LogFields;
 import io.autorunner.common.policy.RunnerSpec;
+import io.autorunner.handler.vm.CapacityNotes;
 import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.CreatedMachine;
 import io.autorunner.handler.vm.MachineRequest;
@@ -60,12 +61,14 @@ final class ZonePlacement {
       InstanceFactory factory,
       InstancesClient client,
       OperationWaiter waiter,
-      Clock clock) {
+      Clock clock,
+      CapacityNotes notes) {
     this.gce = Objects.requireNonNull(gce, "gce");
     this.factory = Objects.requireNonNull(factory, "factory");
     this.client = Objects.requireNonNull(client, "client");
     this.waiter = Objects.requireNonNull(waiter, "waiter");
-    this.memory = new CapacityMemory(gce.stockoutMemory(), clock);
+    this.memory =
+        new CapacityMemory(gce.stockoutMemory(), clock, Objects.requireNonNull(notes, "notes"));
     if (gce.spotFallbackToStandard() && !factory.standardAllowed()) {
       log.warn(
           "autorunner.gce.spot-fallback-to-standard=true has no effect:"
@@ -106,6 +109,7 @@ final class ZonePlacement {
     List<RunnerSpec> choices = spec.choices();
     Trail trail = new Trail();
     Model first = spec.spot() ? Model.SPOT : Model.STANDARD;
+    memory.share(zones, choices, provisionings(first));
     Optional<CreatedMachine> placed = walk(request, choices, zones, first, trail);
     if (placed.isEmpty()
         && first == Model.SPOT
@@ -135,6 +139,18 @@ final class ZonePlacement {
     }
     throw new ComputeException.Permanent(
         "none of the zones " + zones + " offers " + describe(spec) + ": " + trail, last);
+  }
+
+  /** The provisioning models a walk that starts with {@code first} may try, in order. */
+  private List<String> provisionings(Model first) {
+    List<String> models = new ArrayList<>(List.of(first.name()));
+    if (first == Model.SPOT && gce.spotFallbackToStandard() && factory.standardAllowed()) {
+      models.add(Model.STANDARD.name());
+    }
+    if (gce.flexStart()) {
+      models.add(Model.FLEX_START.name());
+    }
+    return models;
   }
 
   /** Each choice in every zone, in order, until one takes the VM. */

@@ -17,10 +17,15 @@ import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import io.autorunner.common.policy.LabelDecision;
 import io.autorunner.common.policy.LabelPolicy;
 import io.autorunner.common.policy.RunnerSpec;
+import io.autorunner.handler.ledger.datastore.DatastoreCapacityNotes;
+import io.autorunner.handler.ledger.datastore.DatastoreClients;
+import io.autorunner.handler.ledger.datastore.DatastoreLocation;
 import io.autorunner.handler.system.ComputeConfiguration;
+import io.autorunner.handler.vm.CapacityNotes;
 import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.CreatedMachine;
 import io.autorunner.handler.vm.Requests;
+import io.autorunner.testkit.datastore.FakeDatastore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -53,6 +58,11 @@ class GpuSeekerTest {
   }
 
   private ComputeEngineMachines machines(boolean spotFallback, boolean flexStart) {
+    return machines(spotFallback, flexStart, CapacityNotes.none());
+  }
+
+  private ComputeEngineMachines machines(
+      boolean spotFallback, boolean flexStart, CapacityNotes notes) {
     GceProperties gce =
         new GceProperties(
             "my-project",
@@ -80,7 +90,8 @@ class GpuSeekerTest {
               ComputeConfiguration.instancesClient(gce),
               ComputeConfiguration.operationsClient(gce),
               Duration.ofSeconds(20),
-              Clock.systemUTC());
+              Clock.systemUTC(),
+              notes);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -139,6 +150,37 @@ class GpuSeekerTest {
     assertThat(second.zone()).isEqualTo("europe-west4-b");
     compute.verify(1, insertOf("us-central1-a", "g2-standard-4", "SPOT"));
     compute.verify(2, insertOf("europe-west4-b", "g2-standard-4", "SPOT"));
+  }
+
+  @Test
+  void aStockOutOneHandlerInstanceMetIsSkippedByAnother() {
+    noInstances();
+    inserts("us-central1-a", "g2-standard-4", "SPOT", false);
+    inserts("europe-west4-b", "g2-standard-4", "SPOT", true);
+    try (FakeDatastore store = new FakeDatastore()) {
+      DatastoreLocation shared =
+          new DatastoreLocation("my-project", "autorunner", "", store.baseUrl().toString());
+      ComputeEngineMachines first =
+          machines(
+              false,
+              false,
+              new DatastoreCapacityNotes(
+                  DatastoreClients.connect(shared, DatastoreCapacityNotes.RETRIES)));
+      first.create(Requests.request("ghr-1-1", spec("gpu=nvidia-l4")));
+      ComputeEngineMachines second =
+          machines(
+              false,
+              false,
+              new DatastoreCapacityNotes(
+                  DatastoreClients.connect(shared, DatastoreCapacityNotes.RETRIES)));
+
+      CreatedMachine other = second.create(Requests.request("ghr-2-1", spec("gpu=nvidia-l4")));
+
+      assertThat(other.zone()).isEqualTo("europe-west4-b");
+      compute.verify(1, insertOf("us-central1-a", "g2-standard-4", "SPOT"));
+      compute.verify(2, insertOf("europe-west4-b", "g2-standard-4", "SPOT"));
+      first.close();
+    }
   }
 
   @Test

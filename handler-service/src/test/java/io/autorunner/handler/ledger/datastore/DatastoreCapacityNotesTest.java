@@ -1,0 +1,72 @@
+package io.autorunner.handler.ledger.datastore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import io.autorunner.testkit.datastore.FakeDatastore;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Capacity notes through the real client's HTTP transport, against the fake Datastore. */
+class DatastoreCapacityNotesTest {
+
+  private static final Instant NOW = Instant.parse("2026-12-02T08:00:00Z");
+  private static final String OUT = "us-central1-a g2-standard-4+1xnvidia-l4 SPOT";
+  private static final String OTHER = "europe-west4-b g2-standard-4+1xnvidia-l4 SPOT";
+
+  private final FakeDatastore fake = new FakeDatastore();
+
+  @AfterEach
+  void close() {
+    fake.close();
+  }
+
+  private DatastoreCapacityNotes notes() {
+    return new DatastoreCapacityNotes(
+        DatastoreClients.connect(
+            new DatastoreLocation("test-project", "autorunner", "", fake.baseUrl().toString()),
+            DatastoreCapacityNotes.RETRIES));
+  }
+
+  @Test
+  void aNoteOneInstanceWritesIsReadByAnotherUntilItEnds() {
+    notes().note(OUT, NOW.plusSeconds(300));
+
+    DatastoreCapacityNotes other = notes();
+    assertThat(other.holding(List.of(OUT, OTHER), NOW))
+        .isEqualTo(Map.of(OUT, NOW.plusSeconds(300)));
+    assertThat(other.holding(List.of(OUT), NOW.plusSeconds(300))).isEmpty();
+    assertThat(fake.calls("lookup")).isEqualTo(2);
+  }
+
+  @Test
+  void aNoteIsOneEntityNamedByItsKeyThatTheTtlPolicyRemoves() {
+    notes().note(OUT, NOW.plusSeconds(300));
+    notes().note(OUT, NOW.plusSeconds(600));
+
+    assertThat(fake.entities()).hasSize(1);
+    assertThat(fake.entity(DatastoreCapacityNotes.KIND, OUT)).isPresent();
+    assertThat(fake.entity(DatastoreCapacityNotes.KIND, OUT).get().property("expireAt"))
+        .map(v -> v.getTimestampValue().getSeconds())
+        .contains(NOW.plusSeconds(600).getEpochSecond());
+    assertThat(notes().holding(List.of(OUT), NOW)).isEqualTo(Map.of(OUT, NOW.plusSeconds(600)));
+  }
+
+  @Test
+  void aStoreThatDoesNotAnswerIsReadAsNoNotesAndAWriteIsOnlyLogged() {
+    DatastoreCapacityNotes notes = notes();
+    fake.failNext(10);
+
+    assertThat(notes.holding(List.of(OUT), NOW)).isEmpty();
+    assertThatCode(() -> notes.note(OUT, NOW.plusSeconds(300))).doesNotThrowAnyException();
+  }
+
+  @Test
+  void noKeysAskNothing() {
+    assertThat(notes().holding(List.of(), NOW)).isEmpty();
+    assertThat(fake.calls("lookup")).isZero();
+  }
+}
