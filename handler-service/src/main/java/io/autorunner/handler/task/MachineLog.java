@@ -2,6 +2,7 @@ package io.autorunner.handler.task;
 
 import io.autorunner.common.event.UntrustedText;
 import io.autorunner.common.logging.LogFields;
+import io.autorunner.common.policy.RunnerSpec;
 import io.autorunner.common.task.JobRef;
 import io.autorunner.handler.cost.VmCost;
 import io.autorunner.handler.cost.VmPricing;
@@ -52,15 +53,14 @@ public final class MachineLog {
           line.addKeyValue(LogFields.JOB_ID, job.get().jobId())
               .addKeyValue(LogFields.RUN_ID, job.get().runId());
     }
+    // The seeker may have made another of the job's choices than its first: log what exists, which
+    // the created-VM and cost metrics count by.
+    RunnerSpec made = created.madeOr(request.spec());
     line =
-        line.addKeyValue(LogFields.MACHINE_TYPE, request.spec().machineType())
-            .addKeyValue(
-                LogFields.GPU_TYPE,
-                request.spec().hasGpu() ? request.spec().accelerator().type() : "")
-            .addKeyValue(
-                LogFields.GPU_COUNT,
-                request.spec().hasGpu() ? request.spec().accelerator().count() : 0)
-            .addKeyValue(LogFields.DISK_GB, request.spec().diskGb())
+        line.addKeyValue(LogFields.MACHINE_TYPE, made.machineType())
+            .addKeyValue(LogFields.GPU_TYPE, made.hasGpu() ? made.accelerator().type() : "")
+            .addKeyValue(LogFields.GPU_COUNT, made.hasGpu() ? made.accelerator().count() : 0)
+            .addKeyValue(LogFields.DISK_GB, made.diskGb())
             .addKeyValue(LogFields.SPOT, created.spot());
     // Names a repository's authors wrote: one line of printable ASCII, however they spelled them.
     line = withNames(line, printable(request.workflow()), printable(request.jobName()));

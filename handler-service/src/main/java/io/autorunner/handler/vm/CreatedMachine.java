@@ -1,5 +1,6 @@
 package io.autorunner.handler.vm;
 
+import io.autorunner.common.policy.RunnerSpec;
 import java.util.Objects;
 
 /**
@@ -9,12 +10,30 @@ import java.util.Objects;
  * @param spot whether it runs as Spot (false after the standard fallback)
  * @param placedAs what was made when it is not what the job asked for first (a GPU further down its
  *     preferences, Flex-start), else empty
+ * @param made the machine and GPU this call made, which the seeker may have taken from further down
+ *     the job's choices; null when it is the request's own (or the VM was found made)
  */
 public record CreatedMachine(
-    String name, String zone, boolean spot, boolean alreadyExisted, String placedAs) {
+    String name,
+    String zone,
+    boolean spot,
+    boolean alreadyExisted,
+    String placedAs,
+    RunnerSpec made) {
 
   public CreatedMachine {
     placedAs = Objects.requireNonNullElse(placedAs, "");
+  }
+
+  /** Made as described by {@code placedAs}, of the request's own spec. */
+  public CreatedMachine(
+      String name, String zone, boolean spot, boolean alreadyExisted, String placedAs) {
+    this(name, zone, spot, alreadyExisted, placedAs, null);
+  }
+
+  /** The machine and GPU the VM has: {@link #made}, or else what was {@code asked}. */
+  public RunnerSpec madeOr(RunnerSpec asked) {
+    return made != null ? made : asked;
   }
 
   /** Made as asked first, or found made. */

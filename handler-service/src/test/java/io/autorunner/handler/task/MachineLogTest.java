@@ -116,6 +116,27 @@ class MachineLogTest {
         .containsEntry(LogFields.WORKFLOW, "GPU Tests");
   }
 
+  @Test
+  void aCreatedVmIsLoggedAsTheChoiceTheSeekerMadeNotTheFirstOneAsked() {
+    MachineLog log = Fixtures.machineLog(Clock.fixed(T0, ZoneOffset.UTC));
+
+    log.created(
+        Requests.request(Requests.l4Spec()),
+        new CreatedMachine(
+            "ghr-4242-1",
+            "us-central1-b",
+            true,
+            false,
+            "n1-standard-4 with 1x nvidia-tesla-t4 Spot in us-central1-b",
+            Requests.t4Spec()),
+        Optional.empty());
+
+    assertThat(fields(lines.list.get(0)))
+        .containsEntry(LogFields.MACHINE_TYPE, Requests.t4Spec().machineType())
+        .containsEntry(LogFields.GPU_TYPE, "nvidia-tesla-t4");
+    assertThat(Requests.l4Spec().accelerator().type()).isNotEqualTo("nvidia-tesla-t4");
+  }
+
   private static Map<String, Object> fields(ILoggingEvent event) {
     Map<String, Object> fields = new HashMap<>();
     for (KeyValuePair pair : event.getKeyValuePairs()) {

@@ -173,17 +173,23 @@ final class ZonePlacement {
         Optional<GceFailure> failure = insert(asked, zone, model);
         if (failure.isEmpty()) {
           trail.steps.add(what + ": created");
-          boolean asFirst =
-              choice.equals(request.spec().choices().get(0)) && model != Model.FLEX_START;
+          boolean firstChoice = choice.equals(request.spec().choices().get(0));
+          boolean asFirst = firstChoice && model != Model.FLEX_START;
           log.info("VM {}: created as {} ({})", request.name(), what, trail);
           return Optional.of(
               new CreatedMachine(
-                  request.name(), zone, model == Model.SPOT, false, asFirst ? "" : what));
+                  request.name(),
+                  zone,
+                  model == Model.SPOT,
+                  false,
+                  asFirst ? "" : what,
+                  firstChoice ? null : choice));
         }
         GceFailure f = failure.get();
         switch (f.verdict()) {
           case ALREADY_EXISTS -> {
-            log.info("VM {}: already exists in {} (409); nothing to create", request.name(), zone);
+            trail.steps.add(what + ": already exists (409)");
+            log.info("VM {}: nothing to create ({})", request.name(), trail);
             return Optional.of(new CreatedMachine(request.name(), zone, model == Model.SPOT, true));
           }
           case NO_CAPACITY -> {

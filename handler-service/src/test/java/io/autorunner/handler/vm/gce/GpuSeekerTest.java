@@ -123,6 +123,8 @@ class GpuSeekerTest {
     assertThat(created.spot()).isTrue();
     assertThat(created.placedAs())
         .isEqualTo("n1-standard-4 with 1x nvidia-tesla-t4 Spot in us-central1-a");
+    assertThat(created.made().accelerator().type()).isEqualTo("nvidia-tesla-t4");
+    assertThat(created.made().machineType()).isEqualTo("n1-standard-4");
     compute.verify(
         postRequestedFor(urlPathEqualTo(PROJECT + "/zones/europe-west4-b/instances"))
             .withRequestBody(
