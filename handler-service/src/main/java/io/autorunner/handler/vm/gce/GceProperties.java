@@ -33,7 +33,9 @@ import org.springframework.validation.annotation.Validated;
  *     by later creates, on every instance that shares the store's capacity notes (0: never skipped)
  * @param flexStart after Spot (and standard, when allowed) are out everywhere, ask for the
  *     accelerator-optimised families that support it (G2, A2, A3) with Flex-start provisioning
- * @param flexStartWait how long a Flex-start request may wait in GCE's queue for capacity
+ * @param flexStartWait how long a Flex-start request may wait in GCE's queue for capacity; with
+ *     Flex-start on, no longer than {@code operationTimeout}, which is how long the insert is
+ *     waited for
  */
 @Validated
 @ConfigurationProperties("autorunner.gce")
@@ -59,7 +61,7 @@ public record GceProperties(
     @DefaultValue("3m") Duration operationTimeout,
     @DefaultValue("5m") Duration stockoutMemory,
     @DefaultValue("false") boolean flexStart,
-    @DefaultValue("5m") Duration flexStartWait) {
+    @DefaultValue("3m") Duration flexStartWait) {
 
   public GceProperties {
     if (stockoutMemory != null && stockoutMemory.isNegative()) {
@@ -77,6 +79,19 @@ public record GceProperties(
             || operationTimeout.compareTo(Duration.ofMinutes(10)) > 0)) {
       throw new IllegalArgumentException(
           "autorunner.gce.operation-timeout must be between 1s and 10m, not " + operationTimeout);
+    }
+    if (flexStart
+        && flexStartWait != null
+        && operationTimeout != null
+        && flexStartWait.compareTo(operationTimeout) > 0) {
+      // The create waits operationTimeout for the insert and then reports it unfinished, while GCE
+      // would still hold the request: the retry could then ask for a second VM elsewhere.
+      throw new IllegalArgumentException(
+          "autorunner.gce.flex-start-wait ("
+              + flexStartWait
+              + ") must not exceed autorunner.gce.operation-timeout ("
+              + operationTimeout
+              + "), how long a create waits for its insert");
     }
     if (maxRunDuration != null
         && (maxRunDuration.compareTo(Duration.ofMinutes(30)) < 0

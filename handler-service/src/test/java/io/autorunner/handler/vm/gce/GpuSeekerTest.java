@@ -78,7 +78,7 @@ class GpuSeekerTest {
             "pd-balanced",
             Duration.ofHours(6),
             spotFallback,
-            Duration.ofSeconds(20),
+            Duration.ofMinutes(10),
             Duration.ofMinutes(5),
             flexStart,
             Duration.ofMinutes(10));
@@ -227,6 +227,33 @@ class GpuSeekerTest {
             .withRequestBody(
                 matchingJsonPath("$.labels.autorunner-provisioning", equalTo("flex-start")))
             .withRequestBody(matchingJsonPath("$.labels.autorunner-spot", equalTo("false"))));
+  }
+
+  @Test
+  void aFlexStartWaitLongerThanTheInsertIsWaitedForIsRefusedAtStart() {
+    assertThatThrownBy(
+            () ->
+                new GceProperties(
+                    "my-project",
+                    ZONES,
+                    null,
+                    "global/networks/default",
+                    null,
+                    false,
+                    null,
+                    "projects/debian-cloud/global/images/family/debian-12",
+                    "projects/deeplearning-platform-release/global/images/family/common-cu128",
+                    "projects/windows-cloud/global/images/family/windows-2022",
+                    "pd-balanced",
+                    Duration.ofHours(6),
+                    false,
+                    Duration.ofMinutes(3),
+                    Duration.ofMinutes(5),
+                    true,
+                    Duration.ofMinutes(5)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("flex-start-wait (PT5M) must not exceed")
+        .hasMessageContaining("operation-timeout (PT3M)");
   }
 
   @Test
