@@ -4,6 +4,10 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -93,11 +97,45 @@ public record GceProperties(
               + operationTimeout
               + "), how long a create waits for its insert");
     }
+    if (zones != null && subnetwork != null && !subnetwork.isBlank()) {
+      requireSubnetworkInEveryZonesRegion(zones, subnetwork);
+    }
     if (maxRunDuration != null
         && (maxRunDuration.compareTo(Duration.ofMinutes(30)) < 0
             || maxRunDuration.compareTo(Duration.ofDays(7)) > 0)) {
       throw new IllegalArgumentException(
           "autorunner.gce.max-run-duration must be between 30m and 7d, not " + maxRunDuration);
+    }
+  }
+
+  private static final Pattern SUBNETWORK_REGION = Pattern.compile("(?:^|/)regions/([^/]+)/");
+
+  /**
+   * A subnetwork belongs to one region, and a VM's subnetwork must be in its zone's region: a fixed
+   * one with zones elsewhere would make every insert there fail. {@code {region}} in it is replaced
+   * by each zone's region (one subnet per region).
+   */
+  private static void requireSubnetworkInEveryZonesRegion(List<String> zones, String subnetwork) {
+    if (subnetwork.contains("{region}")) {
+      return;
+    }
+    Set<String> regions = new TreeSet<>();
+    zones.forEach(zone -> regions.add(InstanceFactory.regionOf(zone)));
+    Set<String> elsewhere = new TreeSet<>(regions);
+    Matcher named = SUBNETWORK_REGION.matcher(subnetwork);
+    if (named.find()) {
+      elsewhere.remove(named.group(1));
+    } else if (regions.size() == 1) {
+      elsewhere.clear();
+    }
+    if (!elsewhere.isEmpty()) {
+      throw new IllegalArgumentException(
+          "autorunner.gce.subnetwork "
+              + subnetwork
+              + " is in one region, but autorunner.gce.zones has zones in "
+              + elsewhere
+              + ": write {region} in it (regions/{region}/subnetworks/NAME, one subnet per"
+              + " region) or keep the zones in its region");
     }
   }
 }

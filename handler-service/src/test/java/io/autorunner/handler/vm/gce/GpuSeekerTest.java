@@ -257,6 +257,40 @@ class GpuSeekerTest {
   }
 
   @Test
+  void zonesOutsideAFixedSubnetworksRegionAreRefusedAtStart() {
+    assertThatThrownBy(() -> gce(ZONES, "regions/us-central1/subnetworks/autorunner-runners"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("zones in [europe-west4]")
+        .hasMessageContaining("{region}");
+    assertThatThrownBy(() -> gce(ZONES, "autorunner-runners"))
+        .hasMessageContaining("zones in [europe-west4, us-central1]");
+    assertThat(gce(List.of("us-central1-a", "us-central1-b"), "regions/us-central1/subnetworks/r"))
+        .isNotNull();
+    assertThat(gce(ZONES, "regions/{region}/subnetworks/autorunner-runners")).isNotNull();
+  }
+
+  private static GceProperties gce(List<String> zones, String subnetwork) {
+    return new GceProperties(
+        "my-project",
+        zones,
+        null,
+        "global/networks/default",
+        subnetwork,
+        false,
+        null,
+        "projects/debian-cloud/global/images/family/debian-12",
+        "projects/deeplearning-platform-release/global/images/family/common-cu128",
+        "projects/windows-cloud/global/images/family/windows-2022",
+        "pd-balanced",
+        Duration.ofHours(6),
+        false,
+        Duration.ofMinutes(3),
+        Duration.ofMinutes(5),
+        false,
+        Duration.ofMinutes(3));
+  }
+
+  @Test
   void aT4IsNeverAskedForWithFlexStart() {
     noInstances();
     for (String zone : ZONES) {
