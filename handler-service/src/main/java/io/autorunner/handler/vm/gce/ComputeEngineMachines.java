@@ -12,6 +12,7 @@ import com.google.cloud.compute.v1.SetLabelsInstanceRequest;
 import com.google.cloud.compute.v1.ZoneOperationsClient;
 import io.autorunner.common.naming.Rfc1035Name;
 import io.autorunner.handler.vm.CapacityNotes;
+import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.CreatedMachine;
 import io.autorunner.handler.vm.Machine;
 import io.autorunner.handler.vm.MachineLabels;
@@ -21,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -136,7 +138,55 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
       log.info("VM {} already exists in {}; nothing to create", machine.name(), machine.zone());
       return new CreatedMachine(machine.name(), machine.zone(), machine.spot(), true);
     }
-    return placement.place(request);
+    CreatedMachine created = placement.place(request);
+    return created.alreadyExisted() ? created : onlyOne(created);
+  }
+
+  /**
+   * Names are unique per zone only: two handler instances creating one name at once (a task
+   * delivered twice, overlapping pool top-ups) each land it in another zone when their walks part
+   * (one skipped a zone the other had not yet heard was out). So after an insert the name is listed
+   * again, and if it exists in more than one zone every instance keeps the same one, the earliest
+   * created (then by zone), and deletes the others. The VM this call made may be the one deleted:
+   * it then answers with the kept one, as found made.
+   */
+  private CreatedMachine onlyOne(CreatedMachine created) {
+    List<Machine> same;
+    try {
+      same = named(created.name());
+    } catch (ComputeException e) {
+      log.warn("VM {}: not listed again after its insert ({})", created.name(), e.getMessage());
+      return created;
+    }
+    if (same.size() <= 1) {
+      return created;
+    }
+    Machine kept =
+        same.stream()
+            .min(Comparator.comparing(Machine::created).thenComparing(Machine::zone))
+            .orElseThrow();
+    for (Machine twin : same) {
+      if (twin != kept) {
+        log.warn(
+            "VM {}: made in {} as well, by another create at the same time; deleting it there and"
+                + " keeping the one in {}",
+            created.name(),
+            twin.zone(),
+            kept.zone());
+        try {
+          delete(twin);
+        } catch (ComputeException e) {
+          log.warn(
+              "VM {}: the twin in {} not deleted yet: {}",
+              created.name(),
+              twin.zone(),
+              e.getMessage());
+        }
+      }
+    }
+    return kept.zone().equals(created.zone())
+        ? created
+        : new CreatedMachine(created.name(), kept.zone(), kept.spot(), true);
   }
 
   @Override
@@ -217,8 +267,13 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
     if (!Rfc1035Name.matches(name)) {
       throw new IllegalArgumentException("not a GCE instance name: " + name);
     }
+    return named(name).stream().findFirst();
+  }
+
+  /** Every VM of ours of this name, in whichever zone. */
+  private List<Machine> named(String name) {
     List<Machine> found = list("(name = \"" + name + "\") AND " + MANAGED_FILTER);
-    return found.stream().filter(m -> m.name().equals(name)).findFirst();
+    return found.stream().filter(m -> m.name().equals(name)).toList();
   }
 
   @Override

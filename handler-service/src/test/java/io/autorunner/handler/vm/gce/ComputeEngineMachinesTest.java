@@ -22,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.autorunner.common.policy.OperatingSystem;
 import io.autorunner.common.policy.PolicyProperties;
@@ -487,6 +488,90 @@ class ComputeEngineMachinesTest {
         .contains("labels.managed-by = \"autorunner\"");
     assertThat(lists.get(1).queryParameter("filter").firstValue())
         .isEqualTo("(labels.managed-by = \"autorunner\")");
+  }
+
+  @Test
+  void aNameTwoCreatesLandedInTwoZonesAtOnceKeepsTheEarlierVmOnly() throws Exception {
+    // The look before the walk finds nothing; the look after the insert finds the name twice:
+    // this call's VM in us-central1-a and, made a moment earlier by another handler instance,
+    // one in us-central1-b.
+    compute.stubFor(
+        get(urlPathEqualTo(PROJECT + "/aggregated/instances"))
+            .inScenario("twins")
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willReturn(okJson("{\"kind\": \"compute#instanceAggregatedList\", \"items\": {}}"))
+            .willSetStateTo("inserted"));
+    compute.stubFor(
+        get(urlPathEqualTo(PROJECT + "/aggregated/instances"))
+            .inScenario("twins")
+            .whenScenarioStateIs("inserted")
+            .willReturn(
+                okJson(
+                    twins(
+                        "us-central1-a", "2025-01-02T02:00:00.900-08:00",
+                        "us-central1-b", "2025-01-02T02:00:00.100-08:00"))));
+    insertSucceeds("us-central1-a");
+    compute.stubFor(
+        delete(urlPathEqualTo(PROJECT + "/zones/us-central1-a/instances/" + NAME))
+            .willReturn(okJson(operation("us-central1-a", "op-delete-a", "RUNNING"))));
+    operationDone("us-central1-a", "op-delete-a");
+
+    CreatedMachine created =
+        machines(List.of("us-central1-a", "us-central1-b"), false).create(request(t4Spec()));
+
+    assertThat(created).isEqualTo(new CreatedMachine(NAME, "us-central1-b", true, true));
+    compute.verify(
+        1, deleteRequestedFor(urlPathEqualTo(PROJECT + "/zones/us-central1-a/instances/" + NAME)));
+    compute.verify(
+        0, deleteRequestedFor(urlPathEqualTo(PROJECT + "/zones/us-central1-b/instances/" + NAME)));
+  }
+
+  @Test
+  void theCreateThatMadeTheEarlierTwinKeepsItsOwn() throws Exception {
+    compute.stubFor(
+        get(urlPathEqualTo(PROJECT + "/aggregated/instances"))
+            .inScenario("twins")
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willReturn(okJson("{\"kind\": \"compute#instanceAggregatedList\", \"items\": {}}"))
+            .willSetStateTo("inserted"));
+    compute.stubFor(
+        get(urlPathEqualTo(PROJECT + "/aggregated/instances"))
+            .inScenario("twins")
+            .whenScenarioStateIs("inserted")
+            .willReturn(
+                okJson(
+                    twins(
+                        "us-central1-a", "2025-01-02T02:00:00.100-08:00",
+                        "us-central1-b", "2025-01-02T02:00:00.900-08:00"))));
+    insertSucceeds("us-central1-a");
+    compute.stubFor(
+        delete(urlPathEqualTo(PROJECT + "/zones/us-central1-b/instances/" + NAME))
+            .willReturn(okJson(operation("us-central1-b", "op-delete-b", "RUNNING"))));
+    operationDone("us-central1-b", "op-delete-b");
+
+    CreatedMachine created =
+        machines(List.of("us-central1-a", "us-central1-b"), false).create(request(t4Spec()));
+
+    assertThat(created).isEqualTo(new CreatedMachine(NAME, "us-central1-a", true, false));
+    compute.verify(
+        1, deleteRequestedFor(urlPathEqualTo(PROJECT + "/zones/us-central1-b/instances/" + NAME)));
+  }
+
+  /** The name in two zones, each VM created when given. */
+  private static String twins(String zoneA, String createdA, String zoneB, String createdB) {
+    String base = "https://www.googleapis.com/compute/v1/projects/my-project/zones/";
+    String vm =
+        """
+        "%s": {"instances": [{
+          "kind": "compute#instance", "name": "%s", "zone": "%s", "status": "PROVISIONING",
+          "creationTimestamp": "%s",
+          "labels": {"managed-by": "autorunner", "autorunner-job-id": "4242",
+                     "autorunner-spot": "true"}}]}""";
+    return "{\"kind\": \"compute#instanceAggregatedList\", \"items\": {"
+        + vm.formatted("zones/" + zoneA, NAME, base + zoneA, createdA)
+        + ","
+        + vm.formatted("zones/" + zoneB, NAME, base + zoneB, createdB)
+        + "}}";
   }
 
   @Test
