@@ -140,6 +140,41 @@ class DeploymentFilesTest {
   }
 
   @Test
+  void cloudBuildGivesTheHandlerItsBootImagesSoADeployKeepsABakedFamily() throws Exception {
+    Map<String, Object> config = new Yaml().load(Files.readString(REPO.resolve("cloudbuild.yaml")));
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> steps = (List<Map<String, Object>>) config.get("steps");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> substitutions = (Map<String, Object>) config.get("substitutions");
+
+    assertThat(env(args(steps, "deploy-handler")))
+        .containsEntry("AUTORUNNER_GCE_CPU_IMAGE", "${_CPU_IMAGE}")
+        .containsEntry("AUTORUNNER_GCE_GPU_IMAGE", "${_GPU_IMAGE}");
+    // Left as they are, the substitutions give the handler its own defaults.
+    assertThat(substitutions)
+        .containsEntry("_CPU_IMAGE", defaultOf("cpuImage"))
+        .containsEntry("_GPU_IMAGE", defaultOf("gpuImage"));
+  }
+
+  private static String defaultOf(String component) throws NoSuchMethodException {
+    java.lang.reflect.RecordComponent[] components =
+        io.autorunner.handler.vm.gce.GceProperties.class.getRecordComponents();
+    java.lang.reflect.Constructor<?> constructor =
+        io.autorunner.handler.vm.gce.GceProperties.class.getDeclaredConstructor(
+            java.util.Arrays.stream(components)
+                .map(java.lang.reflect.RecordComponent::getType)
+                .toArray(Class<?>[]::new));
+    for (int i = 0; i < components.length; i++) {
+      if (components[i].getName().equals(component)) {
+        return constructor.getParameters()[i].getAnnotation(
+                org.springframework.boot.context.properties.bind.DefaultValue.class)
+            .value()[0];
+      }
+    }
+    throw new AssertionError("no component " + component);
+  }
+
+  @Test
   void theBuildContextLeavesOutHostBuildOutput() throws IOException {
     assertThat(Files.readAllLines(REPO.resolve(".dockerignore"))).contains("**/target/", ".git/");
   }
