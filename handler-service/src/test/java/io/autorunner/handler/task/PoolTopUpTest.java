@@ -114,6 +114,9 @@ class PoolTopUpTest {
     assertThat(request.job()).isEmpty();
     assertThat(request.spec().hasGpu()).isTrue();
     assertThat(request.spec().labels()).isEqualTo(GPU);
+    assertThat(request.spec().spot())
+        .as("a pool VM is Spot unless its labels say otherwise")
+        .isTrue();
     Machine vm = machines.find("ghr-p-gpu-1").orElseThrow();
     assertThat(vm.labels()).containsEntry(MachineLabels.POOL, "gpu");
     assertThat(vm.runnerScope().orElseThrow().owningOrganization()).contains("acme");
