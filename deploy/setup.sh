@@ -298,6 +298,9 @@ say "the handler's roles"
 #   instances.aggregatedList (find, list; instances.list likewise): compute.instances.list.
 #   zoneOperations.get (the client polls insert and delete with it), zoneOperations.list
 #     (preemptions): compute.zoneOperations.get, compute.zoneOperations.list.
+#   regionInstances.bulkInsert (one VM asked of a region's open zones at once): the insert's own
+#     permissions above, regionOperations.get to poll it (compute.regionOperations.get) and
+#     regions.get for the region's zones its location policy denies (compute.regions.get).
 #   Datastore lookup and commit (upsert) in a transaction, and the capacity notes' lookup and
 #     upsert outside one: datastore.entities.get, datastore.entities.create,
 #     datastore.entities.update, and datastore.databases.get (begin or roll back a transaction). No delete, list or query: expireAt's TTL policy removes entries.
@@ -314,12 +317,14 @@ say "the handler's roles"
 #     handler cannot read, stop or re-purpose any other VM of the project.
 #   autorunnerHandlerProject: what is checked on the project, the subnet, an image or the database,
 #     never on a VM, and so cannot be conditioned on a VM's name: list and aggregatedList
-#     (compute.instances.list), zone operations, subnetworks.use, images.useReadOnly, Datastore.
+#     (compute.instances.list), zone and region operations, regions.get, subnetworks.use,
+#     images.useReadOnly, Datastore.
 vm_permissions=(compute.disks.create compute.instances.create compute.instances.delete
   compute.instances.get compute.instances.setLabels compute.instances.setMetadata
   compute.instances.setServiceAccount)
-project_permissions=(compute.images.useReadOnly compute.instances.list compute.subnetworks.use
-  compute.zoneOperations.get compute.zoneOperations.list datastore.databases.get
+project_permissions=(compute.images.useReadOnly compute.instances.list compute.regionOperations.get
+  compute.regions.get compute.subnetworks.use compute.zoneOperations.get
+  compute.zoneOperations.list datastore.databases.get
   datastore.entities.create datastore.entities.get datastore.entities.update)
 custom_role autorunnerHandler "autorunner handler: runner VMs" "${vm_permissions[@]}"
 custom_role autorunnerHandlerProject "autorunner handler: listing, operations, network, ledger" \

@@ -169,6 +169,8 @@ class SetupScriptTest {
         .containsExactlyInAnyOrder(
             "compute.images.useReadOnly",
             "compute.instances.list",
+            "compute.regionOperations.get",
+            "compute.regions.get",
             "compute.subnetworks.use",
             "compute.zoneOperations.get",
             "compute.zoneOperations.list",
@@ -292,7 +294,7 @@ class SetupScriptTest {
     assertThat(rolePermissions("update", "autorunnerHandlerProject"))
         .doesNotContain("compute.instances.setTags")
         .contains("compute.instances.list")
-        .hasSize(9);
+        .hasSize(11);
     assertThat(calls()).noneMatch(c -> c.startsWith("iam roles update autorunnerHandler "));
   }
 

@@ -4,6 +4,10 @@ import com.google.api.gax.core.NoCredentialsProvider;
 import com.google.api.gax.rpc.ClientSettings;
 import com.google.cloud.compute.v1.InstancesClient;
 import com.google.cloud.compute.v1.InstancesSettings;
+import com.google.cloud.compute.v1.RegionInstancesClient;
+import com.google.cloud.compute.v1.RegionInstancesSettings;
+import com.google.cloud.compute.v1.RegionsClient;
+import com.google.cloud.compute.v1.RegionsSettings;
 import com.google.cloud.compute.v1.ZoneOperationsClient;
 import com.google.cloud.compute.v1.ZoneOperationsSettings;
 import io.autorunner.common.config.EndpointOverride;
@@ -15,9 +19,11 @@ import io.autorunner.handler.vm.gce.ComputeEngineMachines;
 import io.autorunner.handler.vm.gce.DryRunMachines;
 import io.autorunner.handler.vm.gce.GceProperties;
 import io.autorunner.handler.vm.gce.InstanceFactory;
+import io.autorunner.handler.vm.gce.RegionalInsert;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -60,7 +66,10 @@ public class ComputeConfiguration {
             instancesClient(gce),
             operationsClient(gce),
             gce.operationTimeout(),
-            notes);
+            notes,
+            gce.bulkInsert()
+                ? Optional.of(new RegionalInsert(regionInstancesClient(gce), regionsClient(gce)))
+                : Optional.empty());
       }
       case DRY_RUN -> {
         log.warn(
@@ -85,6 +94,28 @@ public class ComputeConfiguration {
       return InstancesClient.create(settings.build());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the Compute Engine client", e);
+    }
+  }
+
+  /** A regional instances client (bulk insert), pointed like {@link #instancesClient}. */
+  public static RegionInstancesClient regionInstancesClient(GceProperties gce) {
+    RegionInstancesSettings.Builder settings = RegionInstancesSettings.newBuilder();
+    pointAt(settings, gce.endpoint());
+    try {
+      return RegionInstancesClient.create(settings.build());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the Compute Engine regional client", e);
+    }
+  }
+
+  /** A regions client (a region's zones), pointed like {@link #instancesClient}. */
+  public static RegionsClient regionsClient(GceProperties gce) {
+    RegionsSettings.Builder settings = RegionsSettings.newBuilder();
+    pointAt(settings, gce.endpoint());
+    try {
+      return RegionsClient.create(settings.build());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the Compute Engine regions client", e);
     }
   }
 

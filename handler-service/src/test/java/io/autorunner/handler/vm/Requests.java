@@ -100,7 +100,8 @@ public final class Requests {
         Duration.ofMinutes(3),
         Duration.ofMinutes(5),
         false,
-        Duration.ofMinutes(5));
+        Duration.ofMinutes(5),
+        true);
   }
 
   public static PolicyProperties policy(Map<String, String> imageAliases) {

@@ -83,6 +83,13 @@ final class ComputeState {
     return op;
   }
 
+  /** A region's operation (a bulk insert), kept under its region as a zone's are under theirs. */
+  Op newRegionOp(String project, String region, String type, Vm target) {
+    Op op = new Op(project, region, true, type, target, nextId());
+    operations.put(key(project, region, op.name), op);
+    return op;
+  }
+
   Op operation(String project, String zone, String name) {
     return operations.get(key(project, zone, name));
   }

@@ -13,12 +13,13 @@ import java.util.function.Consumer;
 /**
  * A fake Compute Engine on loopback speaking the REST subset that google-cloud-compute's {@code
  * InstancesClient} uses: instances insert, get, delete, list and aggregatedList (with filters), and
- * zone operations get, list and wait. It keeps state over time: an inserted instance is
- * PROVISIONING, then STAGING, then RUNNING after {@link #setBootDelay}; insert operations are
- * RUNNING until {@link #setOperationDelay} has passed, then DONE; a deleted instance is STOPPING
- * for {@link #setDeleteDelay}, then gone. Creation timestamps strictly increase, and {@link
- * #lifetimes} keeps when every instance lived. Faults come on demand and all methods are
- * thread-safe.
+ * zone operations get, list and wait; and of {@code RegionInstancesClient} and {@code
+ * RegionsClient}: a region's bulk insert of one VM, its operation, and {@code regions.get} ({@link
+ * RegionEndpoints}). It keeps state over time: an inserted instance is PROVISIONING, then STAGING,
+ * then RUNNING after {@link #setBootDelay}; insert operations are RUNNING until {@link
+ * #setOperationDelay} has passed, then DONE; a deleted instance is STOPPING for {@link
+ * #setDeleteDelay}, then gone. Creation timestamps strictly increase, and {@link #lifetimes} keeps
+ * when every instance lived. Faults come on demand and all methods are thread-safe.
  *
  * <p>Point the client at {@link #baseUrl()} with {@code
  * InstancesSettings.newBuilder().setEndpoint(baseUrl).setCredentialsProvider(NoCredentialsProvider.create())}.
@@ -67,6 +68,9 @@ public final class FakeComputeEngine implements AutoCloseable {
     new InstanceEndpoints(state, capacity, lifecycle).routes(server, zone);
     new InstanceListEndpoints(state).routes(server, API, zone);
     new OperationEndpoints(state).routes(server, zone);
+    String region = API + "/regions/([^/]+)";
+    new RegionEndpoints(state, capacity, lifecycle).routes(server, region);
+    new OperationEndpoints(state).routes(server, region);
     new ControlEndpoints(this).routes(server);
     this.metadata = new MetadataServer(state, server.baseUrl());
     metadata.routes(server);

@@ -23,6 +23,10 @@ final class GceFormat {
     return LINK_ROOT + project + "/zones/" + zone;
   }
 
+  static String regionLink(String project, String region) {
+    return LINK_ROOT + project + "/regions/" + region;
+  }
+
   static String timestamp(Instant instant) {
     return RFC3339.format(OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
   }

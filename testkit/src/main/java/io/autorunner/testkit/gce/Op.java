@@ -4,10 +4,18 @@ import io.autorunner.testkit.http.JsonServer;
 import java.time.Instant;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Mutable state of one zone operation; guarded by the state's lock. */
+/**
+ * Mutable state of one zone operation, or of a region's (a bulk insert: {@link #regional}, its
+ * region in {@link #zone}); guarded by the state's lock.
+ */
 final class Op {
   final String project;
   final String zone;
+  final boolean regional;
+
+  /** The zone a bulk insert made its VM in; null while none. */
+  String bulkZone;
+
   final String type;
   final String target;
   final long targetId;
@@ -21,8 +29,13 @@ final class Op {
   OperationError error;
 
   Op(String project, String zone, String type, Vm vm, long id) {
+    this(project, zone, false, type, vm, id);
+  }
+
+  Op(String project, String zone, boolean regional, String type, Vm vm, long id) {
     this.project = project;
     this.zone = zone;
+    this.regional = regional;
     this.type = type;
     this.target = vm.name;
     this.targetId = vm.id;
@@ -39,14 +52,15 @@ final class Op {
   }
 
   ObjectNode json() {
-    String zoneLink = GceFormat.zoneLink(project, zone);
+    String zoneLink =
+        regional ? GceFormat.regionLink(project, zone) : GceFormat.zoneLink(project, zone);
     ObjectNode json = JsonServer.JSON.createObjectNode();
     json.put("kind", "compute#operation");
     json.put("id", Long.toUnsignedString(id));
     json.put("name", name);
-    json.put("zone", zoneLink);
+    json.put(regional ? "region" : "zone", zoneLink);
     json.put("operationType", type);
-    json.put("targetLink", zoneLink + "/instances/" + target);
+    json.put("targetLink", regional ? zoneLink : zoneLink + "/instances/" + target);
     json.put("targetId", Long.toUnsignedString(targetId));
     json.put("status", status);
     json.put("user", "fake@autorunner.test");
@@ -60,6 +74,15 @@ final class Op {
       json.put("statusMessage", statusMessage);
     }
     json.put("selfLink", zoneLink + "/operations/" + name);
+    if ("DONE".equals(status) && regional && bulkZone != null) {
+      ObjectNode location =
+          json.putObject("instancesBulkInsertOperationMetadata")
+              .putObject("perLocationStatus")
+              .putObject("zones/" + bulkZone);
+      location.put("createdVmCount", 1);
+      location.put("targetVmCount", 1);
+      location.put("status", "DONE");
+    }
     if ("DONE".equals(status) && error != null) {
       ObjectNode errors = json.putObject("error");
       ObjectNode item = errors.putArray("errors").addObject();

@@ -49,6 +49,7 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
   private final ZoneOperationsClient operations;
   private final OperationWaiter waiter;
   private final ZonePlacement placement;
+  private final Optional<RegionalInsert> regional;
   private final InstanceReader reader = new InstanceReader();
   private final Clock clock;
 
@@ -75,6 +76,23 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
     this(gce, factory, client, operations, operationTimeout, Clock.systemUTC(), notes);
   }
 
+  /**
+   * @param notes where every handler instance notes the zones it found out of capacity ({@link
+   *     CapacityMemory})
+   * @param regional a region's open zones asked of at once ({@link RegionalInsert}), or empty to
+   *     walk zone by zone only
+   */
+  public ComputeEngineMachines(
+      GceProperties gce,
+      InstanceFactory factory,
+      InstancesClient client,
+      ZoneOperationsClient operations,
+      Duration operationTimeout,
+      CapacityNotes notes,
+      Optional<RegionalInsert> regional) {
+    this(gce, factory, client, operations, operationTimeout, Clock.systemUTC(), notes, regional);
+  }
+
   /** With the clock that dates a listing (see {@link InstanceReader#machine}). */
   ComputeEngineMachines(
       GceProperties gce,
@@ -94,12 +112,34 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
       Duration operationTimeout,
       Clock clock,
       CapacityNotes notes) {
+    this(gce, factory, client, operations, operationTimeout, clock, notes, Optional.empty());
+  }
+
+  ComputeEngineMachines(
+      GceProperties gce,
+      InstanceFactory factory,
+      InstancesClient client,
+      ZoneOperationsClient operations,
+      Duration operationTimeout,
+      Clock clock,
+      CapacityNotes notes,
+      Optional<RegionalInsert> regional) {
     this.gce = Objects.requireNonNull(gce, "gce");
     this.client = Objects.requireNonNull(client, "client");
     this.operations = Objects.requireNonNull(operations, "operations");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.waiter = new OperationWaiter(Objects.requireNonNull(operationTimeout, "operationTimeout"));
-    this.placement = new ZonePlacement(gce, factory, client, waiter, clock, notes);
+    this.regional = Objects.requireNonNull(regional, "regional");
+    this.placement =
+        new ZonePlacement(
+            gce,
+            factory,
+            client,
+            waiter,
+            clock,
+            notes,
+            regional,
+            name -> named(name).stream().map(Machine::zone).findFirst());
     if (gce.project() == null || gce.project().isBlank()) {
       throw new IllegalArgumentException("autorunner.gce.project is required in gce mode");
     }
@@ -305,6 +345,7 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
 
   @Override
   public void close() {
+    regional.ifPresent(RegionalInsert::close);
     operations.close();
     client.close();
   }

@@ -37,6 +37,8 @@ import org.springframework.validation.annotation.Validated;
  *     by later creates, on every instance that shares the store's capacity notes (0: never skipped)
  * @param flexStart after Spot (and standard, when allowed) are out everywhere, ask for the
  *     accelerator-optimised families that support it (G2, A2, A3) with Flex-start provisioning
+ * @param bulkInsert where two or more of a region's zones are open for a VM, ask the region at once
+ *     with a regional bulk insert (GCE picks the zone with capacity) before trying them one by one
  * @param flexStartWait how long a Flex-start request may wait in GCE's queue for capacity; with
  *     Flex-start on, no longer than {@code operationTimeout}, which is how long the insert is
  *     waited for
@@ -65,7 +67,8 @@ public record GceProperties(
     @DefaultValue("3m") Duration operationTimeout,
     @DefaultValue("5m") Duration stockoutMemory,
     @DefaultValue("false") boolean flexStart,
-    @DefaultValue("3m") Duration flexStartWait) {
+    @DefaultValue("3m") Duration flexStartWait,
+    @DefaultValue("true") boolean bulkInsert) {
 
   public GceProperties {
     if (stockoutMemory != null && stockoutMemory.isNegative()) {

@@ -30,6 +30,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -63,10 +64,19 @@ class GpuSeekerTest {
 
   private ComputeEngineMachines machines(
       boolean spotFallback, boolean flexStart, CapacityNotes notes) {
+    return machines(spotFallback, flexStart, notes, ZONES, false);
+  }
+
+  private ComputeEngineMachines machines(
+      boolean spotFallback,
+      boolean flexStart,
+      CapacityNotes notes,
+      List<String> zones,
+      boolean bulk) {
     GceProperties gce =
         new GceProperties(
             "my-project",
-            ZONES,
+            zones,
             compute.baseUrl(),
             "global/networks/autorunner-runners",
             "regions/{region}/subnetworks/autorunner-runners",
@@ -81,7 +91,8 @@ class GpuSeekerTest {
             Duration.ofMinutes(10),
             Duration.ofMinutes(5),
             flexStart,
-            Duration.ofMinutes(10));
+            Duration.ofMinutes(10),
+            true);
     try {
       machines =
           new ComputeEngineMachines(
@@ -91,7 +102,13 @@ class GpuSeekerTest {
               ComputeConfiguration.operationsClient(gce),
               Duration.ofSeconds(20),
               Clock.systemUTC(),
-              notes);
+              notes,
+              bulk
+                  ? Optional.of(
+                      new RegionalInsert(
+                          ComputeConfiguration.regionInstancesClient(gce),
+                          ComputeConfiguration.regionsClient(gce)))
+                  : Optional.empty());
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -137,6 +154,179 @@ class GpuSeekerTest {
                 matchingJsonPath(
                     "$.guestAccelerators[0].acceleratorType",
                     equalTo("zones/us-central1-a/acceleratorTypes/nvidia-tesla-t4"))));
+  }
+
+  private static final List<String> TWO_REGIONS =
+      List.of("us-central1-a", "us-central1-b", "europe-west4-b");
+
+  @Test
+  void aRegionsOpenZonesAreAskedOfAtOnceAndGceSaysWhereTheVmLanded() {
+    noInstances();
+    regionHasZones("us-central1", "us-central1-a", "us-central1-b", "us-central1-c");
+    bulkInserts("us-central1", "us-central1-b");
+
+    CreatedMachine created =
+        machines(false, false, CapacityNotes.none(), TWO_REGIONS, true)
+            .create(Requests.request(spec("gpu")));
+
+    assertThat(created.zone()).isEqualTo("us-central1-b");
+    assertThat(created.alreadyExisted()).isFalse();
+    String bulk = PROJECT + "/regions/us-central1/instances/bulkInsert";
+    compute.verify(
+        postRequestedFor(urlPathEqualTo(bulk))
+            .withRequestBody(matchingJsonPath("$.count", equalTo("1")))
+            .withRequestBody(
+                matchingJsonPath(
+                    "$.perInstanceProperties['ghr-4242-1'].name", equalTo("ghr-4242-1")))
+            .withRequestBody(
+                matchingJsonPath("$.instanceProperties.machineType", equalTo("n1-standard-4")))
+            .withRequestBody(
+                matchingJsonPath(
+                    "$.instanceProperties.guestAccelerators[0].acceleratorType",
+                    equalTo("nvidia-tesla-t4")))
+            .withRequestBody(
+                matchingJsonPath(
+                    "$.instanceProperties.networkInterfaces[0].subnetwork",
+                    equalTo("regions/us-central1/subnetworks/autorunner-runners")))
+            .withRequestBody(
+                matchingJsonPath(
+                    "$.locationPolicy.locations['zones/us-central1-a'].preference",
+                    equalTo("ALLOW")))
+            .withRequestBody(
+                matchingJsonPath(
+                    "$.locationPolicy.locations['zones/us-central1-b'].preference",
+                    equalTo("ALLOW")))
+            .withRequestBody(
+                matchingJsonPath(
+                    "$.locationPolicy.locations['zones/us-central1-c'].preference",
+                    equalTo("DENY"))));
+    compute.verify(0, postRequestedFor(urlPathEqualTo(PROJECT + "/zones/us-central1-a/instances")));
+  }
+
+  @Test
+  void aRegionOutOfCapacityIsRememberedZoneByZoneAndTheNextRegionIsTried() {
+    noInstances();
+    regionHasZones("us-central1", "us-central1-a", "us-central1-b");
+    bulkStocksOut("us-central1");
+    inserts("europe-west4-b", "g2-standard-4", "SPOT", true);
+    ComputeEngineMachines seeker = machines(false, false, CapacityNotes.none(), TWO_REGIONS, true);
+
+    CreatedMachine created = seeker.create(Requests.request("ghr-1-1", spec("gpu=nvidia-l4")));
+    CreatedMachine next = seeker.create(Requests.request("ghr-2-1", spec("gpu=nvidia-l4")));
+
+    assertThat(created.zone()).isEqualTo("europe-west4-b");
+    assertThat(next.zone()).isEqualTo("europe-west4-b");
+    compute.verify(
+        1, postRequestedFor(urlPathEqualTo(PROJECT + "/regions/us-central1/instances/bulkInsert")));
+    compute.verify(0, postRequestedFor(urlPathEqualTo(PROJECT + "/zones/us-central1-a/instances")));
+  }
+
+  @Test
+  void aBulkRequestGceRefusesFallsBackToTheZonesOneByOne() {
+    noInstances();
+    regionHasZones("us-central1", "us-central1-a", "us-central1-b");
+    compute.stubFor(
+        post(urlPathEqualTo(PROJECT + "/regions/us-central1/instances/bulkInsert"))
+            .willReturn(
+                com.github.tomakehurst.wiremock.client.WireMock.aResponse()
+                    .withStatus(400)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(
+                        "{\"error\": {\"code\": 400, \"message\": \"Invalid value for field"
+                            + " 'resource.instanceProperties'\", \"errors\": [{\"reason\":"
+                            + " \"invalid\", \"message\": \"Invalid value\"}]}}")));
+    inserts("us-central1-a", "g2-standard-4", "SPOT", true);
+
+    CreatedMachine created =
+        machines(false, false, CapacityNotes.none(), TWO_REGIONS, true)
+            .create(Requests.request(spec("gpu=nvidia-l4")));
+
+    assertThat(created.zone()).isEqualTo("us-central1-a");
+    compute.verify(1, insertOf("us-central1-a", "g2-standard-4", "SPOT"));
+  }
+
+  @Test
+  void aRegionWhoseZonesCannotBeReadIsWalkedZoneByZone() {
+    // No regions.get answer (as without compute.regions.get): the zonal walk, as before.
+    noInstances();
+    inserts("us-central1-a", "g2-standard-4", "SPOT", true);
+
+    CreatedMachine created =
+        machines(false, false, CapacityNotes.none(), TWO_REGIONS, true)
+            .create(Requests.request(spec("gpu=nvidia-l4")));
+
+    assertThat(created.zone()).isEqualTo("us-central1-a");
+    compute.verify(
+        0, postRequestedFor(urlPathEqualTo(PROJECT + "/regions/us-central1/instances/bulkInsert")));
+  }
+
+  private static void regionHasZones(String region, String... zones) {
+    StringBuilder urls = new StringBuilder();
+    for (String zone : zones) {
+      urls.append(urls.length() == 0 ? "" : ", ")
+          .append("\"https://www.googleapis.com/compute/v1/projects/my-project/zones/")
+          .append(zone)
+          .append('"');
+    }
+    compute.stubFor(
+        get(urlPathEqualTo(PROJECT + "/regions/" + region))
+            .willReturn(
+                okJson(
+                    "{\"kind\": \"compute#region\", \"name\": \""
+                        + region
+                        + "\", \"zones\": ["
+                        + urls
+                        + "]}")));
+  }
+
+  /** A bulk insert in {@code region} that makes its VM in {@code zone}. */
+  private static void bulkInserts(String region, String zone) {
+    String op = "op-bulk-" + region;
+    compute.stubFor(
+        post(urlPathEqualTo(PROJECT + "/regions/" + region + "/instances/bulkInsert"))
+            .willReturn(okJson(regionOperation(region, op, "RUNNING", ""))));
+    compute.stubFor(
+        get(urlPathEqualTo(PROJECT + "/regions/" + region + "/operations/" + op))
+            .willReturn(
+                okJson(
+                    regionOperation(
+                        region,
+                        op,
+                        "DONE",
+                        ", \"instancesBulkInsertOperationMetadata\": {\"perLocationStatus\": {"
+                            + "\"zones/"
+                            + zone
+                            + "\": {\"createdVmCount\": 1, \"targetVmCount\": 1,"
+                            + " \"status\": \"DONE\"}}}"))));
+  }
+
+  private static void bulkStocksOut(String region) {
+    String op = "op-bulk-out-" + region;
+    compute.stubFor(
+        post(urlPathEqualTo(PROJECT + "/regions/" + region + "/instances/bulkInsert"))
+            .willReturn(okJson(regionOperation(region, op, "RUNNING", ""))));
+    compute.stubFor(
+        get(urlPathEqualTo(PROJECT + "/regions/" + region + "/operations/" + op))
+            .willReturn(
+                okJson(
+                    regionOperation(
+                        region,
+                        op,
+                        "DONE",
+                        ", \"httpErrorStatusCode\": 503, \"httpErrorMessage\": \"ERROR\","
+                            + " \"error\": {\"errors\": [{\"code\":"
+                            + " \"ZONE_RESOURCE_POOL_EXHAUSTED\", \"message\": \""
+                            + STOCK_OUT
+                            + "\"}]}"))));
+  }
+
+  private static String regionOperation(String region, String name, String status, String more) {
+    String regionUrl =
+        "https://www.googleapis.com/compute/v1/projects/my-project/regions/" + region;
+    return ("{\"kind\": \"compute#operation\", \"id\": \"99\", \"name\": \"%s\","
+            + " \"region\": \"%s\", \"operationType\": \"bulkInsert\", \"status\": \"%s\","
+            + " \"progress\": 0, \"targetLink\": \"%s\", \"selfLink\": \"%s/operations/%s\"%s}")
+        .formatted(name, regionUrl, status, regionUrl, regionUrl, name, more);
   }
 
   @Test
@@ -250,7 +440,8 @@ class GpuSeekerTest {
                     Duration.ofMinutes(3),
                     Duration.ofMinutes(5),
                     true,
-                    Duration.ofMinutes(5)))
+                    Duration.ofMinutes(5),
+                    true))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("flex-start-wait (PT5M) must not exceed")
         .hasMessageContaining("operation-timeout (PT3M)");
@@ -287,7 +478,8 @@ class GpuSeekerTest {
         Duration.ofMinutes(3),
         Duration.ofMinutes(5),
         false,
-        Duration.ofMinutes(3));
+        Duration.ofMinutes(3),
+        true);
   }
 
   @Test
