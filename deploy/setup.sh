@@ -298,6 +298,9 @@ say "the handler's roles"
 #   instances.aggregatedList (find, list; instances.list likewise): compute.instances.list.
 #   zoneOperations.get (the client polls insert and delete with it), zoneOperations.list
 #     (preemptions): compute.zoneOperations.get, compute.zoneOperations.list.
+#   images.get and images.getFromFamily: at start the handler reads its boot images' bake label
+#     (the runner release baked in) to warn when it is behind its own: compute.images.get,
+#     compute.images.getFromFamily.
 #   regionInstances.bulkInsert (one VM asked of a region's open zones at once): the insert's own
 #     permissions above, regionOperations.get to poll it (compute.regionOperations.get) and
 #     regions.get for the region's zones its location policy denies (compute.regions.get).
@@ -318,11 +321,12 @@ say "the handler's roles"
 #   autorunnerHandlerProject: what is checked on the project, the subnet, an image or the database,
 #     never on a VM, and so cannot be conditioned on a VM's name: list and aggregatedList
 #     (compute.instances.list), zone and region operations, regions.get, subnetworks.use,
-#     images.useReadOnly, Datastore.
+#     images.get, getFromFamily and useReadOnly, Datastore.
 vm_permissions=(compute.disks.create compute.instances.create compute.instances.delete
   compute.instances.get compute.instances.setLabels compute.instances.setMetadata
   compute.instances.setServiceAccount)
-project_permissions=(compute.images.useReadOnly compute.instances.list compute.regionOperations.get
+project_permissions=(compute.images.get compute.images.getFromFamily compute.images.useReadOnly
+  compute.instances.list compute.regionOperations.get
   compute.regions.get compute.subnetworks.use compute.zoneOperations.get
   compute.zoneOperations.list datastore.databases.get
   datastore.entities.create datastore.entities.get datastore.entities.update)

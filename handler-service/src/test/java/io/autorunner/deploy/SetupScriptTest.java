@@ -167,6 +167,8 @@ class SetupScriptTest {
             "compute.instances.setServiceAccount");
     assertThat(rolePermissions("create", "autorunnerHandlerProject"))
         .containsExactlyInAnyOrder(
+            "compute.images.get",
+            "compute.images.getFromFamily",
             "compute.images.useReadOnly",
             "compute.instances.list",
             "compute.regionOperations.get",
@@ -294,7 +296,7 @@ class SetupScriptTest {
     assertThat(rolePermissions("update", "autorunnerHandlerProject"))
         .doesNotContain("compute.instances.setTags")
         .contains("compute.instances.list")
-        .hasSize(11);
+        .hasSize(13);
     assertThat(calls()).noneMatch(c -> c.startsWith("iam roles update autorunnerHandler "));
   }
 

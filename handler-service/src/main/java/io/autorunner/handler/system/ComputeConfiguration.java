@@ -2,6 +2,8 @@ package io.autorunner.handler.system;
 
 import com.google.api.gax.core.NoCredentialsProvider;
 import com.google.api.gax.rpc.ClientSettings;
+import com.google.cloud.compute.v1.ImagesClient;
+import com.google.cloud.compute.v1.ImagesSettings;
 import com.google.cloud.compute.v1.InstancesClient;
 import com.google.cloud.compute.v1.InstancesSettings;
 import com.google.cloud.compute.v1.RegionInstancesClient;
@@ -13,8 +15,10 @@ import com.google.cloud.compute.v1.ZoneOperationsSettings;
 import io.autorunner.common.config.EndpointOverride;
 import io.autorunner.common.config.MissingConfigurationException;
 import io.autorunner.common.policy.PolicyProperties;
+import io.autorunner.handler.github.GitHubProperties;
 import io.autorunner.handler.vm.CapacityNotes;
 import io.autorunner.handler.vm.RunnerMachines;
+import io.autorunner.handler.vm.gce.BakedImageCheck;
 import io.autorunner.handler.vm.gce.ComputeEngineMachines;
 import io.autorunner.handler.vm.gce.DryRunMachines;
 import io.autorunner.handler.vm.gce.GceProperties;
@@ -23,6 +27,7 @@ import io.autorunner.handler.vm.gce.RegionalInsert;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +57,11 @@ public class ComputeConfiguration {
 
   @Bean
   RunnerMachines runnerMachines(
-      ComputeProperties compute, GceProperties gce, InstanceFactory factory, CapacityNotes notes) {
+      ComputeProperties compute,
+      GceProperties gce,
+      InstanceFactory factory,
+      CapacityNotes notes,
+      GitHubProperties github) {
     return switch (compute.mode()) {
       case GCE -> {
         if (gce.project() == null || gce.project().isBlank()) {
@@ -60,6 +69,7 @@ public class ComputeConfiguration {
               "autorunner.gce.project is required with autorunner.compute.mode=gce");
         }
         log.info("VMs are created in project {} zones {}", gce.project(), gce.zones());
+        checkBakedImages(gce, github.runnerVersion());
         yield new ComputeEngineMachines(
             gce,
             factory,
@@ -94,6 +104,37 @@ public class ComputeConfiguration {
       return InstancesClient.create(settings.build());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the Compute Engine client", e);
+    }
+  }
+
+  /**
+   * Says, off the start-up's path, whether the boot images were baked with the runner release the
+   * handler renders ({@link BakedImageCheck}); nothing waits for it or fails by it.
+   */
+  private static void checkBakedImages(GceProperties gce, String runnerVersion) {
+    Thread check =
+        new Thread(
+            () -> {
+              try (ImagesClient images = imagesClient(gce)) {
+                new BakedImageCheck(images)
+                    .check(List.of(gce.cpuImage(), gce.gpuImage()), runnerVersion);
+              } catch (RuntimeException e) {
+                log.info("boot images unchecked: {}", e.toString());
+              }
+            },
+            "baked-image-check");
+    check.setDaemon(true);
+    check.start();
+  }
+
+  /** An images client, pointed like {@link #instancesClient}. */
+  public static ImagesClient imagesClient(GceProperties gce) {
+    ImagesSettings.Builder settings = ImagesSettings.newBuilder();
+    pointAt(settings, gce.endpoint());
+    try {
+      return ImagesClient.create(settings.build());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the Compute Engine images client", e);
     }
   }
 
