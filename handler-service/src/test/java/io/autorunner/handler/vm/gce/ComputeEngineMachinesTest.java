@@ -492,29 +492,10 @@ class ComputeEngineMachinesTest {
 
   @Test
   void aNameTwoCreatesLandedInTwoZonesAtOnceKeepsTheEarlierVmOnly() throws Exception {
-    // The look before the walk finds nothing; the look after the insert finds the name twice:
-    // this call's VM in us-central1-a and, made a moment earlier by another handler instance,
-    // one in us-central1-b.
-    compute.stubFor(
-        get(urlPathEqualTo(PROJECT + "/aggregated/instances"))
-            .inScenario("twins")
-            .whenScenarioStateIs(Scenario.STARTED)
-            .willReturn(okJson("{\"kind\": \"compute#instanceAggregatedList\", \"items\": {}}"))
-            .willSetStateTo("inserted"));
-    compute.stubFor(
-        get(urlPathEqualTo(PROJECT + "/aggregated/instances"))
-            .inScenario("twins")
-            .whenScenarioStateIs("inserted")
-            .willReturn(
-                okJson(
-                    twins(
-                        "us-central1-a", "2025-01-02T02:00:00.900-08:00",
-                        "us-central1-b", "2025-01-02T02:00:00.100-08:00"))));
-    insertSucceeds("us-central1-a");
-    compute.stubFor(
-        delete(urlPathEqualTo(PROJECT + "/zones/us-central1-a/instances/" + NAME))
-            .willReturn(okJson(operation("us-central1-a", "op-delete-a", "RUNNING"))));
-    operationDone("us-central1-a", "op-delete-a");
+    // This call's VM in us-central1-a; made a moment earlier by another handler instance, one in
+    // us-central1-b.
+    twinsAfterTheInsert("2025-01-02T02:00:00.900-08:00", "2025-01-02T02:00:00.100-08:00");
+    deletes("us-central1-a");
 
     CreatedMachine created =
         machines(List.of("us-central1-a", "us-central1-b"), false).create(request(t4Spec()));
@@ -528,6 +509,22 @@ class ComputeEngineMachinesTest {
 
   @Test
   void theCreateThatMadeTheEarlierTwinKeepsItsOwn() throws Exception {
+    twinsAfterTheInsert("2025-01-02T02:00:00.100-08:00", "2025-01-02T02:00:00.900-08:00");
+    deletes("us-central1-b");
+
+    CreatedMachine created =
+        machines(List.of("us-central1-a", "us-central1-b"), false).create(request(t4Spec()));
+
+    assertThat(created).isEqualTo(new CreatedMachine(NAME, "us-central1-a", true, false));
+    compute.verify(
+        1, deleteRequestedFor(urlPathEqualTo(PROJECT + "/zones/us-central1-b/instances/" + NAME)));
+  }
+
+  /**
+   * The look before the walk finds nothing; the insert in us-central1-a works; the look after it
+   * finds the name in us-central1-a and us-central1-b, created when given.
+   */
+  private static void twinsAfterTheInsert(String createdA, String createdB) {
     compute.stubFor(
         get(urlPathEqualTo(PROJECT + "/aggregated/instances"))
             .inScenario("twins")
@@ -538,23 +535,15 @@ class ComputeEngineMachinesTest {
         get(urlPathEqualTo(PROJECT + "/aggregated/instances"))
             .inScenario("twins")
             .whenScenarioStateIs("inserted")
-            .willReturn(
-                okJson(
-                    twins(
-                        "us-central1-a", "2025-01-02T02:00:00.100-08:00",
-                        "us-central1-b", "2025-01-02T02:00:00.900-08:00"))));
+            .willReturn(okJson(twins("us-central1-a", createdA, "us-central1-b", createdB))));
     insertSucceeds("us-central1-a");
+  }
+
+  private static void deletes(String zone) {
     compute.stubFor(
-        delete(urlPathEqualTo(PROJECT + "/zones/us-central1-b/instances/" + NAME))
-            .willReturn(okJson(operation("us-central1-b", "op-delete-b", "RUNNING"))));
-    operationDone("us-central1-b", "op-delete-b");
-
-    CreatedMachine created =
-        machines(List.of("us-central1-a", "us-central1-b"), false).create(request(t4Spec()));
-
-    assertThat(created).isEqualTo(new CreatedMachine(NAME, "us-central1-a", true, false));
-    compute.verify(
-        1, deleteRequestedFor(urlPathEqualTo(PROJECT + "/zones/us-central1-b/instances/" + NAME)));
+        delete(urlPathEqualTo(PROJECT + "/zones/" + zone + "/instances/" + NAME))
+            .willReturn(okJson(operation(zone, "op-delete-" + zone, "RUNNING"))));
+    operationDone(zone, "op-delete-" + zone);
   }
 
   /** The name in two zones, each VM created when given. */

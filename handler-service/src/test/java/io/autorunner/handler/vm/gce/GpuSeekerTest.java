@@ -281,43 +281,31 @@ class GpuSeekerTest {
 
   /** A bulk insert in {@code region} that makes its VM in {@code zone}. */
   private static void bulkInserts(String region, String zone) {
+    bulkEnds(
+        region,
+        ", \"instancesBulkInsertOperationMetadata\": {\"perLocationStatus\": {\"zones/"
+            + zone
+            + "\": {\"createdVmCount\": 1, \"targetVmCount\": 1, \"status\": \"DONE\"}}}");
+  }
+
+  private static void bulkStocksOut(String region) {
+    bulkEnds(
+        region,
+        ", \"httpErrorStatusCode\": 503, \"httpErrorMessage\": \"ERROR\", \"error\": {\"errors\":"
+            + " [{\"code\": \"ZONE_RESOURCE_POOL_EXHAUSTED\", \"message\": \""
+            + STOCK_OUT
+            + "\"}]}");
+  }
+
+  /** A bulk insert in {@code region} whose operation is DONE with {@code done}'s fields. */
+  private static void bulkEnds(String region, String done) {
     String op = "op-bulk-" + region;
     compute.stubFor(
         post(urlPathEqualTo(PROJECT + "/regions/" + region + "/instances/bulkInsert"))
             .willReturn(okJson(regionOperation(region, op, "RUNNING", ""))));
     compute.stubFor(
         get(urlPathEqualTo(PROJECT + "/regions/" + region + "/operations/" + op))
-            .willReturn(
-                okJson(
-                    regionOperation(
-                        region,
-                        op,
-                        "DONE",
-                        ", \"instancesBulkInsertOperationMetadata\": {\"perLocationStatus\": {"
-                            + "\"zones/"
-                            + zone
-                            + "\": {\"createdVmCount\": 1, \"targetVmCount\": 1,"
-                            + " \"status\": \"DONE\"}}}"))));
-  }
-
-  private static void bulkStocksOut(String region) {
-    String op = "op-bulk-out-" + region;
-    compute.stubFor(
-        post(urlPathEqualTo(PROJECT + "/regions/" + region + "/instances/bulkInsert"))
-            .willReturn(okJson(regionOperation(region, op, "RUNNING", ""))));
-    compute.stubFor(
-        get(urlPathEqualTo(PROJECT + "/regions/" + region + "/operations/" + op))
-            .willReturn(
-                okJson(
-                    regionOperation(
-                        region,
-                        op,
-                        "DONE",
-                        ", \"httpErrorStatusCode\": 503, \"httpErrorMessage\": \"ERROR\","
-                            + " \"error\": {\"errors\": [{\"code\":"
-                            + " \"ZONE_RESOURCE_POOL_EXHAUSTED\", \"message\": \""
-                            + STOCK_OUT
-                            + "\"}]}"))));
+            .willReturn(okJson(regionOperation(region, op, "DONE", done))));
   }
 
   private static String regionOperation(String region, String name, String status, String more) {
