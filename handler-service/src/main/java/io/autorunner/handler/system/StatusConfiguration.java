@@ -13,6 +13,7 @@ import io.autorunner.handler.status.LogsExplorer;
 import io.autorunner.handler.status.Pools;
 import io.autorunner.handler.status.StatusProperties;
 import io.autorunner.handler.status.StatusReader;
+import io.autorunner.handler.vm.CapacityNotes;
 import io.autorunner.handler.vm.RunnerMachines;
 import io.autorunner.handler.vm.StockOuts;
 import io.autorunner.handler.vm.gce.GceProperties;
@@ -56,13 +57,16 @@ class StatusConfiguration {
       NamingProperties naming,
       SweepSources sources,
       StockOuts stockOuts,
+      CapacityNotes notes,
       Pools pools,
       CostEstimate costs,
       StatusProperties status,
       Clock clock) {
     SweepReader sweep =
         new SweepReader(machines, github, new InstanceNaming(naming.prefix()), sources);
-    return new StatusReader(sweep, stockOuts, pools, costs, status, clock);
+    // GCE's zone operations, and the regional bulk inserts' stock-outs the seeker noted.
+    return new StatusReader(
+        sweep, StockOuts.withNotes(stockOuts, notes), pools, costs, status, clock);
   }
 
   /**

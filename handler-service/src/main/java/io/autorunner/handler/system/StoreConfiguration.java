@@ -8,6 +8,7 @@ import io.autorunner.handler.ledger.datastore.DatastoreClients;
 import io.autorunner.handler.ledger.datastore.DatastoreLocation;
 import io.autorunner.handler.ledger.datastore.DatastoreReplacementLedger;
 import io.autorunner.handler.vm.CapacityNotes;
+import io.autorunner.handler.vm.LocalCapacityNotes;
 import io.autorunner.handler.vm.gce.GceProperties;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -57,7 +58,7 @@ class StoreConfiguration {
       case DATASTORE ->
           new DatastoreCapacityNotes(
               DatastoreClients.connect(location(store, gce), DatastoreCapacityNotes.RETRIES));
-      case MEMORY -> CapacityNotes.none();
+      case MEMORY -> new LocalCapacityNotes();
     };
   }
 

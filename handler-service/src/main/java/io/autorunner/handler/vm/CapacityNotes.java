@@ -2,6 +2,7 @@ package io.autorunner.handler.vm;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,6 +23,17 @@ public interface CapacityNotes {
 
   /** Capacity for {@code key} was out just now; skip it until {@code until}. */
   void note(String key, Instant until);
+
+  /**
+   * A stock-out GCE keeps no zone operation of (a regional bulk insert's, whose operation is the
+   * region's), kept a while for every instance's status page beside those read from GCE.
+   */
+  default void seen(StockOuts.StockOut stockOut) {}
+
+  /** The stock-outs {@link #seen} since {@code since}, newest first. */
+  default List<StockOuts.StockOut> seenSince(Instant since) {
+    return List.of();
+  }
 
   /** Each instance for itself: nothing shared (one process, the local default). */
   static CapacityNotes none() {

@@ -28,6 +28,25 @@ public interface StockOuts {
    */
   List<StockOut> since(Instant since);
 
+  /**
+   * These and the ones {@code notes} kept (a regional bulk insert's), newest first, each VM's
+   * stock-out in a zone once.
+   */
+  static StockOuts withNotes(StockOuts gce, CapacityNotes notes) {
+    return since -> {
+      java.util.Map<String, StockOut> merged = new java.util.LinkedHashMap<>();
+      for (StockOut seen : gce.since(since)) {
+        merged.putIfAbsent(seen.zone() + " " + seen.vm(), seen);
+      }
+      for (StockOut seen : notes.seenSince(since)) {
+        merged.putIfAbsent(seen.zone() + " " + seen.vm(), seen);
+      }
+      return merged.values().stream()
+          .sorted(java.util.Comparator.comparing(StockOut::at).reversed())
+          .toList();
+    };
+  }
+
   /** Where nothing is ever inserted (the dry run), nothing runs out. */
   static StockOuts never() {
     return since -> List.of();

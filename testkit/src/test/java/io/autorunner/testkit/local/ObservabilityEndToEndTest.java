@@ -109,6 +109,9 @@ class ObservabilityEndToEndTest {
             "local-demo");
     Map<String, String> handlerEnv = new LinkedHashMap<>(json);
     handlerEnv.put("AUTORUNNER_GITHUB_APP_PRIVATE_KEY", appKey);
+    // Two regions: the GPU job's regional bulk insert finds us-central1 out (a capacity line for
+    // each of its zones), and the zonal insert in europe-west4 makes the VM.
+    handlerEnv.put("AUTORUNNER_GCE_ZONES", "us-central1-a,us-central1-b,europe-west4-a");
     Path logs = Path.of("target/observability");
     // The production shape: three handler instances, a third of the tasks twice, one instance
     // killed with SIGKILL while jobs run and started again; every life's lines are read.
@@ -121,6 +124,7 @@ class ObservabilityEndToEndTest {
       FakeGitHub github = system.github();
       github.setRunTime(Duration.ofSeconds(4));
       system.gce().exhaustGpuCapacity("us-central1-a");
+      system.gce().exhaustGpuCapacity("us-central1-b");
       List<Long> jobs = new ArrayList<>();
       jobs.add(github.queueJob(REPO, List.of("self-hosted", "gce", "e2-standard-2")));
       long gpu = github.queueJob(REPO, List.of("self-hosted", "gce", "gpu"));

@@ -7,16 +7,22 @@ import com.google.cloud.datastore.DatastoreException;
 import com.google.cloud.datastore.Entity;
 import com.google.cloud.datastore.Key;
 import com.google.cloud.datastore.KeyFactory;
+import com.google.cloud.datastore.StringValue;
 import com.google.cloud.datastore.TimestampValue;
+import com.google.cloud.datastore.Value;
 import io.autorunner.handler.vm.CapacityNotes;
+import io.autorunner.handler.vm.StockOuts;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,6 +85,106 @@ public final class DatastoreCapacityNotes implements CapacityNotes {
       return Map.of();
     }
     return Map.copyOf(found);
+  }
+
+  /**
+   * The stock-outs seen lately, for every instance's status page: one entity, read by key, its
+   * entries {@code epochMillis|zone|vm|message}, the last {@value #KEPT} within {@link #SEEN_FOR}.
+   */
+  static final String SEEN = "seen-stock-outs";
+
+  static final String ENTRIES = "entries";
+  static final int KEPT = 50;
+  static final Duration SEEN_FOR = Duration.ofHours(1);
+
+  @Override
+  public void seen(StockOuts.StockOut stockOut) {
+    String entry =
+        stockOut.at().toEpochMilli()
+            + "|"
+            + stockOut.zone()
+            + "|"
+            + stockOut.vm()
+            + "|"
+            + stockOut.message().replace('|', '/');
+    Key key = keys.newKey(SEEN);
+    try {
+      datastore.runInTransaction(
+          transaction -> {
+            Entity stored = transaction.get(key);
+            List<String> entries = new ArrayList<>();
+            entries.add(entry);
+            Instant oldest = stockOut.at().minus(SEEN_FOR);
+            for (String kept : entries(stored)) {
+              if (entries.size() < KEPT
+                  && parse(kept).map(s -> !s.at().isBefore(oldest)).orElse(false)) {
+                entries.add(kept);
+              }
+            }
+            Timestamp expires = timestamp(stockOut.at().plus(SEEN_FOR));
+            transaction.put(
+                Entity.newBuilder(key)
+                    .set(
+                        ENTRIES,
+                        entries.stream()
+                            .map(e -> StringValue.newBuilder(e).setExcludeFromIndexes(true).build())
+                            .toList())
+                    .set(
+                        EXPIRE_AT,
+                        TimestampValue.newBuilder(expires).setExcludeFromIndexes(true).build())
+                    .build());
+            return null;
+          });
+    } catch (DatastoreException e) {
+      log.warn(
+          "stock-out of {} in {} not shared: {}", stockOut.vm(), stockOut.zone(), e.toString());
+    }
+  }
+
+  @Override
+  public List<StockOuts.StockOut> seenSince(Instant since) {
+    try {
+      return entries(datastore.get(keys.newKey(SEEN))).stream()
+          .map(DatastoreCapacityNotes::parse)
+          .flatMap(Optional::stream)
+          .filter(s -> !s.at().isBefore(since))
+          .sorted(Comparator.comparing(StockOuts.StockOut::at).reversed())
+          .toList();
+    } catch (DatastoreException e) {
+      log.warn("stock-outs seen lately unreadable: {}", e.toString());
+      return List.of();
+    }
+  }
+
+  private static List<String> entries(Entity stored) {
+    if (stored == null || !stored.contains(ENTRIES)) {
+      return List.of();
+    }
+    List<String> entries = new ArrayList<>();
+    for (Value<?> value : stored.getList(ENTRIES)) {
+      if (value instanceof StringValue text) {
+        entries.add(text.get());
+      }
+    }
+    return entries;
+  }
+
+  private static Optional<StockOuts.StockOut> parse(String entry) {
+    String[] parts = entry.split("\\|", 4);
+    if (parts.length < 4) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          new StockOuts.StockOut(
+              parts[1], parts[2], Instant.ofEpochMilli(Long.parseLong(parts[0])), parts[3]));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Timestamp timestamp(Instant at) {
+    return Timestamp.ofTimeSecondsAndNanos(at.getEpochSecond(), at.getNano());
   }
 
   @Override

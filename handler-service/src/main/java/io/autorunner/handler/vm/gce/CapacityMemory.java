@@ -2,6 +2,7 @@ package io.autorunner.handler.vm.gce;
 
 import io.autorunner.common.policy.RunnerSpec;
 import io.autorunner.handler.vm.CapacityNotes;
+import io.autorunner.handler.vm.StockOuts;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,6 +42,14 @@ final class CapacityMemory {
       outUntil.merge(key, until, CapacityMemory::later);
       shared.note(key, until);
     }
+  }
+
+  /**
+   * A stock-out GCE keeps no zone operation of (a regional bulk insert's), for every instance's
+   * status page.
+   */
+  void seen(String zone, String vm, String message) {
+    shared.seen(new StockOuts.StockOut(zone, vm, clock.instant(), message));
   }
 
   /**

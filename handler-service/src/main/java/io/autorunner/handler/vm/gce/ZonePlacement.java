@@ -314,9 +314,11 @@ final class ZonePlacement {
       case NO_CAPACITY -> {
         for (String zone : open) {
           memory.outOfCapacity(zone, choice, model.name());
+          memory.seen(zone, request.name(), f.text());
           trail.outOfCapacity.add(zone);
+          // One line a zone, as the zonal walk writes: the capacity metric counts by zone.
+          capacityLine(request, choice, zone, model, what, f);
         }
-        capacityLine(request, choice, region, model, what, f);
         trail.steps.add(what + ": out of capacity (" + f.summary() + ")");
         trail.failures.add(new ComputeException.Capacity(what + ": " + f.summary(), f.cause()));
         log.warn("VM {}: {}; next", request.name(), trail.steps.get(trail.steps.size() - 1));

@@ -3,6 +3,7 @@ package io.autorunner.handler.ledger.datastore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import io.autorunner.handler.vm.StockOuts;
 import io.autorunner.testkit.datastore.FakeDatastore;
 import java.time.Instant;
 import java.util.List;
@@ -62,6 +63,25 @@ class DatastoreCapacityNotesTest {
 
     assertThat(notes.holding(List.of(OUT), NOW)).isEmpty();
     assertThatCode(() -> notes.note(OUT, NOW.plusSeconds(300))).doesNotThrowAnyException();
+  }
+
+  @Test
+  void aStockOutOneInstanceSawIsListedByAnotherNewestFirstForAnHour() {
+    notes().seen(new StockOuts.StockOut("us-central1-a", "ghr-1-1", NOW, "no L4 | here"));
+    notes().seen(new StockOuts.StockOut("us-central1-b", "ghr-1-1", NOW.plusSeconds(1), "none"));
+
+    assertThat(notes().seenSince(NOW.minusSeconds(60)))
+        .extracting(StockOuts.StockOut::zone, StockOuts.StockOut::message)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("us-central1-b", "none"),
+            org.assertj.core.groups.Tuple.tuple("us-central1-a", "no L4 / here"));
+    assertThat(notes().seenSince(NOW.plusSeconds(1))).hasSize(1);
+
+    notes().seen(new StockOuts.StockOut("us-central1-c", "ghr-2-1", NOW.plusSeconds(3700), "x"));
+    assertThat(notes().seenSince(NOW.minusSeconds(60)))
+        .as("those seen more than an hour before the latest are dropped")
+        .extracting(StockOuts.StockOut::vm)
+        .containsExactly("ghr-2-1");
   }
 
   @Test
