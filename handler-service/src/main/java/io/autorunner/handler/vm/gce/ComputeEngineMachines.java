@@ -59,21 +59,7 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
       InstancesClient client,
       ZoneOperationsClient operations,
       Duration operationTimeout) {
-    this(gce, factory, client, operations, operationTimeout, CapacityNotes.none());
-  }
-
-  /**
-   * @param notes where every handler instance notes the zones it found out of capacity ({@link
-   *     CapacityMemory})
-   */
-  public ComputeEngineMachines(
-      GceProperties gce,
-      InstanceFactory factory,
-      InstancesClient client,
-      ZoneOperationsClient operations,
-      Duration operationTimeout,
-      CapacityNotes notes) {
-    this(gce, factory, client, operations, operationTimeout, Clock.systemUTC(), notes);
+    this(gce, factory, client, operations, operationTimeout, Clock.systemUTC());
   }
 
   /**
@@ -101,18 +87,15 @@ public final class ComputeEngineMachines implements RunnerMachines, AutoCloseabl
       ZoneOperationsClient operations,
       Duration operationTimeout,
       Clock clock) {
-    this(gce, factory, client, operations, operationTimeout, clock, CapacityNotes.none());
-  }
-
-  ComputeEngineMachines(
-      GceProperties gce,
-      InstanceFactory factory,
-      InstancesClient client,
-      ZoneOperationsClient operations,
-      Duration operationTimeout,
-      Clock clock,
-      CapacityNotes notes) {
-    this(gce, factory, client, operations, operationTimeout, clock, notes, Optional.empty());
+    this(
+        gce,
+        factory,
+        client,
+        operations,
+        operationTimeout,
+        clock,
+        CapacityNotes.none(),
+        Optional.empty());
   }
 
   ComputeEngineMachines(

@@ -1,5 +1,6 @@
 package io.autorunner.handler.vm.gce;
 
+import com.google.api.gax.longrunning.OperationFuture;
 import com.google.api.gax.rpc.ApiException;
 import com.google.cloud.compute.v1.AcceleratorConfig;
 import com.google.cloud.compute.v1.AttachedDisk;
@@ -90,8 +91,7 @@ public final class RegionalInsert implements AutoCloseable {
   }
 
   /** Sends the request; the operation to wait for. */
-  com.google.api.gax.longrunning.OperationFuture<Operation, Operation> send(
-      BulkInsertRegionInstanceRequest request) {
+  OperationFuture<Operation, Operation> send(BulkInsertRegionInstanceRequest request) {
     return instances.bulkInsertAsync(request);
   }
 

@@ -1,6 +1,8 @@
 package io.autorunner.handler.vm.gce;
 
+import com.google.api.gax.longrunning.OperationFuture;
 import com.google.api.gax.rpc.ApiException;
+import com.google.cloud.compute.v1.BulkInsertRegionInstanceRequest;
 import com.google.cloud.compute.v1.InsertInstanceRequest;
 import com.google.cloud.compute.v1.Instance;
 import com.google.cloud.compute.v1.InstancesClient;
@@ -12,12 +14,14 @@ import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.CreatedMachine;
 import io.autorunner.handler.vm.MachineRequest;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -186,7 +190,7 @@ final class ZonePlacement {
       for (List<String> region : byRegion(zones)) {
         List<String> open = new ArrayList<>();
         for (String zone : region) {
-          Optional<java.time.Instant> skipped = memory.skipped(zone, choice, model.name());
+          Optional<Instant> skipped = memory.skipped(zone, choice, model.name());
           if (skipped.isPresent()) {
             trail.steps.add(
                 describe(choice)
@@ -246,8 +250,8 @@ final class ZonePlacement {
     String region = InstanceFactory.regionOf(open.get(0));
     String what = describe(choice) + " " + model + " in " + region + " " + open;
     Optional<GceFailure> failure;
-    com.google.api.gax.longrunning.OperationFuture<Operation, Operation> sent;
-    com.google.cloud.compute.v1.BulkInsertRegionInstanceRequest bulk;
+    OperationFuture<Operation, Operation> sent;
+    BulkInsertRegionInstanceRequest bulk;
     try {
       Instance vm = factory.instance(asked, open.get(0), model == Model.SPOT);
       bulk = regional.get().request(gce.project(), region, vm, open);
@@ -284,18 +288,8 @@ final class ZonePlacement {
       }
       String made = describe(choice) + " " + model + " in " + zone.get();
       trail.steps.add(what + ": created in " + zone.get());
-      boolean firstChoice = choice.equals(request.spec().choices().get(0));
       log.info("VM {}: created as {} by a regional bulk insert ({})", request.name(), made, trail);
-      return new Regional(
-          Optional.of(
-              new CreatedMachine(
-                  request.name(),
-                  zone.get(),
-                  model == Model.SPOT,
-                  false,
-                  firstChoice ? "" : made,
-                  firstChoice ? null : choice)),
-          true);
+      return new Regional(Optional.of(made(request, choice, zone.get(), model, made)), true);
     }
     GceFailure f = failure.get();
     switch (f.verdict()) {
@@ -343,11 +337,10 @@ final class ZonePlacement {
     }
   }
 
-  private static Optional<String> zoneOf(
-      com.google.api.gax.longrunning.OperationFuture<Operation, Operation> done) {
+  private static Optional<String> zoneOf(OperationFuture<Operation, Operation> done) {
     try {
       return RegionalInsert.zoneOf(done.get());
-    } catch (java.util.concurrent.ExecutionException | RuntimeException e) {
+    } catch (ExecutionException | RuntimeException e) {
       return Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -373,6 +366,23 @@ final class ZonePlacement {
         .log("VM {}: {} is out of capacity ({})", request.name(), what, f.summary());
   }
 
+  /**
+   * The VM this walk made in {@code zone}: {@code what} names it when it is not what the job asked
+   * for first (a choice further down, Flex-start), with the choice when it is another machine.
+   */
+  private static CreatedMachine made(
+      MachineRequest request, RunnerSpec choice, String zone, Model model, String what) {
+    boolean firstChoice = choice.equals(request.spec().choices().get(0));
+    boolean asFirst = firstChoice && model != Model.FLEX_START;
+    return new CreatedMachine(
+        request.name(),
+        zone,
+        model == Model.SPOT,
+        false,
+        asFirst ? "" : what,
+        firstChoice ? null : choice);
+  }
+
   /** One zonal insert of the walk; the VM when the zone took it. */
   private Optional<CreatedMachine> inZone(
       MachineRequest request,
@@ -385,17 +395,8 @@ final class ZonePlacement {
     Optional<GceFailure> failure = insert(asked, zone, model);
     if (failure.isEmpty()) {
       trail.steps.add(what + ": created");
-      boolean firstChoice = choice.equals(request.spec().choices().get(0));
-      boolean asFirst = firstChoice && model != Model.FLEX_START;
       log.info("VM {}: created as {} ({})", request.name(), what, trail);
-      return Optional.of(
-          new CreatedMachine(
-              request.name(),
-              zone,
-              model == Model.SPOT,
-              false,
-              asFirst ? "" : what,
-              firstChoice ? null : choice));
+      return Optional.of(made(request, choice, zone, model, what));
     }
     GceFailure f = failure.get();
     switch (f.verdict()) {
