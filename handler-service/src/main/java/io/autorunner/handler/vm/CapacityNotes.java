@@ -21,14 +21,14 @@ public interface CapacityNotes {
   /** The notes among {@code keys} that still hold at {@code now}, each with when it ends. */
   Map<String, Instant> holding(Collection<String> keys, Instant now);
 
-  /** Capacity for {@code key} was out just now; skip it until {@code until}. */
-  void note(String key, Instant until);
+  /** Capacity for each key was out just now; skip it until its time. */
+  void note(Map<String, Instant> untilByKey);
 
   /**
    * A stock-out GCE keeps no zone operation of (a regional bulk insert's, whose operation is the
    * region's), kept a while for every instance's status page beside those read from GCE.
    */
-  default void seen(StockOuts.StockOut stockOut) {}
+  default void seen(List<StockOuts.StockOut> stockOuts) {}
 
   /** The stock-outs {@link #seen} since {@code since}, newest first. */
   default List<StockOuts.StockOut> seenSince(Instant since) {
@@ -44,7 +44,7 @@ public interface CapacityNotes {
       }
 
       @Override
-      public void note(String key, Instant until) {}
+      public void note(Map<String, Instant> untilByKey) {}
     };
   }
 }

@@ -24,11 +24,13 @@ public final class LocalCapacityNotes implements CapacityNotes {
   }
 
   @Override
-  public void note(String key, Instant until) {}
+  public void note(Map<String, Instant> untilByKey) {}
 
   @Override
-  public synchronized void seen(StockOuts.StockOut stockOut) {
-    seen.addFirst(stockOut);
+  public synchronized void seen(List<StockOuts.StockOut> stockOuts) {
+    for (int i = stockOuts.size() - 1; i >= 0; i--) {
+      seen.addFirst(stockOuts.get(i));
+    }
     while (seen.size() > KEPT) {
       seen.removeLast();
     }

@@ -15,7 +15,9 @@ class LocalCapacityNotesTest {
     LocalCapacityNotes notes = new LocalCapacityNotes();
     for (int i = 0; i < LocalCapacityNotes.KEPT + 5; i++) {
       notes.seen(
-          new StockOuts.StockOut("us-central1-a", "ghr-" + i + "-1", NOW.plusSeconds(i), "out"));
+          List.of(
+              new StockOuts.StockOut(
+                  "us-central1-a", "ghr-" + i + "-1", NOW.plusSeconds(i), "out")));
     }
 
     List<StockOuts.StockOut> seen = notes.seenSince(NOW);
@@ -30,8 +32,8 @@ class LocalCapacityNotesTest {
     StockOuts.StockOut zonal = new StockOuts.StockOut("us-central1-a", "ghr-1-1", NOW, "zonal");
     StockOuts.StockOut regional =
         new StockOuts.StockOut("us-central1-b", "ghr-2-1", NOW.plusSeconds(5), "regional");
-    notes.seen(regional);
-    notes.seen(new StockOuts.StockOut("us-central1-a", "ghr-1-1", NOW, "the same, noted"));
+    notes.seen(List.of(regional));
+    notes.seen(List.of(new StockOuts.StockOut("us-central1-a", "ghr-1-1", NOW, "the same, noted")));
 
     List<StockOuts.StockOut> listed =
         StockOuts.withNotes(since -> List.of(zonal), notes).since(NOW.minusSeconds(60));

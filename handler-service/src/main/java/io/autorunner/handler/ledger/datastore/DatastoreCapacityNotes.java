@@ -98,30 +98,39 @@ public final class DatastoreCapacityNotes implements CapacityNotes {
   static final Duration SEEN_FOR = Duration.ofHours(1);
 
   @Override
-  public void seen(StockOuts.StockOut stockOut) {
-    String entry =
-        stockOut.at().toEpochMilli()
-            + "|"
-            + stockOut.zone()
-            + "|"
-            + stockOut.vm()
-            + "|"
-            + stockOut.message().replace('|', '/');
+  public void seen(List<StockOuts.StockOut> stockOuts) {
+    if (stockOuts.isEmpty()) {
+      return;
+    }
+    List<String> added =
+        stockOuts.stream()
+            .map(
+                stockOut ->
+                    stockOut.at().toEpochMilli()
+                        + "|"
+                        + stockOut.zone()
+                        + "|"
+                        + stockOut.vm()
+                        + "|"
+                        + stockOut.message().replace('|', '/'))
+            .toList();
+    Instant latest =
+        stockOuts.stream().map(StockOuts.StockOut::at).max(Comparator.naturalOrder()).orElseThrow();
     Key key = keys.newKey(SEEN);
     try {
+      // One read-modify-write however many zones a stock-out covered (a region's, from a bulk
+      // insert): several instances writing at once retry on the winner's entity.
       datastore.runInTransaction(
           transaction -> {
             Entity stored = transaction.get(key);
-            List<String> entries = new ArrayList<>();
-            entries.add(entry);
-            Instant oldest = stockOut.at().minus(SEEN_FOR);
+            List<String> entries = new ArrayList<>(added);
+            Instant oldest = latest.minus(SEEN_FOR);
             for (String kept : entries(stored)) {
               if (entries.size() < KEPT
                   && parse(kept).map(s -> !s.at().isBefore(oldest)).orElse(false)) {
                 entries.add(kept);
               }
             }
-            Timestamp expires = timestamp(stockOut.at().plus(SEEN_FOR));
             transaction.put(
                 Entity.newBuilder(key)
                     .set(
@@ -129,15 +138,12 @@ public final class DatastoreCapacityNotes implements CapacityNotes {
                         entries.stream()
                             .map(e -> StringValue.newBuilder(e).setExcludeFromIndexes(true).build())
                             .toList())
-                    .set(
-                        EXPIRE_AT,
-                        TimestampValue.newBuilder(expires).setExcludeFromIndexes(true).build())
+                    .set(EXPIRE_AT, unindexed(latest.plus(SEEN_FOR)))
                     .build());
             return null;
           });
     } catch (DatastoreException e) {
-      log.warn(
-          "stock-out of {} in {} not shared: {}", stockOut.vm(), stockOut.zone(), e.toString());
+      log.warn("stock-outs {} not shared: {}", added, e.toString());
     }
   }
 
@@ -183,22 +189,32 @@ public final class DatastoreCapacityNotes implements CapacityNotes {
     }
   }
 
-  private static Timestamp timestamp(Instant at) {
-    return Timestamp.ofTimeSecondsAndNanos(at.getEpochSecond(), at.getNano());
+  @Override
+  public void note(Map<String, Instant> untilByKey) {
+    if (untilByKey.isEmpty()) {
+      return;
+    }
+    // One commit for all the keys (a region's zones, from a bulk insert).
+    Entity[] entities =
+        untilByKey.entrySet().stream()
+            .map(
+                note ->
+                    Entity.newBuilder(keys.newKey(note.getKey()))
+                        .set(UNTIL, unindexed(note.getValue()))
+                        .set(EXPIRE_AT, unindexed(note.getValue()))
+                        .build())
+            .toArray(Entity[]::new);
+    try {
+      datastore.put(entities);
+    } catch (DatastoreException e) {
+      log.warn("capacity notes {} not shared: {}", untilByKey.keySet(), e.toString());
+    }
   }
 
-  @Override
-  public void note(String key, Instant until) {
-    Timestamp at = Timestamp.ofTimeSecondsAndNanos(until.getEpochSecond(), until.getNano());
-    Entity entity =
-        Entity.newBuilder(keys.newKey(key))
-            .set(UNTIL, TimestampValue.newBuilder(at).setExcludeFromIndexes(true).build())
-            .set(EXPIRE_AT, TimestampValue.newBuilder(at).setExcludeFromIndexes(true).build())
-            .build();
-    try {
-      datastore.put(entity);
-    } catch (DatastoreException e) {
-      log.warn("capacity note '{}' not shared: {}", key, e.toString());
-    }
+  private static TimestampValue unindexed(Instant at) {
+    return TimestampValue.newBuilder(
+            Timestamp.ofTimeSecondsAndNanos(at.getEpochSecond(), at.getNano()))
+        .setExcludeFromIndexes(true)
+        .build();
   }
 }

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,22 +35,31 @@ final class CapacityMemory {
     this.shared = shared;
   }
 
-  /** GCE had no capacity for this in the zone just now: remembered here and noted for all. */
-  void outOfCapacity(String zone, RunnerSpec choice, String provisioning) {
+  /**
+   * GCE had no capacity for this in these zones just now (one, or a region's from a bulk insert):
+   * remembered here and noted for all in one write.
+   */
+  void outOfCapacity(List<String> zones, RunnerSpec choice, String provisioning) {
     if (!memory.isZero()) {
-      String key = key(zone, choice, provisioning);
       Instant until = clock.instant().plus(memory);
-      outUntil.merge(key, until, CapacityMemory::later);
-      shared.note(key, until);
+      Map<String, Instant> notes = new LinkedHashMap<>();
+      for (String zone : zones) {
+        String key = key(zone, choice, provisioning);
+        outUntil.merge(key, until, CapacityMemory::later);
+        notes.put(key, until);
+      }
+      shared.note(notes);
     }
   }
 
   /**
-   * A stock-out GCE keeps no zone operation of (a regional bulk insert's), for every instance's
-   * status page.
+   * A stock-out GCE keeps no zone operation of (a regional bulk insert's, in these zones), for
+   * every instance's status page.
    */
-  void seen(String zone, String vm, String message) {
-    shared.seen(new StockOuts.StockOut(zone, vm, clock.instant(), message));
+  void seen(List<String> zones, String vm, String message) {
+    Instant now = clock.instant();
+    shared.seen(
+        zones.stream().map(zone -> new StockOuts.StockOut(zone, vm, now, message)).toList());
   }
 
   /**

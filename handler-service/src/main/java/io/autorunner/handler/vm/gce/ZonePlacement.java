@@ -306,10 +306,10 @@ final class ZonePlacement {
         return new Regional(Optional.empty(), false);
       }
       case NO_CAPACITY -> {
+        memory.outOfCapacity(open, choice, model.name());
+        memory.seen(open, request.name(), f.text());
+        trail.outOfCapacity.addAll(open);
         for (String zone : open) {
-          memory.outOfCapacity(zone, choice, model.name());
-          memory.seen(zone, request.name(), f.text());
-          trail.outOfCapacity.add(zone);
           // One line a zone, as the zonal walk writes: the capacity metric counts by zone.
           capacityLine(request, choice, zone, model, what, f);
         }
@@ -406,7 +406,7 @@ final class ZonePlacement {
         return Optional.of(new CreatedMachine(request.name(), zone, model == Model.SPOT, true));
       }
       case NO_CAPACITY -> {
-        memory.outOfCapacity(zone, choice, model.name());
+        memory.outOfCapacity(List.of(zone), choice, model.name());
         capacityLine(request, choice, zone, model, what, f);
         trail.steps.add(what + ": out of capacity (" + f.summary() + ")");
         trail.outOfCapacity.add(zone);

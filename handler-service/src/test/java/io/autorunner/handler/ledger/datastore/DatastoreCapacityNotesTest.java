@@ -34,7 +34,7 @@ class DatastoreCapacityNotesTest {
 
   @Test
   void aNoteOneInstanceWritesIsReadByAnotherUntilItEnds() {
-    notes().note(OUT, NOW.plusSeconds(300));
+    notes().note(Map.of(OUT, NOW.plusSeconds(300)));
 
     DatastoreCapacityNotes other = notes();
     assertThat(other.holding(List.of(OUT, OTHER), NOW))
@@ -45,8 +45,8 @@ class DatastoreCapacityNotesTest {
 
   @Test
   void aNoteIsOneEntityNamedByItsKeyThatTheTtlPolicyRemoves() {
-    notes().note(OUT, NOW.plusSeconds(300));
-    notes().note(OUT, NOW.plusSeconds(600));
+    notes().note(Map.of(OUT, NOW.plusSeconds(300)));
+    notes().note(Map.of(OUT, NOW.plusSeconds(600)));
 
     assertThat(fake.entities()).hasSize(1);
     assertThat(fake.entity(DatastoreCapacityNotes.KIND, OUT)).isPresent();
@@ -62,13 +62,16 @@ class DatastoreCapacityNotesTest {
     fake.failNext(10);
 
     assertThat(notes.holding(List.of(OUT), NOW)).isEmpty();
-    assertThatCode(() -> notes.note(OUT, NOW.plusSeconds(300))).doesNotThrowAnyException();
+    assertThatCode(() -> notes.note(Map.of(OUT, NOW.plusSeconds(300)))).doesNotThrowAnyException();
   }
 
   @Test
   void aStockOutOneInstanceSawIsListedByAnotherNewestFirstForAnHour() {
-    notes().seen(new StockOuts.StockOut("us-central1-a", "ghr-1-1", NOW, "no L4 | here"));
-    notes().seen(new StockOuts.StockOut("us-central1-b", "ghr-1-1", NOW.plusSeconds(1), "none"));
+    notes().seen(List.of(new StockOuts.StockOut("us-central1-a", "ghr-1-1", NOW, "no L4 | here")));
+    notes()
+        .seen(
+            List.of(
+                new StockOuts.StockOut("us-central1-b", "ghr-1-1", NOW.plusSeconds(1), "none")));
 
     assertThat(notes().seenSince(NOW.minusSeconds(60)))
         .extracting(StockOuts.StockOut::zone, StockOuts.StockOut::message)
@@ -77,7 +80,10 @@ class DatastoreCapacityNotesTest {
             org.assertj.core.groups.Tuple.tuple("us-central1-a", "no L4 / here"));
     assertThat(notes().seenSince(NOW.plusSeconds(1))).hasSize(1);
 
-    notes().seen(new StockOuts.StockOut("us-central1-c", "ghr-2-1", NOW.plusSeconds(3700), "x"));
+    notes()
+        .seen(
+            List.of(
+                new StockOuts.StockOut("us-central1-c", "ghr-2-1", NOW.plusSeconds(3700), "x")));
     assertThat(notes().seenSince(NOW.minusSeconds(60)))
         .as("those seen more than an hour before the latest are dropped")
         .extracting(StockOuts.StockOut::vm)
