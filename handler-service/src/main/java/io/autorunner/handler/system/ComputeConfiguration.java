@@ -31,6 +31,8 @@ import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -57,11 +59,7 @@ public class ComputeConfiguration {
 
   @Bean
   RunnerMachines runnerMachines(
-      ComputeProperties compute,
-      GceProperties gce,
-      InstanceFactory factory,
-      CapacityNotes notes,
-      GitHubProperties github) {
+      ComputeProperties compute, GceProperties gce, InstanceFactory factory, CapacityNotes notes) {
     return switch (compute.mode()) {
       case GCE -> {
         if (gce.project() == null || gce.project().isBlank()) {
@@ -69,7 +67,6 @@ public class ComputeConfiguration {
               "autorunner.gce.project is required with autorunner.compute.mode=gce");
         }
         log.info("VMs are created in project {} zones {}", gce.project(), gce.zones());
-        checkBakedImages(gce, github.runnerVersion());
         yield new ComputeEngineMachines(
             gce,
             factory,
@@ -108,9 +105,20 @@ public class ComputeConfiguration {
   }
 
   /**
-   * Says, off the start-up's path, whether the boot images were baked with the runner release the
-   * handler renders ({@link BakedImageCheck}); nothing waits for it or fails by it.
+   * Once the handler is up, says whether the boot images were baked with the runner release it
+   * renders ({@link BakedImageCheck}): on a thread of its own, after the start-up (whose CPU it
+   * would otherwise share), and nothing waits for it or fails by it.
    */
+  @Bean
+  ApplicationListener<ApplicationReadyEvent> bakedImageCheck(
+      ComputeProperties compute, GceProperties gce, GitHubProperties github) {
+    return ready -> {
+      if (compute.mode() == ComputeProperties.Mode.GCE) {
+        checkBakedImages(gce, github.runnerVersion());
+      }
+    };
+  }
+
   private static void checkBakedImages(GceProperties gce, String runnerVersion) {
     Thread check =
         new Thread(
