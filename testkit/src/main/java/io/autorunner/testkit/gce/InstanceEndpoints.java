@@ -64,24 +64,14 @@ final class InstanceEndpoints {
     String zone = request.param(1);
     JsonNode body = request.json();
     String name = body.path("name").asString("");
-    if (!name.matches("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?")) {
-      return GceFormat.error(
-          400,
-          "invalid",
-          "Invalid value for field 'resource.name': '"
-              + name
-              + "'. Must be a match of regex"
-              + " '(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?)'");
+    Optional<Response> invalid = invalidName(name);
+    if (invalid.isPresent()) {
+      return invalid.get();
     }
     synchronized (state.lock) {
       state.knownZones.add(zone);
       if (state.instance(project, zone, name) != null) {
-        return GceFormat.error(
-            409,
-            "alreadyExists",
-            "The resource '"
-                + GceFormat.path(project, zone, "instances", name)
-                + "' already exists");
+        return alreadyExists(project, zone, name);
       }
       Vm vm = new Vm(project, zone, name, state.nextId(), body.deepCopy(), state.nextCreation());
       state.inserted.add(vm.snapshot());
@@ -96,6 +86,29 @@ final class InstanceEndpoints {
       lifecycle.insertOperation(op);
       return Response.json(200, op.json());
     }
+  }
+
+  /** GCE's 400 for a name that is no RFC 1035 label, which every insert form checks. */
+  static Optional<Response> invalidName(String name) {
+    if (name.matches("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?")) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        GceFormat.error(
+            400,
+            "invalid",
+            "Invalid value for field 'resource.name': '"
+                + name
+                + "'. Must be a match of regex"
+                + " '(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?)'"));
+  }
+
+  /** GCE's 409 for a name the zone has already. */
+  static Response alreadyExists(String project, String zone, String name) {
+    return GceFormat.error(
+        409,
+        "alreadyExists",
+        "The resource '" + GceFormat.path(project, zone, "instances", name) + "' already exists");
   }
 
   private Response get(Request request) {

@@ -65,6 +65,10 @@ final class RegionEndpoints {
       return GceFormat.error(400, "invalid", "the fake bulk-inserts one named VM at a time");
     }
     String name = names.get(0);
+    Optional<Response> invalid = InstanceEndpoints.invalidName(name);
+    if (invalid.isPresent()) {
+      return invalid.get();
+    }
     if (!body.path("instanceProperties").isObject()) {
       return GceFormat.error(400, "invalid", "a bulk insert needs instanceProperties");
     }
@@ -75,12 +79,7 @@ final class RegionEndpoints {
     synchronized (state.lock) {
       for (String zone : zonesOf(region)) {
         if (state.instance(project, zone, name) != null) {
-          return GceFormat.error(
-              409,
-              "alreadyExists",
-              "The resource '"
-                  + GceFormat.path(project, zone, "instances", name)
-                  + "' already exists");
+          return InstanceEndpoints.alreadyExists(project, zone, name);
         }
       }
       Vm made = null;
