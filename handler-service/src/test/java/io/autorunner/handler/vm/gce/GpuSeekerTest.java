@@ -74,25 +74,14 @@ class GpuSeekerTest {
       List<String> zones,
       boolean bulk) {
     GceProperties gce =
-        new GceProperties(
-            "my-project",
+        gce(
             zones,
             compute.baseUrl(),
-            "global/networks/autorunner-runners",
             "regions/{region}/subnetworks/autorunner-runners",
-            false,
-            null,
-            "projects/debian-cloud/global/images/family/debian-12",
-            "projects/deeplearning-platform-release/global/images/family/common-cu128",
-            "projects/windows-cloud/global/images/family/windows-2022",
-            "pd-balanced",
-            Duration.ofHours(6),
             spotFallback,
             Duration.ofMinutes(10),
-            Duration.ofMinutes(5),
             flexStart,
-            Duration.ofMinutes(10),
-            true);
+            Duration.ofMinutes(10));
     try {
       machines =
           new ComputeEngineMachines(
@@ -410,26 +399,7 @@ class GpuSeekerTest {
   @Test
   void aFlexStartWaitLongerThanTheInsertIsWaitedForIsRefusedAtStart() {
     assertThatThrownBy(
-            () ->
-                new GceProperties(
-                    "my-project",
-                    ZONES,
-                    null,
-                    "global/networks/default",
-                    null,
-                    false,
-                    null,
-                    "projects/debian-cloud/global/images/family/debian-12",
-                    "projects/deeplearning-platform-release/global/images/family/common-cu128",
-                    "projects/windows-cloud/global/images/family/windows-2022",
-                    "pd-balanced",
-                    Duration.ofHours(6),
-                    false,
-                    Duration.ofMinutes(3),
-                    Duration.ofMinutes(5),
-                    true,
-                    Duration.ofMinutes(5),
-                    true))
+            () -> gce(ZONES, null, null, false, Duration.ofMinutes(3), true, Duration.ofMinutes(5)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("flex-start-wait (PT5M) must not exceed")
         .hasMessageContaining("operation-timeout (PT3M)");
@@ -449,11 +419,22 @@ class GpuSeekerTest {
   }
 
   private static GceProperties gce(List<String> zones, String subnetwork) {
+    return gce(zones, null, subnetwork, false, Duration.ofMinutes(3), false, Duration.ofMinutes(3));
+  }
+
+  private static GceProperties gce(
+      List<String> zones,
+      String endpoint,
+      String subnetwork,
+      boolean spotFallback,
+      Duration operationTimeout,
+      boolean flexStart,
+      Duration flexStartWait) {
     return new GceProperties(
         "my-project",
         zones,
-        null,
-        "global/networks/default",
+        endpoint,
+        "global/networks/autorunner-runners",
         subnetwork,
         false,
         null,
@@ -462,11 +443,11 @@ class GpuSeekerTest {
         "projects/windows-cloud/global/images/family/windows-2022",
         "pd-balanced",
         Duration.ofHours(6),
-        false,
-        Duration.ofMinutes(3),
+        spotFallback,
+        operationTimeout,
         Duration.ofMinutes(5),
-        false,
-        Duration.ofMinutes(3),
+        flexStart,
+        flexStartWait,
         true);
   }
 
