@@ -101,16 +101,6 @@ final class CapacityMemory {
     return Optional.of(until);
   }
 
-  /** What is remembered now, for the status page and the log: "zone machine[+gpu] model". */
-  List<String> remembered() {
-    Instant now = clock.instant();
-    return outUntil.entrySet().stream()
-        .filter(e -> e.getValue().isAfter(now))
-        .map(Map.Entry::getKey)
-        .sorted()
-        .toList();
-  }
-
   private static String key(String zone, RunnerSpec choice, String provisioning) {
     return zone
         + " "

@@ -96,11 +96,6 @@ final class ZonePlacement {
     }
   }
 
-  /** Zones recently out of capacity, as remembered here. */
-  List<String> rememberedStockouts() {
-    return memory.remembered();
-  }
-
   /** One walk's record: every attempt, and where capacity was out. */
   private static final class Trail {
     final List<String> steps = new ArrayList<>();
