@@ -1,7 +1,10 @@
 package io.autorunner.handler.vm;
 
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -34,7 +37,7 @@ public interface StockOuts {
    */
   static StockOuts withNotes(StockOuts gce, CapacityNotes notes) {
     return since -> {
-      java.util.Map<String, StockOut> merged = new java.util.LinkedHashMap<>();
+      Map<String, StockOut> merged = new LinkedHashMap<>();
       for (StockOut seen : gce.since(since)) {
         merged.putIfAbsent(seen.zone() + " " + seen.vm(), seen);
       }
@@ -42,7 +45,7 @@ public interface StockOuts {
         merged.putIfAbsent(seen.zone() + " " + seen.vm(), seen);
       }
       return merged.values().stream()
-          .sorted(java.util.Comparator.comparing(StockOut::at).reversed())
+          .sorted(Comparator.comparing(StockOut::at).reversed())
           .toList();
     };
   }
