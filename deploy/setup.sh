@@ -91,6 +91,8 @@ ledger_kind=JobReplacements
 ledger_ttl_field=expireAt
 # Where capacity was out lately, noted by every handler instance (autorunner.gce.stockout-memory).
 notes_kind=CapacityNote
+# Job VMs being made, which a warm pool's refill waits for rather than booting one of its own.
+pending_kind=PendingCreate
 sa_domain=$project.iam.gserviceaccount.com
 scheduler_sa=autorunner-scheduler@$sa_domain
 handler_sa=autorunner-handler@$sa_domain
@@ -448,8 +450,8 @@ if ! exists firestore databases describe --database="$store_database" --project=
 fi
 # Each job's entity carries expireAt (a week after its last change): Datastore deletes it then, so
 # the ledger does not grow with every job ever run; a capacity note's expireAt is when it stops
-# holding. Enabling runs in the background.
-for kind in "$ledger_kind" "$notes_kind"; do
+# holding, a pending create's when its last mark lapses. Enabling runs in the background.
+for kind in "$ledger_kind" "$notes_kind" "$pending_kind"; do
   ttls=$(gcloud firestore fields ttls list --collection-group="$kind" \
     --database="$store_database" --project="$project" --format='value(name.basename())')
   if ! grep -qxF "$ledger_ttl_field" <<< "$ttls"; then

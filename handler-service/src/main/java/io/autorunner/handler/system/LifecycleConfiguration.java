@@ -14,6 +14,7 @@ import io.autorunner.handler.github.GitHubProperties;
 import io.autorunner.handler.github.RunnerGroups;
 import io.autorunner.handler.github.WebhookRedeliveries;
 import io.autorunner.handler.ledger.ReplacementLedger;
+import io.autorunner.handler.pool.PendingCreates;
 import io.autorunner.handler.pool.Pools;
 import io.autorunner.handler.pool.PoolsProperties;
 import io.autorunner.handler.reconcile.GitHubSweepSources;
@@ -69,6 +70,7 @@ class LifecycleConfiguration {
       NamingProperties naming,
       LifecycleCounters counters,
       MachineLog machineLog,
+      PendingCreates pending,
       Clock clock) {
     return new PoolTopUp(
         pools,
@@ -80,6 +82,7 @@ class LifecycleConfiguration {
         new InstanceNaming(naming.prefix()),
         counters,
         machineLog,
+        pending,
         clock);
   }
 

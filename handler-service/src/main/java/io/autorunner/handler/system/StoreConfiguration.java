@@ -6,7 +6,10 @@ import io.autorunner.handler.ledger.ReplacementLedger;
 import io.autorunner.handler.ledger.datastore.DatastoreCapacityNotes;
 import io.autorunner.handler.ledger.datastore.DatastoreClients;
 import io.autorunner.handler.ledger.datastore.DatastoreLocation;
+import io.autorunner.handler.ledger.datastore.DatastorePendingCreates;
 import io.autorunner.handler.ledger.datastore.DatastoreReplacementLedger;
+import io.autorunner.handler.pool.LocalPendingCreates;
+import io.autorunner.handler.pool.PendingCreates;
 import io.autorunner.handler.vm.CapacityNotes;
 import io.autorunner.handler.vm.LocalCapacityNotes;
 import io.autorunner.handler.vm.gce.GceProperties;
@@ -59,6 +62,21 @@ class StoreConfiguration {
           new DatastoreCapacityNotes(
               DatastoreClients.connect(location(store, gce), DatastoreCapacityNotes.RETRIES));
       case MEMORY -> new LocalCapacityNotes();
+    };
+  }
+
+  /**
+   * The job VMs being made that a warm pool's refill is to wait for: beside the capacity notes, or
+   * each instance's own with the store in memory.
+   */
+  @Bean
+  PendingCreates pendingCreates(StoreProperties store, GceProperties gce, Clock clock) {
+    return switch (store.mode()) {
+      case DATASTORE ->
+          new DatastorePendingCreates(
+              DatastoreClients.connect(location(store, gce), DatastoreCapacityNotes.RETRIES),
+              clock);
+      case MEMORY -> new LocalPendingCreates();
     };
   }
 

@@ -5,6 +5,7 @@ import io.autorunner.handler.bootstrap.StartupScripts;
 import io.autorunner.handler.github.GitHubException;
 import io.autorunner.handler.github.GitHubRunner;
 import io.autorunner.handler.github.RunnerRegistry;
+import io.autorunner.handler.pool.PendingCreates;
 import io.autorunner.handler.pool.Pool;
 import io.autorunner.handler.pool.PoolPlan;
 import io.autorunner.handler.pool.Pools;
@@ -16,6 +17,7 @@ import io.autorunner.handler.vm.MachineLabels;
 import io.autorunner.handler.vm.MachineRequest;
 import io.autorunner.handler.vm.RunnerMachines;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,7 +70,14 @@ public final class PoolTopUp {
   private final MachineRetirement retirement;
   private final LifecycleCounters counters;
   private final MachineLog machineLog;
+  private final PendingCreates pending;
   private final Clock clock;
+
+  /**
+   * How long a job's create may hold its mark for the refill to wait on ({@link #creating}): longer
+   * than a walk over every zone takes; a mark its create could not end lapses then.
+   */
+  public static final Duration PENDING_FOR = Duration.ofMinutes(5);
 
   public PoolTopUp(
       Pools pools,
@@ -80,6 +89,7 @@ public final class PoolTopUp {
       InstanceNaming naming,
       LifecycleCounters counters,
       MachineLog machineLog,
+      PendingCreates pending,
       Clock clock) {
     this.pools = pools;
     this.machines = machines;
@@ -91,6 +101,7 @@ public final class PoolTopUp {
     this.retirement = new MachineRetirement(machines, github);
     this.counters = counters;
     this.machineLog = machineLog;
+    this.pending = pending;
     this.clock = clock;
   }
 
@@ -210,6 +221,24 @@ public final class PoolTopUp {
     }
     log.info("pool {}: VM {} made in {}", pool.name(), name, made.zone());
     return Optional.of(after);
+  }
+
+  /**
+   * A job's VM named {@code vm}, whose runner is to register with {@code runnerLabels}, is being
+   * made: if a pool could adopt it, every instance is told so until the returned mark is closed (or
+   * {@link #PENDING_FOR} has passed), so that a refill for its job waits for it ({@link
+   * #beingCreated}). Without a pool it fits, nothing is written.
+   */
+  public PendingCreates.Mark creating(String vm, List<String> runnerLabels) {
+    if (pools.all().stream().noneMatch(pool -> pool.fits(runnerLabels))) {
+      return () -> {};
+    }
+    return pending.begin(vm, clock.instant().plus(PENDING_FOR));
+  }
+
+  /** True while a create of the job VM {@code vm} is under way on some instance. */
+  public boolean beingCreated(String vm) {
+    return pending.pending(vm, clock.instant());
   }
 
   /**

@@ -11,6 +11,7 @@ import io.autorunner.handler.github.GitHubActions;
 import io.autorunner.handler.github.GitHubException;
 import io.autorunner.handler.github.GitHubRunner;
 import io.autorunner.handler.github.JobStatus;
+import io.autorunner.handler.pool.PendingCreates;
 import io.autorunner.handler.vm.ComputeException;
 import io.autorunner.handler.vm.CreatedMachine;
 import io.autorunner.handler.vm.HandoutAddress;
@@ -42,6 +43,7 @@ final class RunnerCreation {
   private final PreemptionReruns preemptions;
   private final MachineRetirement retirement;
   private final LifecycleCounters counters;
+  private final PoolTopUp pools;
   private final MachineLog machineLog;
 
   RunnerCreation(
@@ -54,6 +56,7 @@ final class RunnerCreation {
       InstanceCap cap,
       PreemptionReruns preemptions,
       LifecycleCounters counters,
+      PoolTopUp pools,
       MachineLog machineLog) {
     this.policy = policy;
     this.rules = rules;
@@ -65,6 +68,7 @@ final class RunnerCreation {
     this.preemptions = preemptions;
     this.retirement = new MachineRetirement(machines, github);
     this.counters = counters;
+    this.pools = pools;
     this.machineLog = machineLog;
   }
 
@@ -98,6 +102,18 @@ final class RunnerCreation {
       }
       return TaskOutcome.done("VM " + name + " exists already");
     }
+    // Marked before the job's status is read. A refill (its job took a pool runner) that finds no
+    // mark read after the job was taken and before this mark: this create then reads the job in
+    // progress and makes nothing. So either this VM becomes the pool's refill, or the pool makes
+    // one, never both.
+    try (PendingCreates.Mark pending = pools.creating(name, requested.labels())) {
+      return createQueued(task, requested, existing);
+    }
+  }
+
+  private TaskOutcome createQueued(
+      RunnerTask.CreateRunner task, RunnerSpec requested, List<Machine> existing) {
+    String name = task.instanceName();
     // A create that arrives after its job was cancelled or served (a retried task, a release
     // that overtook it), or for a run GitHub does not know (an old or forged delivery), must not
     // leave a VM behind.

@@ -48,6 +48,7 @@ public class RunnerLifecycle {
             cap,
             preemptions,
             counters,
+            pools,
             machineLog);
     this.removal =
         new RunnerRemoval(machines, github, preemptions, counters, ledger, pools, machineLog);

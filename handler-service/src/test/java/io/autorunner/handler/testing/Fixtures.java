@@ -6,6 +6,8 @@ import io.autorunner.handler.cost.PriceProperties;
 import io.autorunner.handler.cost.VmPricing;
 import io.autorunner.handler.github.GitHubProperties;
 import io.autorunner.handler.github.RunnerRegistry;
+import io.autorunner.handler.pool.LocalPendingCreates;
+import io.autorunner.handler.pool.PendingCreates;
 import io.autorunner.handler.pool.Pools;
 import io.autorunner.handler.task.LifecycleCounters;
 import io.autorunner.handler.task.MachineLog;
@@ -33,6 +35,18 @@ public final class Fixtures {
       int maxInstances,
       LifecycleCounters counters,
       Clock clock) {
+    return pools(pools, machines, github, maxInstances, counters, new LocalPendingCreates(), clock);
+  }
+
+  /** The warm pools' keeper, sharing {@code pending} with other instances'. */
+  public static PoolTopUp pools(
+      Pools pools,
+      RunnerMachines machines,
+      RunnerRegistry github,
+      int maxInstances,
+      LifecycleCounters counters,
+      PendingCreates pending,
+      Clock clock) {
     return new PoolTopUp(
         pools,
         machines,
@@ -43,6 +57,7 @@ public final class Fixtures {
         new InstanceNaming("ghr"),
         counters,
         machineLog(clock),
+        pending,
         clock);
   }
 
