@@ -44,8 +44,9 @@ public final class FakeComputeEngine implements AutoCloseable {
   private final Delay bootDelay = new Delay(Duration.ofMillis(300));
   private final Delay operationDelay = new Delay(Duration.ofMillis(100));
   private final Delay deleteDelay = new Delay(Duration.ofMillis(200));
+  private final Delay insertLatency = new Delay(Duration.ZERO);
   private final VmLifecycle lifecycle =
-      new VmLifecycle(state, clock, bootDelay, operationDelay, deleteDelay);
+      new VmLifecycle(state, clock, bootDelay, operationDelay, deleteDelay, insertLatency);
   private final RequestFaults requestFaults = new RequestFaults(faults);
   private final MetadataServer metadata;
 
@@ -104,6 +105,14 @@ public final class FakeComputeEngine implements AutoCloseable {
    */
   public void setOperationDelay(Duration delay) {
     operationDelay.set(delay);
+  }
+
+  /**
+   * Time an insert request (zonal or bulk) takes before GCE accepts it and lists its instance; none
+   * by default. A create is then under way while no VM of its name exists yet.
+   */
+  public void setInsertLatency(Duration delay) {
+    insertLatency.set(delay);
   }
 
   /**

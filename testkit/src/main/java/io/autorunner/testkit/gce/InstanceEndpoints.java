@@ -68,6 +68,7 @@ final class InstanceEndpoints {
     if (invalid.isPresent()) {
       return invalid.get();
     }
+    lifecycle.awaitInsertLatency();
     synchronized (state.lock) {
       state.knownZones.add(zone);
       if (state.instance(project, zone, name) != null) {

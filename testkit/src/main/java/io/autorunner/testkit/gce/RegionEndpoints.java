@@ -76,6 +76,7 @@ final class RegionEndpoints {
     if (allowed.isEmpty()) {
       return GceFormat.error(400, "invalid", "the location policy allows no zone of " + region);
     }
+    lifecycle.awaitInsertLatency();
     synchronized (state.lock) {
       for (String zone : zonesOf(region)) {
         if (state.instance(project, zone, name) != null) {

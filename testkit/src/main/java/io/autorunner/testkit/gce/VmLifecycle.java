@@ -27,6 +27,7 @@ final class VmLifecycle implements AutoCloseable {
   private final Delay bootDelay;
   private final Delay operationDelay;
   private final Delay deleteDelay;
+  private final Delay insertLatency;
   private final ExecutorService listeners;
   private final List<Consumer<FakeInstance>> runningListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<FakeInstance>> goneListeners = new CopyOnWriteArrayList<>();
@@ -36,12 +37,14 @@ final class VmLifecycle implements AutoCloseable {
       Timeline clock,
       Delay bootDelay,
       Delay operationDelay,
-      Delay deleteDelay) {
+      Delay deleteDelay,
+      Delay insertLatency) {
     this.state = state;
     this.clock = clock;
     this.bootDelay = bootDelay;
     this.operationDelay = operationDelay;
     this.deleteDelay = deleteDelay;
+    this.insertLatency = insertLatency;
     this.listeners =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -77,6 +80,21 @@ final class VmLifecycle implements AutoCloseable {
   }
 
   /** An insert's operation is DONE after the operation delay. */
+  /**
+   * An insert request waits this long before GCE takes it (and lists its instance): the time GCE
+   * takes to answer an insert, or to walk a stock-out, in which no instance of that name exists.
+   */
+  void awaitInsertLatency() {
+    long millis = insertLatency.get().toMillis();
+    if (millis > 0) {
+      try {
+        Thread.sleep(millis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   void insertOperation(Op op) {
     clock.after(operationDelay, () -> finish(op));
   }

@@ -3,6 +3,7 @@ package io.autorunner.testkit.github;
 import io.autorunner.testkit.fault.Delay;
 import io.autorunner.testkit.fault.Faults;
 import io.autorunner.testkit.fault.Timeline;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -11,9 +12,9 @@ import java.util.Locale;
  * GitHub's dispatcher: the oldest queued job goes to any idle online runner that carries all its
  * labels and may serve its repository (a repository runner only its own repository's jobs; an
  * organisation runner only jobs of the organisation's repositories its runner group admits),
- * whichever job that runner was made for; among several, the seeded random picks. The job runs for
- * the run time and succeeds; the ephemeral runner then deregisters and its machine powers off.
- * Callers hold the fake's lock.
+ * whichever job that runner was made for; among several, the seeded random picks; a job only once
+ * the hand-over delay has passed since it was queued. The job runs for the run time and succeeds;
+ * the ephemeral runner then deregisters and its machine powers off. Callers hold the fake's lock.
  */
 final class Dispatcher {
 
@@ -24,6 +25,7 @@ final class Dispatcher {
   private final Faults faults;
   private final Timeline clock;
   private final Delay runTime;
+  private final Delay handOver;
 
   Dispatcher(
       ActionsState state,
@@ -32,7 +34,8 @@ final class Dispatcher {
       JobEvents events,
       Faults faults,
       Timeline clock,
-      Delay runTime) {
+      Delay runTime,
+      Delay handOver) {
     this.state = state;
     this.repositories = repositories;
     this.groups = groups;
@@ -40,13 +43,30 @@ final class Dispatcher {
     this.faults = faults;
     this.clock = clock;
     this.runTime = runTime;
+    this.handOver = handOver;
   }
 
   /**
    * Hands every queued job that has an idle runner to one; run after anything that may free one.
    */
   void dispatch() {
+    Instant now = Instant.now();
     for (JobState job : state.queuedOldestFirst()) {
+      Instant handable = job.createdAt.plus(handOver.get());
+      if (handable.isAfter(now)) {
+        if (!job.handOverDue) {
+          job.handOverDue = true; // one dispatch at its time, however often this runs before
+          clock.after(
+              Duration.between(now, handable).plusMillis(1), // the timer counts whole ms
+              () -> {
+                synchronized (state.lock) {
+                  job.handOverDue = false;
+                  dispatch();
+                }
+              });
+        }
+        continue;
+      }
       Repository repository = repositories.ensure(job.repository);
       List<RunnerState> idle =
           state.runners.values().stream()

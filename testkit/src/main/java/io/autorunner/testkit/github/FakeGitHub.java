@@ -56,6 +56,14 @@ public final class FakeGitHub implements AutoCloseable {
     parts.runTime.set(duration);
   }
 
+  /**
+   * How long after it is queued a job can first be handed to an idle runner (none by default):
+   * GitHub's broker takes a moment, in which the job's own VM is already being made.
+   */
+  public void setHandOverDelay(Duration delay) {
+    parts.handOver.set(delay);
+  }
+
   /** From RUNNING to the VM's runner config request; online at the answer. See setGuestBoot. */
   public void setRunnerBootDelay(Duration delay) {
     parts.runnerBootDelay.set(delay);

@@ -31,6 +31,10 @@ final class JobState {
   Long runnerGroupId;
   String runnerGroupName;
   Instant startedAt;
+
+  /** A dispatch is scheduled for when its hand-over delay has passed. */
+  boolean handOverDue;
+
   Instant completedAt;
 
   JobState(

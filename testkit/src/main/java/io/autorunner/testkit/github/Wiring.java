@@ -17,6 +17,7 @@ final class Wiring implements AutoCloseable {
   final Timeline clock = new Timeline("fake-github-clock");
   final Faults faults = new Faults(7);
   final Delay runTime = new Delay(Duration.ofMillis(500));
+  final Delay handOver = new Delay(Duration.ZERO);
   final Delay runnerBootDelay = new Delay(Duration.ZERO);
   final Delay lostRunnerDelay = new Delay(Duration.ofMillis(200));
 
@@ -52,7 +53,7 @@ final class Wiring implements AutoCloseable {
         new AppInstallations(state.lock, accounts::isUser, this::baseUrl, repositories, meter);
     JobEvents events = new JobEvents(repositories, installations, webhooks);
     this.dispatcher =
-        new Dispatcher(state, repositories, runnerGroups, events, faults, clock, runTime);
+        new Dispatcher(state, repositories, runnerGroups, events, faults, clock, runTime, handOver);
     WorkflowRuns runs = new WorkflowRuns(state, repositories);
     this.queue = new JobQueue(state, repositories, runs, dispatcher, events);
     this.processes = new RunnerProcesses(state, dispatcher, clock, guestBoot::get, lostRunnerDelay);

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -102,6 +103,25 @@ class FakeComputeEngineTest {
     assertThat(running.getZone()).endsWith("/zones/" + ZONE);
     assertThat(running.getLabelsMap()).containsEntry("autorunner-job-id", "42");
     assertThat(running.getCreationTimestamp()).isNotEmpty();
+  }
+
+  @Test
+  void withAnInsertLatencyNoInstanceOfTheNameIsListedUntilGceTakesTheInsert() throws Exception {
+    gce.setInsertLatency(Duration.ofMillis(800));
+    CompletableFuture<Operation> op =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return insert(ZONE, instance("ghr-9-1", false));
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    Thread.sleep(300);
+
+    assertThat(gce.instances()).as("still being inserted").isEmpty();
+    assertThat(op.get(10, TimeUnit.SECONDS).getStatus()).isEqualTo(Operation.Status.DONE);
+    assertThat(gce.instance("ghr-9-1")).isPresent();
   }
 
   @Test

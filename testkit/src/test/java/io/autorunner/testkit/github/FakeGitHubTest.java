@@ -132,6 +132,22 @@ class FakeGitHubTest {
   }
 
   @Test
+  void withAHandOverDelayAnIdleRunnerGetsAQueuedJobOnlyOnceItHasPassed() throws Exception {
+    bootVm("ghr-idle-1", jit("ghr-idle-1", CPU).path("encoded_jit_config").asString());
+    await(() -> "online".equals(runner("ghr-idle-1").status()));
+    github.setHandOverDelay(Duration.ofMillis(700));
+
+    long job = github.queueJob(REPO, CPU);
+    Thread.sleep(300);
+
+    assertThat(github.job(job).orElseThrow().queued()).as("handed over too early").isTrue();
+    await(() -> "ghr-idle-1".equals(github.job(job).orElseThrow().runnerName()));
+    Job started = github.job(job).orElseThrow();
+    assertThat(Duration.between(started.createdAt(), started.startedAt()))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(700));
+  }
+
+  @Test
   void aJobWaitsForARunnerCarryingAllItsLabels() throws Exception {
     long gpuJob = github.queueJob(REPO, List.of("self-hosted", "gce", "gpu"));
     bootVm("ghr-cpu-1", jit("ghr-cpu-1", CPU).path("encoded_jit_config").asString());
