@@ -91,33 +91,19 @@ final class TakenRunnerCheck {
     JobRef job = task.job();
     String own =
         naming.instanceName(job.jobId(), job.runAttempt(), OperatingSystem.of(pool.get().labels()));
+    String took =
+        "job " + job.jobId() + " took runner " + taken.name() + " of pool " + pool.get().name();
     Optional<Machine> ownVm = own.equals(taken.name()) ? Optional.empty() : machines.find(own);
     if (ownVm.isEmpty() && !own.equals(taken.name()) && pools.beingCreated(own)) {
       // Its create is walking zones or waiting on the insert: that VM is the refill, once it is
       // there. Cloud Tasks' backoff brings this task back; the sweep tops up should it never land.
       return TaskOutcome.retry(
-          "job "
-              + job.jobId()
-              + " took runner "
-              + taken.name()
-              + " of pool "
-              + pool.get().name()
-              + "; its own VM "
-              + own
-              + " is still being made, to be the refill");
+          took + "; its own VM " + own + " is still being made, to be the refill");
     }
     boolean adopted = ownVm.map(vm -> pools.adopt(pool.get(), vm)).orElse(false);
     PoolTopUp.Result kept = pools.keep(pool.get());
     return TaskOutcome.done(
-        "job "
-            + job.jobId()
-            + " took runner "
-            + taken.name()
-            + " of pool "
-            + pool.get().name()
-            + (adopted ? "; its own VM " + own + " is the refill" : "")
-            + "; "
-            + kept);
+        took + (adopted ? "; its own VM " + own + " is the refill" : "") + "; " + kept);
   }
 
   /**

@@ -2,13 +2,11 @@ package io.autorunner.handler.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.autorunner.common.naming.InstanceNaming;
 import io.autorunner.common.policy.LabelPolicy;
 import io.autorunner.common.policy.PolicyProperties;
 import io.autorunner.common.routing.RoutingRules;
 import io.autorunner.common.task.JobRef;
 import io.autorunner.common.task.RunnerTask;
-import io.autorunner.handler.bootstrap.StartupScripts;
 import io.autorunner.handler.github.JobStatus;
 import io.autorunner.handler.handout.VmBoots;
 import io.autorunner.handler.ledger.InMemoryReplacementLedger;
@@ -16,10 +14,8 @@ import io.autorunner.handler.pool.LocalPendingCreates;
 import io.autorunner.handler.pool.PendingCreates;
 import io.autorunner.handler.pool.Pools;
 import io.autorunner.handler.pool.PoolsProperties;
-import io.autorunner.handler.task.InstanceCap;
 import io.autorunner.handler.task.LifecycleCounters;
 import io.autorunner.handler.task.PoolTopUp;
-import io.autorunner.handler.task.PreemptionProperties;
 import io.autorunner.handler.task.RunnerLifecycle;
 import io.autorunner.handler.task.TaskOutcome;
 import io.autorunner.handler.testing.Fixtures;
@@ -93,45 +89,21 @@ class PoolRefillRaceTest {
   }
 
   private RunnerLifecycle lifecycle(PoolTopUp pools) {
-    return new RunnerLifecycle(
-        new LabelPolicy(PolicyProperties.defaults()),
-        RULES,
-        machines,
-        github,
-        new StartupScripts(Fixtures.githubProperties()),
-        InMemoryMachines.HANDOUT,
-        new InstanceCap(10),
-        new PreemptionProperties(1, false),
-        new LifecycleCounters(),
-        new InMemoryReplacementLedger(),
-        pools,
-        Fixtures.machineLog(clock));
+    return Fixtures.lifecycle(
+        machines, github, RULES, 10, new InMemoryReplacementLedger(), pools, clock);
   }
 
   private Reconciler reconciler(RunnerLifecycle lifecycle, PoolTopUp pools) {
-    return new Reconciler(
+    return TestReconcilers.of(
         machines,
         github,
         lifecycle,
         new InMemoryReplacementLedger(),
-        new InstanceNaming("ghr"),
-        new ReconcileProperties(
-            Duration.ofMinutes(10),
-            Duration.ofHours(7),
-            Duration.ofMinutes(10),
-            Duration.ofMinutes(5),
-            2,
-            5,
-            List.of(),
-            Duration.ofHours(1),
-            null),
         RULES,
         10,
-        Duration.ofSeconds(15),
         new ConfiguredSweepSources(List.of("acme/models"), List.of()),
         pools,
-        clock,
-        Fixtures.machineLog(clock));
+        clock);
   }
 
   /** GitHub gives the queued job to the idle pool runner; the webhook's check-runner task runs. */

@@ -2,18 +2,13 @@ package io.autorunner.handler.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.autorunner.common.naming.InstanceNaming;
-import io.autorunner.common.policy.LabelPolicy;
-import io.autorunner.common.policy.PolicyProperties;
 import io.autorunner.common.routing.RoutingRules;
 import io.autorunner.common.task.JobRef;
 import io.autorunner.common.task.RunnerTask;
-import io.autorunner.handler.bootstrap.StartupScripts;
 import io.autorunner.handler.github.JobStatus;
 import io.autorunner.handler.github.QueuedJob;
 import io.autorunner.handler.handout.VmBoots;
 import io.autorunner.handler.ledger.InMemoryReplacementLedger;
-import io.autorunner.handler.task.InstanceCap;
 import io.autorunner.handler.task.RunnerLifecycle;
 import io.autorunner.handler.testing.Fixtures;
 import io.autorunner.handler.testing.InMemoryMachines;
@@ -55,19 +50,14 @@ class ReconcilerTests {
   }
 
   private RunnerLifecycle lifecycle(int maxInstances) {
-    return new RunnerLifecycle(
-        new LabelPolicy(PolicyProperties.defaults()),
-        new RoutingRules(List.of("self-hosted", "gce"), null, null, false),
+    return Fixtures.lifecycle(
         machines,
         github,
-        new StartupScripts(Fixtures.githubProperties()),
-        InMemoryMachines.HANDOUT,
-        new InstanceCap(maxInstances),
-        new io.autorunner.handler.task.PreemptionProperties(1, false),
-        new io.autorunner.handler.task.LifecycleCounters(),
+        new RoutingRules(List.of("self-hosted", "gce"), null, null, false),
+        maxInstances,
         ledger,
         Fixtures.noPools(machines, github),
-        Fixtures.machineLog(clock));
+        clock);
   }
 
   /** A reconciler as another handler instance would have it: nothing shared but the ledger. */
@@ -76,29 +66,16 @@ class ReconcilerTests {
   }
 
   private Reconciler reconciler(int maxInstances, SweepSources sources) {
-    return new Reconciler(
+    return TestReconcilers.of(
         machines,
         github,
         lifecycle,
         ledger,
-        new InstanceNaming("ghr"),
-        new ReconcileProperties(
-            Duration.ofMinutes(10),
-            Duration.ofHours(7),
-            Duration.ofMinutes(10),
-            Duration.ofMinutes(5),
-            2,
-            5,
-            List.of(),
-            Duration.ofHours(1),
-            null),
         new RoutingRules(List.of("self-hosted", "gce"), List.of(), List.of(), false),
         maxInstances,
-        Duration.ofSeconds(15),
         sources,
         Fixtures.noPools(machines, github),
-        clock,
-        Fixtures.machineLog(clock));
+        clock);
   }
 
   @Test

@@ -7,9 +7,9 @@ import io.autorunner.common.policy.PolicyProperties;
 import io.autorunner.common.routing.RoutingRules;
 import io.autorunner.common.task.JobRef;
 import io.autorunner.common.task.RunnerTask;
-import io.autorunner.handler.bootstrap.StartupScripts;
 import io.autorunner.handler.handout.VmBoots;
 import io.autorunner.handler.ledger.InMemoryReplacementLedger;
+import io.autorunner.handler.pool.LocalPendingCreates;
 import io.autorunner.handler.pool.Pools;
 import io.autorunner.handler.pool.PoolsProperties;
 import io.autorunner.handler.testing.Fixtures;
@@ -95,7 +95,8 @@ class PoolTopUpTest {
 
   /** One handler instance's keeper; instances share nothing but GCE and GitHub. */
   private PoolTopUp instance(int size, int maxInstances) {
-    return Fixtures.pools(gpuPool(size), machines, github, maxInstances, counters, clock);
+    return Fixtures.pools(
+        gpuPool(size), machines, github, maxInstances, counters, new LocalPendingCreates(), clock);
   }
 
   private List<String> poolVms() {
@@ -165,19 +166,8 @@ class PoolTopUpTest {
     long runnerId = new VmBoots(machines, github, clock).askForRunner("ghr-p-gpu-1");
     github.markBusy("ghr-p-gpu-1");
     RunnerLifecycle lifecycle =
-        new RunnerLifecycle(
-            new LabelPolicy(PolicyProperties.defaults()),
-            RULES,
-            machines,
-            github,
-            new StartupScripts(Fixtures.githubProperties()),
-            InMemoryMachines.HANDOUT,
-            new InstanceCap(10),
-            new PreemptionProperties(1, false),
-            counters,
-            new InMemoryReplacementLedger(),
-            keeper,
-            Fixtures.machineLog(clock));
+        Fixtures.lifecycle(
+            machines, github, RULES, 10, new InMemoryReplacementLedger(), keeper, clock);
     // The job ran; GitHub removes an ephemeral runner once its job is over.
     github.runners.remove("ghr-p-gpu-1");
     JobRef job = new JobRef(77, 7, 1, "acme/models", "acme", 555L);

@@ -1,17 +1,25 @@
 package io.autorunner.handler.testing;
 
 import io.autorunner.common.naming.InstanceNaming;
+import io.autorunner.common.policy.LabelPolicy;
+import io.autorunner.common.policy.PolicyProperties;
+import io.autorunner.common.routing.RoutingRules;
 import io.autorunner.handler.bootstrap.StartupScripts;
 import io.autorunner.handler.cost.PriceProperties;
 import io.autorunner.handler.cost.VmPricing;
+import io.autorunner.handler.github.GitHubActions;
 import io.autorunner.handler.github.GitHubProperties;
 import io.autorunner.handler.github.RunnerRegistry;
+import io.autorunner.handler.ledger.ReplacementLedger;
 import io.autorunner.handler.pool.LocalPendingCreates;
 import io.autorunner.handler.pool.PendingCreates;
 import io.autorunner.handler.pool.Pools;
+import io.autorunner.handler.task.InstanceCap;
 import io.autorunner.handler.task.LifecycleCounters;
 import io.autorunner.handler.task.MachineLog;
 import io.autorunner.handler.task.PoolTopUp;
+import io.autorunner.handler.task.PreemptionProperties;
+import io.autorunner.handler.task.RunnerLifecycle;
 import io.autorunner.handler.vm.RunnerMachines;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,18 +35,10 @@ public final class Fixtures {
 
   private Fixtures() {}
 
-  /** The warm pools' keeper over these ports, with names of prefix {@code ghr}. */
-  public static PoolTopUp pools(
-      Pools pools,
-      RunnerMachines machines,
-      RunnerRegistry github,
-      int maxInstances,
-      LifecycleCounters counters,
-      Clock clock) {
-    return pools(pools, machines, github, maxInstances, counters, new LocalPendingCreates(), clock);
-  }
-
-  /** The warm pools' keeper, sharing {@code pending} with other instances'. */
+  /**
+   * The warm pools' keeper over these ports, with names of prefix {@code ghr}, sharing {@code
+   * pending} with other instances'.
+   */
   public static PoolTopUp pools(
       Pools pools,
       RunnerMachines machines,
@@ -63,7 +63,41 @@ public final class Fixtures {
 
   /** No pools. */
   public static PoolTopUp noPools(RunnerMachines machines, RunnerRegistry github) {
-    return pools(Pools.none(), machines, github, 1, new LifecycleCounters(), Clock.systemUTC());
+    return pools(
+        Pools.none(),
+        machines,
+        github,
+        1,
+        new LifecycleCounters(),
+        new LocalPendingCreates(),
+        Clock.systemUTC());
+  }
+
+  /**
+   * One instance's VM flows with the default label policy, a cap of {@code maxInstances} and no
+   * re-run on standard VMs.
+   */
+  public static RunnerLifecycle lifecycle(
+      RunnerMachines machines,
+      GitHubActions github,
+      RoutingRules rules,
+      int maxInstances,
+      ReplacementLedger ledger,
+      PoolTopUp pools,
+      Clock clock) {
+    return new RunnerLifecycle(
+        new LabelPolicy(PolicyProperties.defaults()),
+        rules,
+        machines,
+        github,
+        new StartupScripts(githubProperties()),
+        InMemoryMachines.HANDOUT,
+        new InstanceCap(maxInstances),
+        new PreemptionProperties(1, false),
+        new LifecycleCounters(),
+        ledger,
+        pools,
+        machineLog(clock));
   }
 
   public static GitHubProperties githubProperties() {
