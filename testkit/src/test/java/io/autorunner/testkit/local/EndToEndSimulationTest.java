@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * zone out of GPUs and Spot preemptions, and a tenth of the tasks delivered twice at once; most
  * jobs bind their runner with the README's {@code bind=} label, some do not. Its assertions are the
  * design's invariants; its summary line counts the VMs that ran a job of another shape than the one
- * they were made for ({@code ranOtherShape}). {@code -De2e.jobs=N} runs a longer trace.
+ * they were made for ({@code ranOtherShape}). {@code -De2e.jobs=N} runs a longer trace, {@code
+ * -De2e.unbound=P} one with P% of its jobs unbound.
  */
 class EndToEndSimulationTest {
 
@@ -63,8 +64,11 @@ class EndToEndSimulationTest {
   private static final String BIND =
       "bind=sim-${{ github.run_id }}-${{ github.run_attempt }}-${{ strategy.job-index }}";
 
-  /** Jobs in a hundred without a binding label: these may take the VM made for another shape. */
-  private static final int UNBOUND_PERCENT = 15;
+  /**
+   * Jobs in a hundred without a binding label: these may take the VM made for another shape (and
+   * each other's). {@code -De2e.unbound=100} runs the trace with no job bound.
+   */
+  private static final int UNBOUND_PERCENT = Integer.getInteger("e2e.unbound", 15);
 
   @Test
   void aBurstyTraceKeepsEveryInvariantWithThreeHandlersAKillAndASharedOrganisation()
