@@ -372,10 +372,13 @@ class EndToEndSimulationTest {
                 job, names)
             .isLessThanOrEqualTo(1 + taken + lost + MAX_REPLACEMENTS);
       }
-      // A job with a label no other job has can run only on a runner made for it.
+      // A job with a label no other job has can run only on a runner made for it. At least half
+      // the share asked for is bound, and some job is not (unless every one is asked to be).
       assertThat(ShapeCrossings.bound(ours))
           .as("jobs of the trace with a binding label")
-          .isBetween(ours.size() / 2L, ours.size() - 1L);
+          .isBetween(
+              (long) ours.size() * (100 - UNBOUND_PERCENT) / 200,
+              UNBOUND_PERCENT == 0 ? ours.size() : ours.size() - 1L);
       assertThat(boundElsewhere).as("jobs with a binding label on another job's VM").isEmpty();
       assertThat(system.gce().instances()).as("VMs left").isEmpty();
       assertThat(github.runners()).as("runners left").isEmpty();
