@@ -93,8 +93,9 @@ final class TakenRunnerCheck {
         naming.instanceName(job.jobId(), job.runAttempt(), OperatingSystem.of(pool.get().labels()));
     String took =
         "job " + job.jobId() + " took runner " + taken.name() + " of pool " + pool.get().name();
-    Optional<Machine> ownVm = own.equals(taken.name()) ? Optional.empty() : machines.find(own);
-    if (ownVm.isEmpty() && !own.equals(taken.name()) && pools.beingCreated(own)) {
+    boolean ranOnItsOwn = own.equals(taken.name());
+    Optional<Machine> ownVm = ranOnItsOwn ? Optional.empty() : machines.find(own);
+    if (!ranOnItsOwn && ownVm.isEmpty() && pools.beingCreated(own)) {
       // Its create is walking zones or waiting on the insert: that VM is the refill, once it is
       // there. Cloud Tasks' backoff brings this task back; the sweep tops up should it never land.
       return TaskOutcome.retry(

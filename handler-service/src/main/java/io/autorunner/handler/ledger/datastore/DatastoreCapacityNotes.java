@@ -7,9 +7,6 @@ import com.google.cloud.datastore.DatastoreException;
 import com.google.cloud.datastore.Entity;
 import com.google.cloud.datastore.Key;
 import com.google.cloud.datastore.KeyFactory;
-import com.google.cloud.datastore.StringValue;
-import com.google.cloud.datastore.TimestampValue;
-import com.google.cloud.datastore.Value;
 import io.autorunner.handler.vm.CapacityNotes;
 import io.autorunner.handler.vm.StockOuts;
 import java.time.Duration;
@@ -125,7 +122,7 @@ public final class DatastoreCapacityNotes implements CapacityNotes {
             Entity stored = transaction.get(key);
             List<String> entries = new ArrayList<>(added);
             Instant oldest = latest.minus(SEEN_FOR);
-            for (String kept : entries(stored)) {
+            for (String kept : DatastoreValues.strings(stored, ENTRIES)) {
               if (entries.size() < KEPT
                   && parse(kept).map(s -> !s.at().isBefore(oldest)).orElse(false)) {
                 entries.add(kept);
@@ -133,12 +130,8 @@ public final class DatastoreCapacityNotes implements CapacityNotes {
             }
             transaction.put(
                 Entity.newBuilder(key)
-                    .set(
-                        ENTRIES,
-                        entries.stream()
-                            .map(e -> StringValue.newBuilder(e).setExcludeFromIndexes(true).build())
-                            .toList())
-                    .set(EXPIRE_AT, unindexed(latest.plus(SEEN_FOR)))
+                    .set(ENTRIES, DatastoreValues.unindexed(entries))
+                    .set(EXPIRE_AT, DatastoreValues.unindexed(latest.plus(SEEN_FOR)))
                     .build());
             return null;
           });
@@ -150,7 +143,7 @@ public final class DatastoreCapacityNotes implements CapacityNotes {
   @Override
   public List<StockOuts.StockOut> seenSince(Instant since) {
     try {
-      return entries(datastore.get(keys.newKey(SEEN))).stream()
+      return DatastoreValues.strings(datastore.get(keys.newKey(SEEN)), ENTRIES).stream()
           .map(DatastoreCapacityNotes::parse)
           .flatMap(Optional::stream)
           .filter(s -> !s.at().isBefore(since))
@@ -160,19 +153,6 @@ public final class DatastoreCapacityNotes implements CapacityNotes {
       log.warn("stock-outs seen lately unreadable: {}", e.toString());
       return List.of();
     }
-  }
-
-  private static List<String> entries(Entity stored) {
-    if (stored == null || !stored.contains(ENTRIES)) {
-      return List.of();
-    }
-    List<String> entries = new ArrayList<>();
-    for (Value<?> value : stored.getList(ENTRIES)) {
-      if (value instanceof StringValue text) {
-        entries.add(text.get());
-      }
-    }
-    return entries;
   }
 
   private static Optional<StockOuts.StockOut> parse(String entry) {
@@ -200,8 +180,8 @@ public final class DatastoreCapacityNotes implements CapacityNotes {
             .map(
                 note ->
                     Entity.newBuilder(keys.newKey(note.getKey()))
-                        .set(UNTIL, unindexed(note.getValue()))
-                        .set(EXPIRE_AT, unindexed(note.getValue()))
+                        .set(UNTIL, DatastoreValues.unindexed(note.getValue()))
+                        .set(EXPIRE_AT, DatastoreValues.unindexed(note.getValue()))
                         .build())
             .toArray(Entity[]::new);
     try {
@@ -209,12 +189,5 @@ public final class DatastoreCapacityNotes implements CapacityNotes {
     } catch (DatastoreException e) {
       log.warn("capacity notes {} not shared: {}", untilByKey.keySet(), e.toString());
     }
-  }
-
-  private static TimestampValue unindexed(Instant at) {
-    return TimestampValue.newBuilder(
-            Timestamp.ofTimeSecondsAndNanos(at.getEpochSecond(), at.getNano()))
-        .setExcludeFromIndexes(true)
-        .build();
   }
 }

@@ -1,14 +1,10 @@
 package io.autorunner.handler.ledger.datastore;
 
-import com.google.cloud.Timestamp;
 import com.google.cloud.datastore.Datastore;
 import com.google.cloud.datastore.DatastoreException;
 import com.google.cloud.datastore.Entity;
 import com.google.cloud.datastore.Key;
 import com.google.cloud.datastore.KeyFactory;
-import com.google.cloud.datastore.StringValue;
-import com.google.cloud.datastore.TimestampValue;
-import com.google.cloud.datastore.Value;
 import io.autorunner.handler.pool.PendingCreates;
 import java.time.Clock;
 import java.time.Instant;
@@ -92,21 +88,11 @@ public final class DatastorePendingCreates implements PendingCreates {
                 Entity.newBuilder(key)
                     .set(
                         HOLDERS,
-                        marks.entrySet().stream()
-                            .map(
-                                m ->
-                                    StringValue.newBuilder(
-                                            m.getKey() + "|" + m.getValue().toEpochMilli())
-                                        .setExcludeFromIndexes(true)
-                                        .build())
-                            .toList())
-                    .set(
-                        EXPIRE_AT,
-                        TimestampValue.newBuilder(
-                                Timestamp.ofTimeSecondsAndNanos(
-                                    latest.getEpochSecond(), latest.getNano()))
-                            .setExcludeFromIndexes(true)
-                            .build())
+                        DatastoreValues.unindexed(
+                            marks.entrySet().stream()
+                                .map(m -> m.getKey() + "|" + m.getValue().toEpochMilli())
+                                .toList()))
+                    .set(EXPIRE_AT, DatastoreValues.unindexed(latest))
                     .build());
           }
           return null;
@@ -115,18 +101,13 @@ public final class DatastorePendingCreates implements PendingCreates {
 
   private static Map<String, Instant> marks(Entity stored) {
     Map<String, Instant> marks = new LinkedHashMap<>();
-    if (stored == null || !stored.contains(HOLDERS)) {
-      return marks;
-    }
-    for (Value<?> value : stored.getList(HOLDERS)) {
-      if (value instanceof StringValue text) {
-        String[] parts = text.get().split("\\|", 2);
-        if (parts.length == 2) {
-          try {
-            marks.put(parts[0], Instant.ofEpochMilli(Long.parseLong(parts[1])));
-          } catch (NumberFormatException ignored) {
-            // not a mark this adapter wrote: skipped
-          }
+    for (String mark : DatastoreValues.strings(stored, HOLDERS)) {
+      String[] parts = mark.split("\\|", 2);
+      if (parts.length == 2) {
+        try {
+          marks.put(parts[0], Instant.ofEpochMilli(Long.parseLong(parts[1])));
+        } catch (NumberFormatException ignored) {
+          // not a mark this adapter wrote: skipped
         }
       }
     }

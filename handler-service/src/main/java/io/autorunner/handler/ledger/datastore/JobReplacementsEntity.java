@@ -4,13 +4,11 @@ import com.google.cloud.Timestamp;
 import com.google.cloud.datastore.Entity;
 import com.google.cloud.datastore.Key;
 import com.google.cloud.datastore.ListValue;
-import com.google.cloud.datastore.StringValue;
 import com.google.cloud.datastore.Value;
 import io.autorunner.handler.ledger.JobReplacements;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -79,13 +77,7 @@ record JobReplacementsEntity(Set<String> spent, Set<String> refunded) {
   }
 
   private static ListValue unindexed(Collection<String> names) {
-    // Datastore refuses exclude_from_indexes on the array itself: it goes on each element.
-    List<StringValue> values =
-        names.stream()
-            .sorted()
-            .map(n -> StringValue.newBuilder(n).setExcludeFromIndexes(true).build())
-            .toList();
-    return ListValue.of(values);
+    return ListValue.of(DatastoreValues.unindexed(names.stream().sorted().toList()));
   }
 
   private static Timestamp timestamp(Instant instant) {
