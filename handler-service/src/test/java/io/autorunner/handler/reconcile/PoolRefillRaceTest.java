@@ -110,6 +110,11 @@ class PoolRefillRaceTest {
   private TaskOutcome jobTakesThePoolRunner() {
     github.markBusy("ghr-p-gpu-1");
     github.jobs.put(JOB.jobId(), new JobStatus(JOB.jobId(), "in_progress", null, null));
+    return refill();
+  }
+
+  /** The in_progress delivery's check-runner task, on the other instance (again, when retried). */
+  private TaskOutcome refill() {
     return refillingInstance.replaceIfTaken(
         new RunnerTask.CheckRunner(JOB, "ghr-p-gpu-1", poolRunnerId));
   }
@@ -125,9 +130,7 @@ class PoolRefillRaceTest {
 
     TaskOutcome created =
         creatingInstance.create(new RunnerTask.CreateRunner(JOB, GPU, "ghr-88-1"));
-    TaskOutcome retried =
-        refillingInstance.replaceIfTaken(
-            new RunnerTask.CheckRunner(JOB, "ghr-p-gpu-1", poolRunnerId));
+    TaskOutcome retried = refill();
 
     assertThat(created.vmCreated()).isTrue();
     assertThat(whileCreating).hasSize(1);
@@ -164,9 +167,7 @@ class PoolRefillRaceTest {
 
     TaskOutcome created =
         creatingInstance.create(new RunnerTask.CreateRunner(JOB, GPU, "ghr-88-1"));
-    TaskOutcome retried =
-        refillingInstance.replaceIfTaken(
-            new RunnerTask.CheckRunner(JOB, "ghr-p-gpu-1", poolRunnerId));
+    TaskOutcome retried = refill();
 
     assertThat(created.vmCreated()).isFalse();
     assertThat(whileCreating.get(0).kind()).isEqualTo(TaskOutcome.Kind.RETRY);
@@ -179,9 +180,7 @@ class PoolRefillRaceTest {
 
     assertThat(jobTakesThePoolRunner().kind()).isEqualTo(TaskOutcome.Kind.RETRY);
     clock.advance(PoolTopUp.PENDING_FOR);
-    TaskOutcome late =
-        refillingInstance.replaceIfTaken(
-            new RunnerTask.CheckRunner(JOB, "ghr-p-gpu-1", poolRunnerId));
+    TaskOutcome late = refill();
 
     assertThat(late.reason()).contains("created [ghr-p-gpu-2]");
   }
